@@ -1,0 +1,249 @@
+//! Backpropagation through time, full and truncated.
+//!
+//! Going back from t = T to 1, with dy_t = p_t − onehot(target_t) on scored steps:
+//!
+//! ```text
+//! dh_t = W_hyᵀ dy_t + W_hhᵀ da_{t+1}       total gradient reaching h_t   [H]
+//! da_t = dh_t ⊙ f′(a_t)                    gradient at the pre-activation [H]
+//! dW_hh = Σ_t da_t h_{t−1}ᵀ,  dW_xh = Σ_t da_t x_tᵀ,  db_h = Σ_t da_t
+//! dW_hy = Σ_t dy_t h_tᵀ,      db_y = Σ_t dy_t,        dL/dh_0 = W_hhᵀ da_1
+//! ```
+//!
+//! The weight gradients are summed over steps because the same W is used at
+//! every step. They are formed after the recurrent loop as matrix products
+//! over the whole window (`dW_hh = dAᵀ H_prev`), which is much faster than T
+//! outer products.
+
+use super::error::{EngineError, Result};
+use super::forward::Trace;
+use super::params::Params;
+use ndarray::{Array1, Array2, Axis, linalg::general_mat_mul, s};
+
+/// What full BPTT computed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gradients {
+    /// dL/dθ for the five tensors (unclipped).
+    pub params: Params,
+    /// dL/dh_0: [H].
+    pub h0: Array1<f64>,
+    /// dh[t] = dL/dh_t for t = 0..T: [T+1, H] (row 0 equals `h0`).
+    pub dh: Array2<f64>,
+    /// da_t = dL/da_t: [T, H] (row s is t = s+1).
+    pub da: Array2<f64>,
+    /// dy_t = dL/dy_t = p_t − onehot(target_t), zero on unscored steps: [T, V].
+    pub dy: Array2<f64>,
+}
+
+impl Gradients {
+    /// ‖dh[t]‖₂ for t = 0..T.
+    pub fn dh_norms(&self) -> Vec<f64> {
+        self.dh
+            .rows()
+            .into_iter()
+            .map(|r| r.dot(&r).sqrt())
+            .collect()
+    }
+}
+
+/// dL/dy for every step: p_t − onehot(target_t), or 0 where no target: [T, V].
+pub fn output_gradients(trace: &Trace) -> Array2<f64> {
+    let mut dy = trace.p.clone();
+    for (s, target) in trace.targets.iter().enumerate() {
+        match target {
+            Some(k) => dy[[s, *k]] -= 1.0,
+            None => dy.row_mut(s).fill(0.0),
+        }
+    }
+    dy
+}
+
+/// Back-propagates the losses of steps `loss_from+1 ..= end` through the
+/// steps `start+1 ..= end`, holding h_start constant (t are 1-based steps,
+/// 0 ≤ start ≤ loss_from < end ≤ T).
+///
+/// Adds the parameter gradients into `grads`, writes dh_t and da_t for the
+/// window's steps into `dh`/`da` when given, and returns dL/dh_start, the
+/// gradient that flows out of the window (and that truncation discards).
+pub(crate) fn backward_window(
+    params: &Params,
+    trace: &Trace,
+    dy: &Array2<f64>,
+    (start, loss_from, end): (usize, usize, usize),
+    grads: &mut Params,
+    mut dh_out: Option<&mut Array2<f64>>,
+    mut da_out: Option<&mut Array2<f64>>,
+) -> Array1<f64> {
+    let hidden = params.hidden();
+    let n = end - start;
+    // Rows of the window: steps start+1..=end are rows start..end.
+    let mut dy_w = dy.slice(s![start..end, ..]).to_owned();
+    dy_w.slice_mut(s![..loss_from - start, ..]).fill(0.0);
+    let h_out = trace.h.slice(s![start + 1..end + 1, ..]);
+    let h_prev = trace.h.slice(s![start..end, ..]);
+
+    general_mat_mul(1.0, &dy_w.t(), &h_out, 1.0, &mut grads.w_hy);
+    grads.b_y += &dy_w.sum_axis(Axis(0));
+    // What each step's own output sends back into h_t, for all steps at once.
+    let dh_from_y = dy_w.dot(&params.w_hy);
+
+    let mut da_w = Array2::<f64>::zeros((n, hidden));
+    let mut carry = Array1::<f64>::zeros(hidden);
+    let w_hh = params.w_hh.as_slice().expect("standard layout");
+    for r in (0..n).rev() {
+        let s = start + r;
+        let mut dh_t = dh_from_y.row(r).to_owned();
+        dh_t += &carry;
+        if let Some(dh) = dh_out.as_deref_mut() {
+            dh.row_mut(s + 1).assign(&dh_t);
+        }
+        let mut da_row = da_w.row_mut(r);
+        for i in 0..hidden {
+            da_row[i] = dh_t[i]
+                * trace
+                    .activation
+                    .derivative(trace.a[[s, i]], trace.h[[s + 1, i]]);
+        }
+        // carry = W_hhᵀ da_t, read row by row so W_hh is never walked with a stride.
+        carry.fill(0.0);
+        let c = carry.as_slice_mut().expect("contiguous");
+        for (i, &d) in da_row.iter().enumerate() {
+            if d != 0.0 {
+                let row = &w_hh[i * hidden..(i + 1) * hidden];
+                c.iter_mut().zip(row).for_each(|(cj, &w)| *cj += d * w);
+            }
+        }
+    }
+    general_mat_mul(1.0, &da_w.t(), &h_prev, 1.0, &mut grads.w_hh);
+    grads.b_h += &da_w.sum_axis(Axis(0));
+    for (r, da_row) in da_w.rows().into_iter().enumerate() {
+        let x = trace.inputs[start + r];
+        let mut col = grads.w_xh.column_mut(x);
+        col += &da_row;
+    }
+    if let Some(da) = da_out.as_deref_mut() {
+        da.slice_mut(s![start..end, ..]).assign(&da_w);
+    }
+    if let Some(dh) = dh_out {
+        dh.row_mut(start).assign(&carry);
+    }
+    carry
+}
+
+/// Full BPTT over the whole trace.
+pub fn backward(params: &Params, trace: &Trace) -> Gradients {
+    let steps = trace.len();
+    let mut grads = Params::zeros(params.vocab_size(), params.hidden());
+    let mut dh = Array2::zeros((steps + 1, params.hidden()));
+    let mut da = Array2::zeros((steps, params.hidden()));
+    let dy = output_gradients(trace);
+    let h0 = backward_window(
+        params,
+        trace,
+        &dy,
+        (0, 0, steps),
+        &mut grads,
+        Some(&mut dh),
+        Some(&mut da),
+    );
+    Gradients {
+        params: grads,
+        h0,
+        dh,
+        da,
+        dy,
+    }
+}
+
+/// One window of truncated BPTT.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Segment {
+    /// State index the gradient stops at (h_start is held constant).
+    pub start: usize,
+    /// Losses of steps loss_from+1..=end are back-propagated in this window.
+    pub loss_from: usize,
+    /// Last step of the window (inclusive, 1-based).
+    pub end: usize,
+    /// Σ loss_t over the window's scored steps.
+    pub loss: f64,
+    /// dL_window/dh_start: the gradient truncation throws away.
+    pub dh_start: Vec<f64>,
+}
+
+/// What truncated BPTT computed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TruncatedGradients {
+    /// Σ over windows of the parameter gradients.
+    pub params: Params,
+    /// Σ over windows of the gradient reaching each h_t inside a window: [T+1, H].
+    pub dh: Array2<f64>,
+    pub segments: Vec<Segment>,
+}
+
+/// Truncated BPTT(k1, k2) (Williams & Peng 1990): every k1 steps — at
+/// t = k1, 2k1, …, and at T — the losses of the last k1 steps are
+/// back-propagated through the last k2 steps only. The forward pass is the
+/// given trace (h carried across borders, no update in between).
+///
+/// k1 = k2 = k is the chunked form: the sequence is cut into chunks of k,
+/// each chunk's loss is back-propagated inside the chunk, and the state
+/// entering the chunk is a constant. k1 = k2 ≥ T is full BPTT.
+pub fn truncated(
+    params: &Params,
+    trace: &Trace,
+    k1: usize,
+    k2: usize,
+) -> Result<TruncatedGradients> {
+    if k1 < 1 {
+        return Err(EngineError::ChunkLength {
+            name: "k1",
+            got: k1,
+        });
+    }
+    if k2 < 1 {
+        return Err(EngineError::ChunkLength {
+            name: "k2",
+            got: k2,
+        });
+    }
+    if k2 < k1 {
+        return Err(EngineError::TruncationOrder { k1, k2 });
+    }
+    let steps = trace.len();
+    let dy = output_gradients(trace);
+    let mut grads = Params::zeros(params.vocab_size(), params.hidden());
+    let mut dh = Array2::zeros((steps + 1, params.hidden()));
+    let mut segments = Vec::new();
+    let mut loss_from = 0;
+    while loss_from < steps {
+        let end = (loss_from + k1).min(steps);
+        let start = end.saturating_sub(k2);
+        let mut window_dh = Array2::zeros((steps + 1, params.hidden()));
+        let dh_start = backward_window(
+            params,
+            trace,
+            &dy,
+            (start, loss_from, end),
+            &mut grads,
+            Some(&mut window_dh),
+            None,
+        );
+        if start > 0 {
+            // h_start belongs to an earlier window; what reaches it from here is discarded.
+            window_dh.row_mut(start).fill(0.0);
+        }
+        dh += &window_dh;
+        segments.push(Segment {
+            start,
+            loss_from,
+            end,
+            loss: trace.losses[loss_from..end].iter().sum(),
+            dh_start: dh_start.to_vec(),
+        });
+        loss_from = end;
+    }
+    Ok(TruncatedGradients {
+        params: grads,
+        dh,
+        segments,
+    })
+}

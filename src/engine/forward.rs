@@ -1,0 +1,287 @@
+//! The forward pass, kept step by step so every number can be shown.
+//!
+//! ```text
+//! a_t = W_xh x_t + W_hh h_{t-1} + b_h      [H]
+//! h_t = f(a_t)                             [H]
+//! y_t = W_hy h_t + b_y                     [V]   (logits)
+//! p_t = softmax(y_t)                       [V]
+//! loss_t = −log p_t[target_t]              (only on scored steps)
+//! ```
+//!
+//! Outputs do not feed back into the recurrence, so after the recurrent loop
+//! all logits come from one matrix product `Y = H_{1..T} W_hyᵀ`.
+
+use super::activation::Activation;
+use super::error::{EngineError, Result};
+use super::params::Params;
+use ndarray::{Array1, Array2, ArrayView1, Axis, linalg::general_mat_mul, s};
+
+/// Which steps have a loss: every step (many-to-many) or the last only
+/// (many-to-one, and the long-range task).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LossMode {
+    #[default]
+    PerStep,
+    LastStep,
+}
+
+impl LossMode {
+    /// Turns a target per step into the scored targets this mode uses.
+    pub fn scored(self, targets: &[usize]) -> Vec<Option<usize>> {
+        match self {
+            Self::PerStep => targets.iter().copied().map(Some).collect(),
+            Self::LastStep => {
+                let last = targets.len().saturating_sub(1);
+                targets
+                    .iter()
+                    .enumerate()
+                    .map(|(s, &t)| (s == last).then_some(t))
+                    .collect()
+            }
+        }
+    }
+}
+
+/// Everything the forward pass computed, per step.
+///
+/// Row `s` of the per-step arrays belongs to time step t = s + 1;
+/// row `t` of `h` is h_t with row 0 = h_0.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trace {
+    pub activation: Activation,
+    /// Input symbol index per step, length T.
+    pub inputs: Vec<usize>,
+    /// Target per step, `None` where the step has no loss; length T.
+    pub targets: Vec<Option<usize>>,
+    /// Pre-activations a_t: [T, H].
+    pub a: Array2<f64>,
+    /// Hidden states h_0..h_T: [T+1, H].
+    pub h: Array2<f64>,
+    /// Logits y_t: [T, V].
+    pub y: Array2<f64>,
+    /// Softmax probabilities p_t: [T, V].
+    pub p: Array2<f64>,
+    /// loss_t per step (0 on unscored steps): [T].
+    pub losses: Vec<f64>,
+    /// L = Σ loss_t.
+    pub loss: f64,
+}
+
+impl Trace {
+    /// T, the number of time steps.
+    pub fn len(&self) -> usize {
+        self.inputs.len()
+    }
+
+    /// Whether there are no steps.
+    pub fn is_empty(&self) -> bool {
+        self.inputs.is_empty()
+    }
+
+    /// arg max_k p_t[k] for each step: the predicted symbol.
+    pub fn predicted(&self) -> Vec<usize> {
+        self.p.rows().into_iter().map(argmax).collect()
+    }
+
+    /// h_T, the state handed to the next sequence.
+    pub fn last_state(&self) -> Array1<f64> {
+        self.h.row(self.len()).to_owned()
+    }
+
+    /// Number of steps that carry a loss.
+    pub fn scored_steps(&self) -> usize {
+        self.targets.iter().filter(|t| t.is_some()).count()
+    }
+}
+
+/// Index of the largest element (first one on ties).
+pub fn argmax(v: ArrayView1<f64>) -> usize {
+    let mut best = 0;
+    for (i, &x) in v.iter().enumerate() {
+        if x > v[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// Softmax of `logits` in place of `out`, shifted by the max for stability.
+/// Returns ln Σ exp(y − max), so that log p_k = y_k − max − lse.
+pub fn softmax_into(logits: ArrayView1<f64>, mut out: ndarray::ArrayViewMut1<f64>) -> (f64, f64) {
+    let max = logits.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+    let mut sum = 0.0;
+    for (o, &y) in out.iter_mut().zip(logits.iter()) {
+        *o = libm::exp(y - max);
+        sum += *o;
+    }
+    out.mapv_inplace(|v| v / sum);
+    (max, libm::log(sum))
+}
+
+/// Checks indices and lengths before running.
+fn check_sequence(
+    params: &Params,
+    inputs: &[usize],
+    targets: &[Option<usize>],
+    h0: &Array1<f64>,
+) -> Result<()> {
+    let vocab = params.vocab_size();
+    if inputs.is_empty() {
+        return Err(EngineError::TextTooShort { needed: 2 });
+    }
+    if targets.len() != inputs.len() {
+        return Err(EngineError::Shape {
+            field: "targets".into(),
+            message: format!(
+                "expected {} targets (one per input), got {}",
+                inputs.len(),
+                targets.len()
+            ),
+        });
+    }
+    for &i in inputs.iter().chain(targets.iter().flatten()) {
+        if i >= vocab {
+            return Err(EngineError::SymbolIndex {
+                index: i,
+                size: vocab,
+            });
+        }
+    }
+    if h0.len() != params.hidden() {
+        return Err(EngineError::Shape {
+            field: "h0".into(),
+            message: format!("expected length {}, got {}", params.hidden(), h0.len()),
+        });
+    }
+    Ok(())
+}
+
+/// Runs the RNN over `inputs` from state `h0` and scores `targets`.
+///
+/// `inputs: [T]` symbol indices, `targets: [T]` (None = no loss at that step),
+/// `h0: [H]`. Errors on an empty sequence or an index outside the vocabulary.
+pub fn forward(
+    params: &Params,
+    activation: Activation,
+    inputs: &[usize],
+    targets: &[Option<usize>],
+    h0: &Array1<f64>,
+) -> Result<Trace> {
+    check_sequence(params, inputs, targets, h0)?;
+    let (steps, hidden, vocab) = (inputs.len(), params.hidden(), params.vocab_size());
+    let mut a = Array2::<f64>::zeros((steps, hidden));
+    let mut h = Array2::<f64>::zeros((steps + 1, hidden));
+    h.row_mut(0).assign(h0);
+    let w_hh = params.w_hh.as_slice().expect("standard layout");
+    let b_h = params.b_h.as_slice().expect("standard layout");
+    for (s, &x) in inputs.iter().enumerate() {
+        let (done, mut rest) = h.view_mut().split_at(Axis(0), s + 1);
+        let h_prev = done.row(s);
+        let h_prev = h_prev.as_slice().expect("contiguous row");
+        let mut a_row = a.row_mut(s);
+        let a_row = a_row.as_slice_mut().expect("contiguous row");
+        for i in 0..hidden {
+            // W_xh x_t with one-hot x_t is column x of W_xh.
+            let row = &w_hh[i * hidden..(i + 1) * hidden];
+            a_row[i] = params.w_xh[[i, x]] + dot(row, h_prev) + b_h[i];
+        }
+        let mut h_row = rest.row_mut(0);
+        for (hv, &av) in h_row.iter_mut().zip(a_row.iter()) {
+            *hv = activation.apply(av);
+        }
+    }
+    let mut y = Array2::<f64>::zeros((steps, vocab));
+    y.assign(
+        &params
+            .b_y
+            .broadcast((steps, vocab))
+            .expect("b_y has V entries"),
+    );
+    general_mat_mul(1.0, &h.slice(s![1.., ..]), &params.w_hy.t(), 1.0, &mut y);
+    let mut p = Array2::<f64>::zeros((steps, vocab));
+    let mut losses = vec![0.0; steps];
+    for s in 0..steps {
+        let (max, lse) = softmax_into(y.row(s), p.row_mut(s));
+        if let Some(target) = targets[s] {
+            losses[s] = -(y[[s, target]] - max - lse);
+        }
+    }
+    let loss = losses.iter().sum();
+    Ok(Trace {
+        activation,
+        inputs: inputs.to_vec(),
+        targets: targets.to_vec(),
+        a,
+        h,
+        y,
+        p,
+        losses,
+        loss,
+    })
+}
+
+/// Σ a_i b_i over two equal-length slices, in four independent sums so the
+/// compiler can vectorise it.
+#[inline]
+pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut acc = [0.0f64; 4];
+    let chunks = n / 4;
+    for c in 0..chunks {
+        let i = c * 4;
+        acc[0] += a[i] * b[i];
+        acc[1] += a[i + 1] * b[i + 1];
+        acc[2] += a[i + 2] * b[i + 2];
+        acc[3] += a[i + 3] * b[i + 3];
+    }
+    let mut sum = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+    for i in chunks * 4..n {
+        sum += a[i] * b[i];
+    }
+    sum
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::params::ModelConfig;
+
+    #[test]
+    fn softmax_sums_to_one_and_survives_huge_logits() {
+        let y = ndarray::arr1(&[1000.0, 999.0, -1000.0]);
+        let mut p = Array1::zeros(3);
+        softmax_into(y.view(), p.view_mut());
+        assert!((p.sum() - 1.0).abs() < 1e-15);
+        assert!(p.iter().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn last_step_mode_scores_only_the_last_step() {
+        let p = Params::init(4, &ModelConfig::default()).unwrap();
+        let targets = LossMode::LastStep.scored(&[1, 2, 2, 3]);
+        let tr = forward(
+            &p,
+            Activation::Tanh,
+            &[0, 1, 2, 2],
+            &targets,
+            &Array1::zeros(3),
+        )
+        .unwrap();
+        assert_eq!(tr.losses[..3], [0.0, 0.0, 0.0]);
+        assert!(tr.losses[3] > 0.0);
+        assert_eq!(tr.loss, tr.losses[3]);
+        assert_eq!(tr.scored_steps(), 1);
+    }
+
+    #[test]
+    fn bad_sequences_are_errors() {
+        let p = Params::init(4, &ModelConfig::default()).unwrap();
+        let h0 = Array1::zeros(3);
+        assert!(forward(&p, Activation::Tanh, &[], &[], &h0).is_err());
+        assert!(forward(&p, Activation::Tanh, &[4], &[Some(0)], &h0).is_err());
+        assert!(forward(&p, Activation::Tanh, &[0], &[Some(9)], &h0).is_err());
+        assert!(forward(&p, Activation::Tanh, &[0], &[Some(1)], &Array1::zeros(2)).is_err());
+    }
+}
