@@ -1,0 +1,85 @@
+// Smoke tests: the static server, the page weight budget, and the page loading cleanly
+// in headless Chromium. Needs a built app (scripts/build; scripts/test runs it first).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { startServer, launch, openApp, ROOT } from './harness.mjs';
+
+let server;
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await server?.close();
+});
+
+/** A raw GET: the path goes out exactly as written (fetch() would normalise `..` away). */
+function rawGet(path) {
+  const { port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET' }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('server: the wasm is served as application/wasm, byte for byte', async () => {
+  const res = await rawGet('/www/pkg/rnn_lab_bg.wasm');
+  assert.equal(res.status, 200);
+  assert.equal(res.type, 'application/wasm');
+  assert.deepEqual(res.body, readFileSync(join(ROOT, 'www', 'pkg', 'rnn_lab_bg.wasm')));
+  // "\0asm" magic: a real module, not an error page
+  assert.deepEqual([...res.body.subarray(0, 4)], [0x00, 0x61, 0x73, 0x6d]);
+});
+
+test('server: / is index.html and ES modules are text/javascript', async () => {
+  const res = await rawGet('/');
+  assert.equal(res.status, 200);
+  assert.equal(res.type, 'text/html; charset=utf-8');
+  assert.equal(res.body.toString('utf8'), readFileSync(join(ROOT, 'index.html'), 'utf8'));
+  const js = await rawGet('/www/pkg/rnn_lab.js');
+  assert.equal(js.status, 200);
+  assert.match(js.type, /^text\/javascript/);
+});
+
+test('server: directory traversal and hidden or build paths are refused', async () => {
+  for (const path of ['/../Cargo.toml', '/www/../../etc/passwd', '/%2e%2e/Cargo.toml', '/www/%2E%2E/%2e%2e/etc/hostname',
+    '/.git/config', '/.tools/env', '/target/', '/node_modules/axe-core/package.json', '/..%2fCargo.toml']) {
+    const res = await rawGet(path);
+    assert.equal(res.status, 403, `${path} gave ${res.status}`);
+  }
+  assert.equal((await rawGet('/no-such-file.js')).status, 404);
+});
+
+test('sizes: the whole page stays under 400 KB gzipped', () => {
+  const out = JSON.parse(execFileSync('node', [join(ROOT, 'scripts', 'sizes.mjs'), '--json'], { encoding: 'utf8' }));
+  assert.ok(out.wasm, 'www/pkg/rnn_lab_bg.wasm is missing: run ./scripts/build');
+  assert.ok(out.total.gzip > out.wasm.gzip, 'the total counts the wasm and the rest of the page');
+  assert.ok(out.total.gzip < 400 * 1024, `page is ${(out.total.gzip / 1024).toFixed(1)} KB gzipped`);
+});
+
+test('page: loads in headless Chromium, ready, no console or page errors', async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await openApp(browser, { url: server.url });
+    assert.equal(await page.evaluate(() => document.body.dataset.ready), '1');
+    const version = readFileSync(join(ROOT, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
+    const { hasApi, text } = await page.evaluate(() => ({
+      hasApi: typeof window.rnnLab === 'object' && window.rnnLab !== null,
+      text: document.body.innerText,
+    }));
+    assert.ok(hasApi || text.includes(version), `neither window.rnnLab nor the version ${version} is on the page`);
+    // Let any late asynchronous work (first frames, deferred loads) report its errors.
+    await page.waitForTimeout(300);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
