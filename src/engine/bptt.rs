@@ -71,7 +71,7 @@ pub(crate) fn backward_window(
     (start, loss_from, end): (usize, usize, usize),
     grads: &mut Params,
     mut dh_out: Option<&mut Array2<f64>>,
-    mut da_out: Option<&mut Array2<f64>>,
+    da_out: Option<&mut Array2<f64>>,
 ) -> Array1<f64> {
     let hidden = params.hidden();
     let n = end - start;
@@ -120,7 +120,7 @@ pub(crate) fn backward_window(
         let mut col = grads.w_xh.column_mut(x);
         col += &da_row;
     }
-    if let Some(da) = da_out.as_deref_mut() {
+    if let Some(da) = da_out {
         da.slice_mut(s![start..end, ..]).assign(&da_w);
     }
     if let Some(dh) = dh_out {

@@ -5,16 +5,28 @@
 pub mod activation;
 pub mod analysis;
 pub mod bptt;
+pub mod clip;
 pub mod error;
 pub mod forward;
+pub mod gradcheck;
+pub mod history;
+pub mod optim;
 pub mod params;
 pub mod rng;
+pub mod sample;
+pub mod session;
 pub mod vocab;
 
 pub use activation::Activation;
 pub use bptt::{Gradients, Segment, TruncatedGradients, backward, truncated};
+pub use clip::{Clip, ClipReport};
 pub use error::{EngineError, Result};
 pub use forward::{LossMode, Trace, forward};
+pub use gradcheck::{GradCheckEntry, GradCheckReport};
+pub use history::{History, Ring};
+pub use optim::{Optimizer, OptimizerConfig, OptimizerKind};
 pub use params::{MAX_HIDDEN, ModelConfig, PARAM_NAMES, Params};
 pub use rng::Rng;
+pub use sample::Sample;
+pub use session::{Session, SessionConfig, TrainReport};
 pub use vocab::{Vocab, WordTask};

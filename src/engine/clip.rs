@@ -1,0 +1,210 @@
+//! Gradient clipping, with a report of what it did.
+//!
+//! ```text
+//! by value (min-char-rnn, c = 5):    g_i ← min(max(g_i, −c), c)   for every entry
+//! by norm  (Pascanu et al. 2013):    if ‖g‖ ≥ c then g ← c·g/‖g‖
+//! ```
+//!
+//! ‖g‖ is the global norm √(Σ g²) over the five tensors W_xh, W_hh, W_hy, b_h, b_y.
+
+use super::error::{Result, positive_finite};
+use super::params::Params;
+use serde::{Deserialize, Serialize};
+
+/// How to clip. Serialises as `{"kind": "off" | "value" | "norm", "threshold": c}`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(into = "ClipRepr", try_from = "ClipRepr")]
+pub enum Clip {
+    Off,
+    /// Elementwise to [−c, c].
+    Value(f64),
+    /// Rescale when the global norm reaches c.
+    Norm(f64),
+}
+
+impl Default for Clip {
+    /// By value at 5, as min-char-rnn.
+    fn default() -> Self {
+        Clip::Value(5.0)
+    }
+}
+
+/// What clipping did to one gradient.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct ClipReport {
+    /// Whether any entry (by value) or the whole gradient (by norm) was changed.
+    pub fired: bool,
+    /// ‖g‖ before clipping (global, over the five tensors).
+    pub norm_before: f64,
+    /// ‖g‖ after clipping.
+    pub norm_after: f64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ClipRepr {
+    kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    threshold: Option<f64>,
+}
+
+impl From<Clip> for ClipRepr {
+    fn from(c: Clip) -> Self {
+        let (kind, threshold) = match c {
+            Clip::Off => ("off", None),
+            Clip::Value(t) => ("value", Some(t)),
+            Clip::Norm(t) => ("norm", Some(t)),
+        };
+        Self {
+            kind: kind.into(),
+            threshold,
+        }
+    }
+}
+
+impl TryFrom<ClipRepr> for Clip {
+    type Error = String;
+    fn try_from(r: ClipRepr) -> std::result::Result<Self, String> {
+        let need = || {
+            r.threshold
+                .ok_or_else(|| format!("clip kind {:?} needs a threshold", r.kind))
+        };
+        let clip = match r.kind.as_str() {
+            "off" => Clip::Off,
+            "value" => Clip::Value(need()?),
+            "norm" => Clip::Norm(need()?),
+            other => {
+                return Err(format!(
+                    "unknown clip kind {other:?}: use off, value or norm"
+                ));
+            }
+        };
+        clip.validate().map_err(|e| e.to_string())?;
+        Ok(clip)
+    }
+}
+
+impl Clip {
+    /// The threshold must be finite and > 0.
+    pub fn validate(&self) -> Result<()> {
+        match *self {
+            Clip::Off => Ok(()),
+            Clip::Value(c) | Clip::Norm(c) => {
+                positive_finite("the clipping threshold", c).map(|_| ())
+            }
+        }
+    }
+
+    /// Clips `grads` in place and reports what happened.
+    pub fn apply(&self, grads: &mut Params) -> ClipReport {
+        let norm_before = grads.global_norm();
+        match *self {
+            Clip::Off => ClipReport {
+                fired: false,
+                norm_before,
+                norm_after: norm_before,
+            },
+            Clip::Value(c) => {
+                let mut fired = false;
+                for s in grads.slices_mut() {
+                    for g in s.iter_mut() {
+                        // Branch-free clamp; `fired` notes whether any entry moved.
+                        let clipped = g.clamp(-c, c);
+                        fired |= clipped != *g;
+                        *g = clipped;
+                    }
+                }
+                let norm_after = if fired {
+                    grads.global_norm()
+                } else {
+                    norm_before
+                };
+                ClipReport {
+                    fired,
+                    norm_before,
+                    norm_after,
+                }
+            }
+            Clip::Norm(c) => {
+                if norm_before >= c && norm_before.is_finite() {
+                    let scale = c / norm_before;
+                    for s in grads.slices_mut() {
+                        s.iter_mut().for_each(|g| *g *= scale);
+                    }
+                    ClipReport {
+                        fired: true,
+                        norm_before,
+                        norm_after: grads.global_norm(),
+                    }
+                } else {
+                    ClipReport {
+                        fired: false,
+                        norm_before,
+                        norm_after: norm_before,
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grads() -> Params {
+        let mut g = Params::zeros(2, 2);
+        g.w_hh[[0, 0]] = 3.0;
+        g.w_xh[[1, 1]] = -12.0;
+        g.b_y[1] = 4.0;
+        g
+    }
+
+    #[test]
+    fn by_value_clamps_each_entry() {
+        let mut g = grads();
+        let r = Clip::Value(5.0).apply(&mut g);
+        assert!(r.fired);
+        assert_eq!(r.norm_before, 13.0);
+        assert_eq!(g.w_xh[[1, 1]], -5.0);
+        assert_eq!(g.w_hh[[0, 0]], 3.0);
+        assert!((r.norm_after - (9.0f64 + 25.0 + 16.0).sqrt()).abs() < 1e-15);
+        let r = Clip::Value(100.0).apply(&mut grads());
+        assert!(!r.fired);
+        assert_eq!(r.norm_after, 13.0);
+    }
+
+    #[test]
+    fn by_norm_rescales_to_the_threshold() {
+        let mut g = grads();
+        let r = Clip::Norm(6.5).apply(&mut g);
+        assert!(r.fired);
+        assert!((r.norm_after - 6.5).abs() < 1e-14);
+        assert_eq!(g.w_xh[[1, 1]], -6.0);
+        let mut g = grads();
+        let r = Clip::Norm(13.5).apply(&mut g);
+        assert!(!r.fired);
+        assert_eq!(g, grads());
+        let r = Clip::Off.apply(&mut g);
+        assert!(!r.fired && r.norm_before == 13.0);
+    }
+
+    #[test]
+    fn serde_shape_and_validation() {
+        assert_eq!(
+            serde_json::to_string(&Clip::Value(5.0)).unwrap(),
+            r#"{"kind":"value","threshold":5.0}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<Clip>(r#"{"kind":"norm","threshold":1}"#).unwrap(),
+            Clip::Norm(1.0)
+        );
+        assert_eq!(
+            serde_json::from_str::<Clip>(r#"{"kind":"off"}"#).unwrap(),
+            Clip::Off
+        );
+        assert!(serde_json::from_str::<Clip>(r#"{"kind":"norm","threshold":-1}"#).is_err());
+        assert!(serde_json::from_str::<Clip>(r#"{"kind":"tanh","threshold":1}"#).is_err());
+        assert!(Clip::Value(f64::NAN).validate().is_err());
+        assert!(Clip::Norm(0.0).validate().is_err());
+    }
+}

@@ -1,0 +1,170 @@
+//! Sampling text from the model, one symbol at a time.
+//!
+//! ```text
+//! h_t = f(W_xh x_t + W_hh h_{t−1} + b_h)
+//! p_t = softmax(y_t / τ),  y_t = W_hy h_t + b_y      (τ = temperature)
+//! x_{t+1} = one-hot(s_t),  s_t ~ p_t                  (the sampled symbol is fed back)
+//! ```
+//!
+//! τ < 1 sharpens p towards the arg max, τ > 1 flattens it. Draws come from
+//! the seeded [`Rng`], so the same seed gives the same text everywhere.
+
+use super::activation::Activation;
+use super::error::{EngineError, Result};
+use super::forward::dot;
+use super::params::Params;
+use super::rng::Rng;
+use super::vocab::Vocab;
+use ndarray::Array1;
+use serde::Serialize;
+
+/// Longest sample the engine produces in one call.
+pub const MAX_SAMPLE_LENGTH: usize = 100_000;
+
+/// A generated sequence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sample {
+    /// The sampled symbol indices s_1..s_n (the start symbol is not included).
+    pub indices: Vec<usize>,
+    /// The sampled symbols as text.
+    pub text: String,
+    /// p_t (after temperature) at each step, from which s_t was drawn: [n][V].
+    pub probs: Vec<Vec<f64>>,
+}
+
+/// Samples `length` symbols after `start`, beginning from state `h0`.
+///
+/// Errors: `start` outside the vocabulary, τ ≤ 0 or not finite, `length`
+/// above [`MAX_SAMPLE_LENGTH`], or `h0` of the wrong length.
+#[allow(clippy::too_many_arguments)]
+pub fn sample(
+    params: &Params,
+    activation: Activation,
+    vocab: &Vocab,
+    h0: &Array1<f64>,
+    start: usize,
+    length: usize,
+    temperature: f64,
+    seed: u64,
+) -> Result<Sample> {
+    if !(temperature.is_finite() && temperature > 0.0) {
+        return Err(EngineError::Temperature(temperature));
+    }
+    let (hidden, size) = (params.hidden(), params.vocab_size());
+    if start >= size || vocab.len() != size {
+        return Err(EngineError::SymbolIndex { index: start, size });
+    }
+    if length > MAX_SAMPLE_LENGTH {
+        return Err(EngineError::Invalid(format!(
+            "a sample can be at most {MAX_SAMPLE_LENGTH} symbols long, got {length}"
+        )));
+    }
+    if h0.len() != hidden {
+        return Err(EngineError::Shape {
+            field: "h0".into(),
+            message: format!("expected length {hidden}, got {}", h0.len()),
+        });
+    }
+    let mut rng = Rng::new(seed);
+    let mut h = h0.to_vec();
+    let mut a = vec![0.0; hidden];
+    let mut p = vec![0.0; size];
+    let w_hh = params.w_hh.as_slice().expect("standard layout");
+    let w_hy = params.w_hy.as_slice().expect("standard layout");
+    let mut x = start;
+    let mut out = Sample {
+        indices: Vec::with_capacity(length),
+        text: String::new(),
+        probs: Vec::with_capacity(length),
+    };
+    for _ in 0..length {
+        for i in 0..hidden {
+            a[i] =
+                params.w_xh[[i, x]] + dot(&w_hh[i * hidden..(i + 1) * hidden], &h) + params.b_h[i];
+        }
+        for (hv, &av) in h.iter_mut().zip(&a) {
+            *hv = activation.apply(av);
+        }
+        let mut max = f64::NEG_INFINITY;
+        for (k, pk) in p.iter_mut().enumerate() {
+            *pk = (dot(&w_hy[k * hidden..(k + 1) * hidden], &h) + params.b_y[k]) / temperature;
+            max = max.max(*pk);
+        }
+        let mut sum = 0.0;
+        for pk in p.iter_mut() {
+            *pk = libm::exp(*pk - max);
+            sum += *pk;
+        }
+        p.iter_mut().for_each(|pk| *pk /= sum);
+        if !sum.is_finite() || sum <= 0.0 {
+            return Err(EngineError::Invalid(
+                "the model's outputs are not finite numbers, so it cannot be sampled".into(),
+            ));
+        }
+        x = rng.categorical(&p);
+        out.indices.push(x);
+        out.text.push(vocab.symbol(x)?);
+        out.probs.push(p.clone());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::params::ModelConfig;
+
+    fn model() -> (Params, Vocab) {
+        let v = Vocab::from_text("hello").unwrap();
+        let p = Params::init(
+            4,
+            &ModelConfig {
+                hidden: 5,
+                weight_scale: 1.5,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        (p, v)
+    }
+
+    #[test]
+    fn same_seed_same_text_and_probs_sum_to_one() {
+        let (p, v) = model();
+        let h0 = Array1::zeros(5);
+        let a = sample(&p, Activation::Tanh, &v, &h0, 0, 50, 1.0, 7).unwrap();
+        let b = sample(&p, Activation::Tanh, &v, &h0, 0, 50, 1.0, 7).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.text.chars().count(), 50);
+        assert_eq!(v.decode(&a.indices).unwrap(), a.text);
+        for row in &a.probs {
+            assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        }
+        let c = sample(&p, Activation::Tanh, &v, &h0, 0, 50, 1.0, 8).unwrap();
+        assert_ne!(a.indices, c.indices);
+    }
+
+    #[test]
+    fn low_temperature_sharpens() {
+        let (p, v) = model();
+        let h0 = Array1::zeros(5);
+        let cold = sample(&p, Activation::Tanh, &v, &h0, 1, 1, 0.1, 0).unwrap();
+        let warm = sample(&p, Activation::Tanh, &v, &h0, 1, 1, 10.0, 0).unwrap();
+        let max = |r: &Vec<f64>| r.iter().cloned().fold(0.0, f64::max);
+        assert!(max(&cold.probs[0]) > max(&warm.probs[0]));
+    }
+
+    #[test]
+    fn bad_arguments_are_errors() {
+        let (p, v) = model();
+        let h0 = Array1::zeros(5);
+        for t in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(matches!(
+                sample(&p, Activation::Tanh, &v, &h0, 0, 5, t, 0),
+                Err(EngineError::Temperature(_))
+            ));
+        }
+        assert!(sample(&p, Activation::Tanh, &v, &h0, 4, 5, 1.0, 0).is_err());
+        assert!(sample(&p, Activation::Tanh, &v, &Array1::zeros(2), 0, 5, 1.0, 0).is_err());
+    }
+}
