@@ -85,7 +85,11 @@ export async function openApp(browser, { url, hash = '', viewport = { width: 128
   const h = String(hash).replace(/^#/, '');
   const target = new URL(url);
   if (h) target.hash = h;
-  await page.goto(target.href, { waitUntil: 'load' });
+  const response = await page.goto(target.href, { waitUntil: 'load' });
+  if (response && !response.ok()) {
+    await context.close().catch(() => {});
+    throw new Error(`openApp: GET ${target.href} answered ${response.status()} (is there an index.html at the project root?)`);
+  }
   try {
     await page.waitForFunction(
       () => document.body && ['1', 'error', 'failed'].includes(document.body.dataset.ready ?? ''),
