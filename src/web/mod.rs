@@ -2,6 +2,8 @@
 
 use wasm_bindgen::prelude::*;
 
+pub mod bench;
+
 /// The crate version, so the page can show what it runs.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -1,0 +1,87 @@
+//! Training-speed benchmark in wasm, under the protocol of the shared baselines
+//! (`bench/wasm-bench.mjs` drives it in Node and in headless Chromium and prints
+//! it beside the native `rnn-lab bench`).
+//!
+//! The model and the iteration are exactly those of `rnn-lab bench`: vocabulary
+//! = sorted symbols of the corpus (V = 65 for the shared corpus), weights
+//! N(0,1)·0.01, biases 0, tanh; one iteration = forward over `seq` symbols
+//! (a_t = W_xh x_t + W_hh h_{t−1} + b_h, h_t = tanh(a_t), y_t = W_hy h_t + b_y,
+//! p_t = softmax(y_t)) + full BPTT + clip every gradient entry to [−5, 5] +
+//! Adagrad (lr 0.1, eps 1e-8); the data pointer advances by `seq`, h is carried
+//! and reset at the wrap.
+
+use crate::engine::{
+    Activation, Clip, ModelConfig, OptimizerConfig, Session, SessionConfig, Vocab,
+};
+use wasm_bindgen::prelude::*;
+
+/// The engine's own message, as the JS error (self-contained: the benchmark does not
+/// depend on the rest of the boundary).
+fn js_error(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn bench_session(corpus: &str, hidden: usize, seq: usize) -> Result<Session, JsError> {
+    let config = SessionConfig {
+        model: ModelConfig {
+            hidden,
+            weight_scale: 0.01,
+            bias: true,
+            bias_scale: 0.0,
+            activation: Activation::Tanh,
+            seed: 0,
+        },
+        text: corpus.to_string(),
+        seq_len: Some(seq),
+        optimizer: OptimizerConfig::default(),
+        clip: Clip::Value(5.0),
+        history_capacity: 1000,
+        ..SessionConfig::default()
+    };
+    let vocab = Vocab::sorted(corpus).map_err(js_error)?;
+    Session::with_vocab(config, vocab).map_err(js_error)
+}
+
+/// A benchmark model kept across timed runs (the protocol trains on across
+/// runs); JS times `train(n)` with `performance.now()`.
+#[wasm_bindgen]
+pub struct BenchRun {
+    session: Session,
+}
+
+#[wasm_bindgen]
+impl BenchRun {
+    /// The model of the protocol for `hidden` units and sequences of `seq` steps.
+    #[wasm_bindgen(constructor)]
+    pub fn new(corpus: &str, hidden: usize, seq: usize) -> Result<BenchRun, JsError> {
+        Ok(BenchRun {
+            session: bench_session(corpus, hidden, seq)?,
+        })
+    }
+
+    /// Runs `iterations` training iterations; returns the loss L of the last one.
+    pub fn train(&mut self, iterations: usize) -> Result<f64, JsError> {
+        Ok(self.session.train(iterations).map_err(js_error)?.loss)
+    }
+
+    /// V, the vocabulary size.
+    pub fn vocab_size(&self) -> usize {
+        self.session.vocab().len()
+    }
+}
+
+/// Seconds taken by `iterations` training iterations of a fresh benchmark model
+/// (model set-up excluded), timed with the JS clock `Date.now()` (ms resolution:
+/// use runs of a second or more).
+#[wasm_bindgen]
+pub fn bench_train(
+    corpus: &str,
+    hidden: usize,
+    seq: usize,
+    iterations: usize,
+) -> Result<f64, JsError> {
+    let mut session = bench_session(corpus, hidden, seq)?;
+    let t0 = js_sys::Date::now();
+    session.train(iterations).map_err(js_error)?;
+    Ok((js_sys::Date::now() - t0) / 1000.0)
+}
