@@ -1,0 +1,82 @@
+//! The native command-line tool over the engine: `eval`, `bench`, `train`.
+
+mod args;
+mod bench;
+mod eval;
+mod json;
+mod train;
+
+use std::fmt;
+
+pub const USAGE: &str = "\
+usage:
+  rnn-lab eval FILE.json
+      Reads params, h0, inputs, targets (and optionally k, or lr/clip/eps/mem/grads)
+      and prints the engine's results as one JSON object.
+  rnn-lab bench [--hidden H] [--seq S] [--corpus FILE] [--runs N] [--target SECONDS]
+      Training speed (forward + BPTT + clip + Adagrad), one JSON line per configuration;
+      without --hidden/--seq: (32, 25), (100, 25), (256, 50).
+  rnn-lab train FILE.txt [--hidden 100] [--seq 25] [--lr 0.1] [--iters 10000]
+                [--sample-every 1000] [--sample-length 200] [--temperature 1] [--seed 0]
+      Trains a character model min-char-rnn style, printing progress and samples.";
+
+/// A failure to report on one line, with the process exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub message: String,
+    /// 2: bad input or usage; 1: a run that failed (e.g. training diverged).
+    pub code: i32,
+}
+
+impl CliError {
+    /// Bad input or usage (exit code 2).
+    pub fn input(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            code: 2,
+        }
+    }
+
+    /// A run that failed (exit code 1).
+    pub fn run(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            code: 1,
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // One line, whatever the message holds.
+        f.write_str(&self.message.replace('\n', " "))
+    }
+}
+
+pub type CliResult<T> = Result<T, CliError>;
+
+/// Runs the tool on `args` (without the program name); returns the exit code.
+pub fn run(args: &[String]) -> i32 {
+    let result = match args.first().map(String::as_str) {
+        Some("eval") => eval::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        Some("train") => train::run(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(CliError::input(format!(
+            "unknown command {other:?}: use eval, bench or train (rnn-lab --help)"
+        ))),
+        None => Err(CliError::input(
+            "no command given: use eval, bench or train (rnn-lab --help)",
+        )),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("rnn-lab: {e}");
+            e.code
+        }
+    }
+}
