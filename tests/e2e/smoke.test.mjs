@@ -39,6 +39,14 @@ test('server: the wasm is served as application/wasm, byte for byte', async () =
   assert.deepEqual([...res.body.subarray(0, 4)], [0x00, 0x61, 0x73, 0x6d]);
 });
 
+test('build: the optimised wasm compiles in this Node (no feature beyond what engines ship)', async () => {
+  const bytes = readFileSync(join(ROOT, 'www', 'pkg', 'rnn_lab_bg.wasm'));
+  const module = await WebAssembly.compile(bytes);
+  const exports = WebAssembly.Module.exports(module).map((e) => e.name);
+  assert.ok(exports.includes('memory'), 'the module exports its memory');
+  assert.ok(exports.includes('version'), `no version export among ${exports.length} exports`);
+});
+
 test('server: / is index.html and ES modules are text/javascript', async () => {
   const res = await rawGet('/');
   assert.equal(res.status, 200);
