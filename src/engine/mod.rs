@@ -6,6 +6,7 @@ pub mod activation;
 pub mod analysis;
 pub mod bptt;
 pub mod clip;
+pub mod contributions;
 pub mod error;
 pub mod forward;
 pub mod gradcheck;
@@ -15,6 +16,7 @@ pub mod params;
 pub mod rng;
 pub mod sample;
 pub mod session;
+pub mod timeline;
 pub mod vocab;
 
 pub use activation::Activation;
