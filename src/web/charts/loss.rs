@@ -1,0 +1,141 @@
+//! The loss curve: loss and smooth loss against the training iteration,
+//! with a tick at the top wherever gradient clipping fired.
+
+use super::{Scale, area, colors, data, message, tick, y_top};
+use crate::web::js_error;
+use plotters::prelude::*;
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+/// What the loss chart draws; field names match `Lab.history()`, so a
+/// history slice can be passed as it is. All vectors have one entry per
+/// iteration (`clip_fired` may be empty).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct LossData {
+    pub iteration: Vec<f64>,
+    pub loss: Vec<f64>,
+    pub smooth_loss: Vec<f64>,
+    pub clip_fired: Vec<bool>,
+    /// Caption above the plot.
+    pub title: Option<String>,
+}
+
+/// Contiguous runs of finite points, so a NaN or ∞ breaks the line instead
+/// of being drawn as a number.
+fn finite_runs(xs: &[f64], ys: &[f64]) -> Vec<Vec<(f64, f64)>> {
+    let mut runs = vec![Vec::new()];
+    for (&x, &y) in xs.iter().zip(ys) {
+        if x.is_finite() && y.is_finite() {
+            runs.last_mut().expect("non-empty").push((x, y));
+        } else if !runs.last().expect("non-empty").is_empty() {
+            runs.push(Vec::new());
+        }
+    }
+    runs.retain(|r| !r.is_empty());
+    runs
+}
+
+/// Draws the loss curve on `canvas` (sized in device pixels by the page).
+pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData) -> Result<(), JsError> {
+    let s = Scale::current();
+    let root = area(canvas)?;
+    let n = d.iteration.len();
+    let (x0, x1) = match (d.iteration.first(), d.iteration.last()) {
+        // At least 10 iterations wide, so the whole-number ticks stay distinct.
+        (Some(&a), Some(&b)) => (a.min(b), b.max(a.min(b) + 10.0)),
+        _ => (0.0, 10.0),
+    };
+    let top = y_top(d.loss.iter().chain(&d.smooth_loss));
+    let title = d.title.as_deref().unwrap_or("Loss during training");
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, s.font(17.0))
+        .margin(s.px(10.0))
+        .margin_right(s.px(18.0))
+        .x_label_area_size(s.px(46.0))
+        .y_label_area_size(s.px(74.0))
+        .build_cartesian_2d(x0..x1, 0.0..top)
+        .map_err(js_error)?;
+    chart
+        .configure_mesh()
+        .label_style(s.font(14.0))
+        .axis_desc_style(s.font(15.0))
+        .x_desc("iteration")
+        .y_desc("loss L")
+        .x_labels(6)
+        .y_labels(5)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| tick(*v))
+        .axis_style(s.line(colors::AXIS, 1.0))
+        .bold_line_style(s.line(colors::GRID, 1.0))
+        .light_line_style(TRANSPARENT)
+        .draw()
+        .map_err(js_error)?;
+    if n == 0 {
+        return message(&root, s, "Train to see the loss fall");
+    }
+    let loss_style = s.line(colors::LOSS, 1.5);
+    for (i, run) in finite_runs(&d.iteration, &d.loss).into_iter().enumerate() {
+        let series = chart
+            .draw_series(LineSeries::new(run, loss_style))
+            .map_err(js_error)?;
+        if i == 0 {
+            series.label("loss").legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + s.px(22.0) as i32, y)], loss_style)
+            });
+        }
+    }
+    let smooth_style = s.line(colors::SMOOTH, 3.0);
+    for (i, run) in finite_runs(&d.iteration, &d.smooth_loss)
+        .into_iter()
+        .enumerate()
+    {
+        let series = chart
+            .draw_series(LineSeries::new(run, smooth_style))
+            .map_err(js_error)?;
+        if i == 0 {
+            series.label("smooth loss").legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + s.px(22.0) as i32, y)], smooth_style)
+            });
+        }
+    }
+    let clipped: Vec<f64> = d
+        .iteration
+        .iter()
+        .zip(&d.clip_fired)
+        .filter(|&(_, &fired)| fired)
+        .map(|(&x, _)| x)
+        .collect();
+    if !clipped.is_empty() {
+        let event = s.line(colors::EVENT, 2.0);
+        let tick_len = top * 0.06;
+        let series = chart
+            .draw_series(
+                clipped
+                    .into_iter()
+                    .map(|x| PathElement::new(vec![(x, top), (x, top - tick_len)], event)),
+            )
+            .map_err(js_error)?;
+        series.label("clipping fired").legend(move |(x, y)| {
+            let h = s.px(7.0) as i32;
+            PathElement::new(vec![(x + h, y - h), (x + h, y + h)], event)
+        });
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font(s.font(14.0))
+        .background_style(colors::BACKGROUND.mix(0.9))
+        .border_style(s.line(colors::AXIS, 1.0))
+        .margin(s.px(8.0))
+        .draw()
+        .map_err(js_error)?;
+    root.present().map_err(js_error)
+}
+
+/// JS: `draw_loss_chart(canvas, {iteration, loss, smooth_loss, clip_fired?, title?})`.
+#[wasm_bindgen]
+pub fn draw_loss_chart(canvas: &HtmlCanvasElement, data_obj: JsValue) -> Result<(), JsError> {
+    draw_loss(canvas, &data("loss", data_obj)?)
+}

@@ -1,0 +1,202 @@
+//! Canvas charts drawn with plotters-canvas.
+//!
+//! Each chart is a stateless function `draw_x(canvas, &XData) -> Result`,
+//! exported to JS as `draw_x_chart(canvas, data)` where `data` is a plain
+//! object deserialised into `XData`. The page sizes every canvas in device
+//! pixels (`canvas.width = CSS width × devicePixelRatio`); the helpers here
+//! scale line widths, margins and fonts by the same ratio, so a chart is
+//! crisp on a 4K screen and its text readable on a projector.
+//!
+//! One palette (Okabe & Ito's colour-blind-safe set) serves every chart and
+//! is exported to JS by [`palette`], so diagrams drawn in JS use the very
+//! same colour for W_xh, W_hh and W_hy.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+pub mod grad_bars;
+pub mod loss;
+
+/// Okabe–Ito colours, with the dark ones used for lines and text so every
+/// mark keeps ≥ 3:1 contrast on the white background (WCAG 1.4.11).
+pub mod colors {
+    use plotters::style::RGBColor;
+    /// W_xh: input to hidden (blue).
+    pub const W_XH: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+    /// W_hh: hidden to hidden, the recurrence (vermillion).
+    pub const W_HH: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+    /// W_hy: hidden to output (bluish green).
+    pub const W_HY: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+    /// b_h (reddish purple).
+    pub const B_H: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+    /// b_y (orange).
+    pub const B_Y: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+    /// The raw per-iteration loss.
+    pub const LOSS: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+    /// The smoothed loss, drawn over it.
+    pub const SMOOTH: RGBColor = RGBColor(0x00, 0x00, 0x00);
+    /// Events: clipping fired, the highlighted step.
+    pub const EVENT: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+    /// Gradients (‖dL/dh_t‖ bars).
+    pub const GRADIENT: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+    pub const TEXT: RGBColor = RGBColor(0x1A, 0x1A, 0x1A);
+    pub const AXIS: RGBColor = RGBColor(0x59, 0x59, 0x59);
+    pub const GRID: RGBColor = RGBColor(0xE3, 0xE3, 0xE3);
+    pub const BACKGROUND: RGBColor = RGBColor(0xFF, 0xFF, 0xFF);
+}
+
+fn hex(c: RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+/// The palette as CSS colours, for JS-drawn diagrams.
+#[derive(Serialize)]
+struct Palette {
+    #[serde(rename = "W_xh")]
+    w_xh: String,
+    #[serde(rename = "W_hh")]
+    w_hh: String,
+    #[serde(rename = "W_hy")]
+    w_hy: String,
+    b_h: String,
+    b_y: String,
+    loss: String,
+    smooth_loss: String,
+    event: String,
+    gradient: String,
+    text: String,
+    axis: String,
+    grid: String,
+    background: String,
+}
+
+/// `{W_xh, W_hh, W_hy, b_h, b_y, loss, smooth_loss, event, gradient, text,
+/// axis, grid, background}` as `#rrggbb` strings.
+#[wasm_bindgen]
+pub fn palette() -> Result<JsValue, JsError> {
+    use colors::*;
+    super::to_js(&Palette {
+        w_xh: hex(W_XH),
+        w_hh: hex(W_HH),
+        w_hy: hex(W_HY),
+        b_h: hex(B_H),
+        b_y: hex(B_Y),
+        loss: hex(LOSS),
+        smooth_loss: hex(SMOOTH),
+        event: hex(EVENT),
+        gradient: hex(GRADIENT),
+        text: hex(TEXT),
+        axis: hex(AXIS),
+        grid: hex(GRID),
+        background: hex(BACKGROUND),
+    })
+}
+
+/// Device-pixel scale of one chart: every size below is given in CSS pixels
+/// and multiplied by `dpr`.
+#[derive(Debug, Clone, Copy)]
+pub struct Scale {
+    pub dpr: f64,
+}
+
+impl Scale {
+    /// The window's devicePixelRatio (1 where there is none, e.g. a worker).
+    pub fn current() -> Self {
+        let dpr = web_sys::window()
+            .map(|w| w.device_pixel_ratio())
+            .filter(|d| d.is_finite() && *d > 0.0)
+            .unwrap_or(1.0);
+        Self { dpr }
+    }
+
+    /// A length in device pixels.
+    pub fn px(self, css: f64) -> u32 {
+        (css * self.dpr).round().max(1.0) as u32
+    }
+
+    /// A text style of `css` pixels in the house font and colour.
+    pub fn font(self, css: f64) -> TextStyle<'static> {
+        ("sans-serif", css * self.dpr)
+            .into_font()
+            .color(&colors::TEXT)
+    }
+
+    /// A line style of `css` pixels width.
+    pub fn line(self, color: RGBColor, css: f64) -> ShapeStyle {
+        color.stroke_width(self.px(css))
+    }
+}
+
+/// The canvas as a plotters drawing area, cleared to the background.
+pub fn area(canvas: &HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, Shift>, JsError> {
+    if canvas.width() == 0 || canvas.height() == 0 {
+        return Err(JsError::new("the chart's canvas has no size"));
+    }
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or_else(|| JsError::new("this canvas has no 2D drawing context"))?;
+    let root = backend.into_drawing_area();
+    root.fill(&colors::BACKGROUND).map_err(super::js_error)?;
+    Ok(root)
+}
+
+/// Upper end of a y axis starting at 0 for the finite values given: 5%
+/// headroom, and 1 when there is nothing finite to show.
+pub fn y_top<'a>(values: impl IntoIterator<Item = &'a f64>) -> f64 {
+    let max = values
+        .into_iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, f64::max);
+    if max > 0.0 { max * 1.05 } else { 1.0 }
+}
+
+/// A short, readable tick label: 3 significant digits, exponent form for
+/// very small or large numbers.
+pub fn tick(v: f64) -> String {
+    let a = v.abs();
+    if v == 0.0 {
+        "0".into()
+    } else if !(1e-3..1e5).contains(&a) {
+        format!("{v:.1e}")
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// Writes a centred message over a chart area (e.g. "no data yet").
+pub fn message(
+    root: &DrawingArea<CanvasBackend, Shift>,
+    scale: Scale,
+    text: &str,
+) -> Result<(), JsError> {
+    let (w, h) = root.dim_in_pixel();
+    let style = scale
+        .font(16.0)
+        .color(&colors::AXIS)
+        .pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Center,
+        ));
+    root.draw(&Text::new(
+        text.to_string(),
+        ((w / 2) as i32, (h / 2) as i32),
+        style,
+    ))
+    .map_err(super::js_error)
+}
+
+/// Deserialises a chart's data object, naming the chart in the error.
+pub fn data<T: serde::de::DeserializeOwned>(chart: &str, value: JsValue) -> Result<T, JsError> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| JsError::new(&format!("{chart} chart: bad data: {e}")))
+}

@@ -1,0 +1,86 @@
+// Boot: load the wasm module, start the app, expose window.rnnLab, mark the page ready.
+// If anything fails, the page says so in words instead of staying blank.
+import { App, CHAPTERS } from './app.js';
+
+const $ = (id) => document.getElementById(id);
+
+function fail(what, error) {
+  const box = $('load-error');
+  box.hidden = false;
+  $('load-error-text').textContent = `${what}: ${error?.message ?? error}`;
+  $('loading')?.remove();
+  document.body.dataset.ready = 'error';
+}
+
+/**
+ * window.rnnLab: a small object for automation and curious students (see README,
+ * "window.rnnLab API"). Methods that change something draw the page before returning.
+ */
+function makeApi(app, wasm) {
+  const state = () => ({
+    ...app.state,
+    substep: app.player.substep,
+    substep_name: app.player.substepName,
+    steps: app.steps(),
+    playing: app.player.playing,
+    training: app.busy,
+    iteration: app.status().iteration,
+    settings: app.engineSettings(app.state),
+  });
+  const drawn = (value) => {
+    app.renderNow();
+    return value;
+  };
+  return Object.freeze({
+    version: wasm.version(),
+    state,
+    snapshot: () => app.snapshot(),
+    step: (n = 1) => drawn({ moved: app.player.step(n), ...state() }),
+    setPhase: (phase) => {
+      if (!app.player.setPhase(phase)) throw new Error(`phase must be "forward" or "backward", got ${JSON.stringify(phase)}`);
+      return drawn(state());
+    },
+    home: () => drawn((app.player.home(), state())),
+    end: () => drawn((app.player.end(), state())),
+    play: () => drawn((app.player.play(), state())),
+    pause: () => drawn((app.player.pause(), state())),
+    train: (n = 1) => app.train(n).then(drawn),
+    reset: (seed) => drawn((app.reset(seed), state())),
+    set: (patch) => drawn(app.setState(patch)),
+    frame: () => app.frame(),
+    chapters: () => CHAPTERS.map((c) => ({ id: c.id, title: c.title })),
+    palette: () => ({ ...app.palette }),
+    lab: app.lab,
+  });
+}
+
+async function boot() {
+  let wasm;
+  try {
+    wasm = await import('./pkg/rnn_lab.js');
+    await wasm.default();
+  } catch (e) {
+    fail('The RNN engine (WebAssembly) could not be loaded', e);
+    return;
+  }
+  try {
+    const app = new App(wasm, {
+      nav: $('chapter-nav'),
+      settings: $('settings'),
+      notices: $('notices'),
+      announcer: $('announcer'),
+      main: $('main'),
+    });
+    app.start(location.hash);
+    window.rnnLab = makeApi(app, wasm);
+    $('app-version').textContent = `v${wasm.version()}`;
+  } catch (e) {
+    console.error(e);
+    fail('RNN Lab could not start', e);
+    return;
+  }
+  $('loading')?.remove();
+  document.body.dataset.ready = '1';
+}
+
+boot();

@@ -1,0 +1,156 @@
+// The app's state as ONE declarative table of URL-hash properties, used both to parse
+// a hash (or a patch from the controls / window.rnnLab.set) and to serialise the state
+// back into the hash. Parsing is strict and never throws: unknown keys are ignored,
+// out-of-range numbers are clamped, bad choices fall back to the default, and every such
+// correction is returned as a sentence the page shows in a notice.
+//
+// A row: { name, type: 'int'|'float'|'enum'|'bool'|'text', default, min, max, options,
+//          maxLength, engine, label }
+//   engine: true  → the setting goes to the wasm Lab (Lab.configure); the Lab may refuse it.
+//   label         → the control's visible label (www/views/controls.js builds controls from rows).
+// Chapter modules add their own rows here (keep names short: they are URL keys).
+
+/** Longest word or text accepted from the URL or the word field. */
+export const MAX_TEXT = 64;
+
+export const PROPS = [
+  { name: 'chapter', type: 'enum', default: 'steps', options: ['steps'], label: 'Chapter' },
+  { name: 'word', type: 'text', default: 'hello', maxLength: MAX_TEXT, engine: true, label: 'Word' },
+  { name: 'hidden', type: 'int', default: 3, min: 1, max: 256, engine: true, label: 'Hidden units H' },
+  { name: 'seed', type: 'int', default: 0, min: 0, max: 4294967295, engine: true, label: 'Seed' },
+  { name: 'lr', type: 'float', default: 0.1, min: 1e-5, max: 10, engine: true, label: 'Learning rate' },
+  {
+    name: 'opt', type: 'enum', default: 'adagrad', options: ['sgd', 'momentum', 'adagrad', 'adam'],
+    optionLabels: { sgd: 'SGD', momentum: 'Momentum', adagrad: 'Adagrad', adam: 'Adam' },
+    engine: true, label: 'Optimiser',
+  },
+  {
+    name: 'act', type: 'enum', default: 'tanh', options: ['tanh', 'sigmoid', 'relu', 'identity'],
+    optionLabels: { tanh: 'tanh', sigmoid: 'sigmoid', relu: 'ReLU', identity: 'identity' },
+    engine: true, label: 'Activation f',
+  },
+  { name: 'scale', type: 'float', default: 0.5, min: 0, max: 10, engine: true, label: 'Weight scale' },
+  { name: 'bias', type: 'bool', default: false, engine: true, label: 'Biases b_h, b_y' },
+  {
+    name: 'clip', type: 'enum', default: 'value', options: ['off', 'value', 'norm'],
+    optionLabels: { off: 'off', value: 'by value', norm: 'by norm' },
+    engine: true, label: 'Gradient clipping',
+  },
+  { name: 'clipc', type: 'float', default: 5, min: 0.01, max: 1000, engine: true, label: 'Clip threshold c' },
+  { name: 'step', type: 'int', default: 1, min: 1, max: 100000, label: 'Time step t' },
+  { name: 'phase', type: 'enum', default: 'forward', options: ['forward', 'backward'], label: 'Pass' },
+];
+
+/** The row of `name`, or undefined. */
+export function prop(name) {
+  return PROPS.find((p) => p.name === name);
+}
+
+/** Sets the chapter choices to the registered chapters (the first is the default). */
+export function defineChapters(ids) {
+  const p = prop('chapter');
+  p.options = [...ids];
+  if (!ids.includes(p.default)) p.default = ids[0];
+}
+
+/** A fresh state object with every default. */
+export function defaults() {
+  return Object.fromEntries(PROPS.map((p) => [p.name, p.default]));
+}
+
+/** Shows a value in a notice: text quoted, numbers as written. */
+function show(v) {
+  return typeof v === 'string' ? `“${v.length > 24 ? `${v.slice(0, 24)}…` : v}”` : String(v);
+}
+
+/** Formats a number for the hash: shortest exact form. */
+function numText(v) {
+  return String(v);
+}
+
+/**
+ * Validates one raw value (a string from the URL, or a native value from a control or
+ * a script) against row `p`. Returns { value, note } where `note` (if any) says what
+ * was corrected; `value` is undefined when the value is refused and nothing should change.
+ */
+export function check(p, raw) {
+  const fallback = (why) => ({ value: p.default, note: `${p.name}: ${why}; using ${show(p.default)}` });
+  switch (p.type) {
+    case 'int':
+    case 'float': {
+      const v = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+      if (!Number.isFinite(v)) return fallback(`${show(raw)} is not a number`);
+      if (p.type === 'int' && !Number.isInteger(v)) return fallback(`${show(raw)} is not a whole number`);
+      if (v < p.min) return { value: p.min, note: `${p.name} ${numText(v)} is below the minimum; using ${numText(p.min)}` };
+      if (v > p.max) return { value: p.max, note: `${p.name} ${numText(v)} is above the maximum; using ${numText(p.max)}` };
+      return { value: v };
+    }
+    case 'enum': {
+      const v = typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
+      if (p.options.includes(v)) return { value: v };
+      return fallback(`${show(String(raw))} is not one of ${p.options.join(', ')}`);
+    }
+    case 'bool': {
+      if (raw === true || raw === false) return { value: raw };
+      const v = String(raw).trim().toLowerCase();
+      if (['1', 'true', 'on', 'yes'].includes(v)) return { value: true };
+      if (['0', 'false', 'off', 'no'].includes(v)) return { value: false };
+      return fallback(`${show(String(raw))} is not on or off`);
+    }
+    case 'text': {
+      if (typeof raw !== 'string') return { value: undefined, note: `${p.name}: not text; kept as it was` };
+      if ([...raw].length > p.maxLength) {
+        return { value: undefined, note: `${p.name}: at most ${p.maxLength} characters, got ${[...raw].length}; kept as it was` };
+      }
+      return { value: raw };
+    }
+    default:
+      return { value: undefined, note: `${p.name}: unknown setting type` };
+  }
+}
+
+/**
+ * Validates a patch (an object of raw values) against the table. Unknown keys are
+ * ignored. Returns { values, notes }: the accepted values and the corrections made.
+ */
+export function validate(patch) {
+  const values = {};
+  const notes = [];
+  for (const [key, raw] of Object.entries(patch ?? {})) {
+    const p = prop(key);
+    if (!p || raw === undefined) continue;
+    const { value, note } = check(p, raw);
+    if (note) notes.push(note);
+    if (value !== undefined) values[key] = value;
+  }
+  return { values, notes };
+}
+
+/**
+ * Parses a location hash ("#word=hello&hidden=3…") into { values, notes }.
+ * Never throws: a malformed hash gives no values and, if it was not empty, a note.
+ */
+export function parseHash(hash) {
+  const text = String(hash ?? '').replace(/^#/, '');
+  if (!text) return { values: {}, notes: [] };
+  let params;
+  try {
+    params = new URLSearchParams(text);
+  } catch {
+    return { values: {}, notes: ['the address could not be read; using the defaults'] };
+  }
+  const raw = {};
+  for (const [k, v] of params) if (prop(k) && !(k in raw)) raw[k] = v;
+  return validate(raw);
+}
+
+/** Serialises a state into a hash (without "#"), in table order. */
+export function serialise(state) {
+  const params = new URLSearchParams();
+  for (const p of PROPS) {
+    const v = state[p.name];
+    if (v === undefined) continue;
+    params.set(p.name, p.type === 'bool' ? (v ? '1' : '0') : String(v));
+  }
+  return params.toString();
+}

@@ -1,0 +1,85 @@
+// A chart on the page: a <figure> with a canvas the Rust chart functions draw on, a
+// caption, and a "Save PNG" button. The canvas is sized in device pixels
+// (CSS size × devicePixelRatio) so the Rust side draws crisp lines and text; a chart is
+// redrawn only when its data key or its size changed.
+import { el } from './common.js';
+
+/** Sizes `canvas` to its CSS box × devicePixelRatio. Returns true if it changed. */
+export function fitCanvas(canvas) {
+  const rect = canvas.getBoundingClientRect();
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.max(1, Math.round(rect.width * dpr));
+  const h = Math.max(1, Math.round(rect.height * dpr));
+  if (canvas.width === w && canvas.height === h) return false;
+  canvas.width = w;
+  canvas.height = h;
+  return true;
+}
+
+let resizeObserver = null;
+const onResize = new WeakMap();
+
+function observe(canvas, fn) {
+  if (!resizeObserver) {
+    resizeObserver = new ResizeObserver((entries) => {
+      for (const e of entries) onResize.get(e.target)?.();
+    });
+  }
+  onResize.set(canvas, fn);
+  resizeObserver.observe(canvas);
+}
+
+export class Chart {
+  /**
+   * `draw(canvas, data)`: a wasm chart function (e.g. draw_loss_chart).
+   * `label`: the figure's short name (file name of the PNG, the canvas's label).
+   */
+  constructor(app, { id, title, caption, draw, className = '' }) {
+    this.app = app;
+    this.drawFn = draw;
+    this.key = null;
+    this.canvas = el('canvas', { id, class: 'chart-canvas', role: 'img', 'aria-label': title });
+    this.caption = el('figcaption', { class: 'chart-caption', text: caption ?? '' });
+    const save = el('button', {
+      type: 'button',
+      class: 'small',
+      text: 'Save PNG',
+      'aria-label': `Save the chart “${title}” as a PNG image`,
+      on: { click: () => this.savePng(id) },
+    });
+    this.figure = el('figure', { class: `chart ${className}`.trim() }, this.canvas, el('div', { class: 'chart-foot' }, this.caption, save));
+    observe(this.canvas, () => app.requestRender());
+  }
+
+  /**
+   * Draws `data` unless the same key was drawn at the same size. `label`: the text
+   * alternative of the canvas (what the chart shows, in words).
+   */
+  update(key, data, label) {
+    const resized = fitCanvas(this.canvas);
+    if (!resized && key === this.key) return false;
+    if (this.canvas.width < 2 || this.canvas.height < 2) return false;
+    try {
+      this.drawFn(this.canvas, typeof data === 'function' ? data() : data);
+      this.key = key;
+    } catch (e) {
+      this.key = null;
+      this.app.notice(`A chart could not be drawn: ${e.message}`, 'error');
+      console.error(e);
+    }
+    if (label) this.canvas.setAttribute('aria-label', label);
+    return true;
+  }
+
+  savePng(name) {
+    this.canvas.toBlob((blob) => {
+      if (!blob) return;
+      const url = URL.createObjectURL(blob);
+      const a = el('a', { href: url, download: `${name}.png` });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+    }, 'image/png');
+  }
+}

@@ -1,0 +1,58 @@
+// Small DOM and number-formatting helpers shared by the views.
+
+/**
+ * Creates an element. `attrs`: `class`, `text` (textContent — never HTML), `dataset`,
+ * `on` ({event: handler}), anything else becomes an attribute (false/null skip it).
+ */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === false || v === null || v === undefined) continue;
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = String(v);
+    else if (k === 'dataset') Object.assign(node.dataset, v);
+    else if (k === 'on') for (const [ev, fn] of Object.entries(v)) node.addEventListener(ev, fn);
+    else node.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+const MINUS = '\u2212';
+
+/**
+ * A number rounded to `digits` decimals, with a true minus sign; NaN and ∞ spelled out
+ * (they are facts to show, never numbers to draw). −0.000 is shown as 0.000.
+ */
+export function fmt(x, digits = 3) {
+  if (x === null || x === undefined) return '–';
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return '∞';
+  if (x === -Infinity) return `${MINUS}∞`;
+  let s = Number(x).toFixed(digits);
+  if (/^-0\.?0*$/.test(s)) s = s.slice(1);
+  return s.replace('-', MINUS);
+}
+
+/** Reads back a number written by fmt (for tests and for copying). */
+export function unfmt(s) {
+  return Number(String(s).trim().replace(MINUS, '-').replace('∞', 'Infinity'));
+}
+
+/** A vector as "[a, b, c]", the first `max` entries then "…". */
+export function fmtVec(v, digits = 3, max = 8) {
+  const shown = v.slice(0, max).map((x) => fmt(x, digits));
+  if (v.length > max) shown.push('…');
+  return `[${shown.join(', ')}]`;
+}
+
+/** Shows a symbol so spaces and newlines are visible. */
+export function showSymbol(c) {
+  if (c === ' ') return '␣';
+  if (c === '\n') return '↵';
+  if (c === '\t') return '⇥';
+  return c ?? '';
+}
