@@ -16,7 +16,9 @@ pub mod params;
 pub mod rng;
 pub mod sample;
 pub mod session;
+pub mod tasks;
 pub mod timeline;
+pub mod vanishing;
 pub mod vocab;
 
 pub use activation::Activation;

@@ -116,6 +116,10 @@ pub struct Session {
     pointer: usize,
     /// Text mode: the state carried from the last iteration.
     h_prev: Array1<f64>,
+    /// Text mode: whether the next sequence starts from the carried state
+    /// (min-char-rnn) or from h = 0 (independent sequences, e.g. the
+    /// long-range task of the vanishing-gradient chapter).
+    carry_state: bool,
     iteration: u64,
     smooth_loss: f64,
     last_loss: Option<f64>,
@@ -178,6 +182,7 @@ impl Session {
         let optimizer = Optimizer::new(config.optimizer, vocab.len(), config.model.hidden)?;
         let mut session = Session {
             h_prev: Array1::zeros(config.model.hidden),
+            carry_state: true,
             history: History::new(config.history_capacity),
             config,
             vocab,
@@ -258,6 +263,16 @@ impl Session {
         self.history.clear();
     }
 
+    /// Text mode: carry h from one sequence to the next (the default, as
+    /// min-char-rnn) or start every sequence from h = 0.
+    pub fn set_carry_state(&mut self, carry: bool) {
+        self.carry_state = carry;
+    }
+
+    pub fn carry_state(&self) -> bool {
+        self.carry_state
+    }
+
     /// Changes lr without touching anything else.
     pub fn set_learning_rate(&mut self, lr: f64) -> Result<()> {
         check_learning_rate(lr)?;
@@ -329,6 +344,7 @@ impl Session {
     pub fn h_prev(&self) -> Array1<f64> {
         match self.window() {
             (_, true) => Array1::zeros(self.config.model.hidden),
+            (_, false) if !self.carry_state => Array1::zeros(self.config.model.hidden),
             (_, false) => self.h_prev.clone(),
         }
     }
