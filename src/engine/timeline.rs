@@ -113,8 +113,8 @@ pub fn timeline(session: &Session, truncation: Option<(usize, usize)>) -> Result
     Ok(Timeline {
         steps,
         truncation,
-        h_norms: trace.h.rows().into_iter().map(|r| norm(r)).collect(),
-        dh_norms: dh.rows().into_iter().map(|r| norm(r)).collect(),
+        h_norms: trace.h.rows().into_iter().map(norm).collect(),
+        dh_norms: dh.rows().into_iter().map(norm).collect(),
         full_dh_norms: full.dh_norms(),
         grad_norm: grads.global_norm(),
         full_grad_norm,

@@ -38,6 +38,7 @@ pub mod charts;
 pub mod lab;
 pub mod model_file;
 pub mod snapshot;
+pub mod training;
 pub mod unrolled;
 
 /// The crate version, so the page can show what it runs.

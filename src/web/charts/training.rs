@@ -1,0 +1,424 @@
+//! Charts of the training chapter: small gradient heatmaps (each step's
+//! share of dW and their sum) and the truncated-BPTT timeline.
+//!
+//! Both draw in pixel coordinates on the plotters drawing area (no axes to
+//! speak of), every size given in CSS pixels and scaled by the device pixel
+//! ratio like the shared charts.
+
+use super::{Scale, area, colors, data, tick};
+use crate::web::js_error;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters_canvas::CanvasBackend;
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+type Area = DrawingArea<CanvasBackend, Shift>;
+
+/// Negative values: blue (W_xh's colour); positive: vermillion (W_hh's);
+/// both Okabe–Ito, so the scale stays readable with colour-blindness.
+const NEGATIVE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+const POSITIVE: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+
+/// The diverging colour of `v` on the scale ±`scale` (white at 0); NaN/∞ grey.
+pub fn diverging(v: f64, scale: f64) -> RGBColor {
+    if !v.is_finite() {
+        return RGBColor(0x80, 0x80, 0x80);
+    }
+    let x = (v / scale).clamp(-1.0, 1.0);
+    let end = if x < 0.0 { NEGATIVE } else { POSITIVE };
+    // sqrt: small entries stay visible next to the largest one.
+    let f = x.abs().sqrt();
+    let mix = |c: u8| (255.0 + (c as f64 - 255.0) * f).round() as u8;
+    RGBColor(mix(end.0), mix(end.1), mix(end.2))
+}
+
+/// Black or white text, whichever reads on `bg`.
+fn text_on(bg: RGBColor) -> RGBColor {
+    let l = 0.299 * bg.0 as f64 + 0.587 * bg.1 as f64 + 0.114 * bg.2 as f64;
+    if l > 150.0 {
+        colors::TEXT
+    } else {
+        colors::BACKGROUND
+    }
+}
+
+fn anchored(s: Scale, size: f64, color: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
+    ("sans-serif", size * s.dpr)
+        .into_font()
+        .color(&color)
+        .pos(Pos::new(h, v))
+}
+
+/// One small heatmap.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Panel {
+    pub title: String,
+    /// Rows of the matrix.
+    pub matrix: Vec<Vec<f64>>,
+    pub row_labels: Vec<String>,
+    pub col_labels: Vec<String>,
+    /// |v| at full colour (> 0); the largest |entry| when absent.
+    pub scale: Option<f64>,
+    /// Draw a thick frame (e.g. the sum the optimiser uses).
+    pub emphasis: bool,
+}
+
+/// A grid of heatmaps, `columns` per row.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct HeatmapsData {
+    pub panels: Vec<Panel>,
+    pub columns: Option<usize>,
+}
+
+fn draw_panel(root: &Area, s: Scale, p: &Panel) -> Result<(), JsError> {
+    let (w, h) = root.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let title_h = s.px(24.0) as i32;
+    let label = s.px(22.0) as i32;
+    root.draw(&Text::new(
+        p.title.clone(),
+        (w / 2, s.px(4.0) as i32),
+        anchored(s, 15.0, colors::TEXT, HPos::Center, VPos::Top),
+    ))
+    .map_err(js_error)?;
+    let rows = p.matrix.len();
+    let cols = p.matrix.iter().map(Vec::len).max().unwrap_or(0);
+    if rows == 0 || cols == 0 {
+        return Ok(());
+    }
+    let scale = p
+        .scale
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .unwrap_or_else(|| {
+            p.matrix
+                .iter()
+                .flatten()
+                .filter(|v| v.is_finite())
+                .fold(0.0f64, |a, &v| a.max(v.abs()))
+        })
+        .max(f64::MIN_POSITIVE);
+    let avail_w = (w - label - s.px(6.0) as i32).max(1);
+    let avail_h = (h - title_h - label).max(1);
+    let cell = (avail_w / cols as i32).min(avail_h / rows as i32).max(1);
+    let x0 = label + (avail_w - cell * cols as i32) / 2;
+    let y0 = title_h + label;
+    let show_numbers = cell as f64 >= 34.0 * s.dpr;
+    for (i, row) in p.matrix.iter().enumerate() {
+        for (j, &v) in row.iter().enumerate() {
+            let (x, y) = (x0 + j as i32 * cell, y0 + i as i32 * cell);
+            let c = diverging(v, scale);
+            root.draw(&Rectangle::new([(x, y), (x + cell, y + cell)], c.filled()))
+                .map_err(js_error)?;
+            if show_numbers {
+                root.draw(&Text::new(
+                    format!("{v:.2}").replace('-', "−"),
+                    (x + cell / 2, y + cell / 2),
+                    anchored(s, 11.0, text_on(c), HPos::Center, VPos::Center),
+                ))
+                .map_err(js_error)?;
+            }
+        }
+    }
+    let frame = if p.emphasis {
+        s.line(colors::TEXT, 2.5)
+    } else {
+        s.line(colors::AXIS, 1.0)
+    };
+    root.draw(&Rectangle::new(
+        [(x0, y0), (x0 + cell * cols as i32, y0 + cell * rows as i32)],
+        frame,
+    ))
+    .map_err(js_error)?;
+    // Labels while they fit (one per cell at ≥ 10 CSS px).
+    if cell as f64 >= 10.0 * s.dpr {
+        for (j, l) in p.col_labels.iter().enumerate().take(cols) {
+            root.draw(&Text::new(
+                l.clone(),
+                (x0 + j as i32 * cell + cell / 2, y0 - s.px(3.0) as i32),
+                anchored(s, 12.0, colors::AXIS, HPos::Center, VPos::Bottom),
+            ))
+            .map_err(js_error)?;
+        }
+        for (i, l) in p.row_labels.iter().enumerate().take(rows) {
+            root.draw(&Text::new(
+                l.clone(),
+                (x0 - s.px(4.0) as i32, y0 + i as i32 * cell + cell / 2),
+                anchored(s, 12.0, colors::AXIS, HPos::Right, VPos::Center),
+            ))
+            .map_err(js_error)?;
+        }
+    }
+    Ok(())
+}
+
+/// Draws the heatmaps on `canvas`.
+pub fn draw_heatmaps(canvas: &HtmlCanvasElement, d: &HeatmapsData) -> Result<(), JsError> {
+    let s = Scale::current();
+    let root = area(canvas)?;
+    let n = d.panels.len();
+    if n == 0 {
+        return super::message(&root, s, "Nothing to show");
+    }
+    let columns = d.columns.unwrap_or(n).clamp(1, n);
+    let rows = n.div_ceil(columns);
+    let cells = root.split_evenly((rows, columns));
+    for (panel, cell) in d.panels.iter().zip(cells.iter()) {
+        draw_panel(&cell.margin(4, 4, 4, 4), s, panel)?;
+    }
+    root.present().map_err(js_error)
+}
+
+/// JS: `draw_heatmaps_chart(canvas, {panels: [{title, matrix, row_labels?,
+/// col_labels?, scale?, emphasis?}], columns?})`.
+#[wasm_bindgen]
+pub fn draw_heatmaps_chart(canvas: &HtmlCanvasElement, data_obj: JsValue) -> Result<(), JsError> {
+    draw_heatmaps(canvas, &data("heatmaps", data_obj)?)
+}
+
+/// One chunk of the timeline (the fields of `training_timeline()`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ChunkData {
+    pub start: usize,
+    pub loss_from: usize,
+    pub end: usize,
+    pub dh_start_norm: f64,
+}
+
+/// What the timeline draws: `Lab.training_timeline()` as it is.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TimelineData {
+    pub steps: usize,
+    pub chunks: Vec<ChunkData>,
+    /// ‖h_t‖, t = 0..T.
+    pub h_norms: Vec<f64>,
+    /// ‖dh_t‖ of this backward pass, t = 0..T.
+    pub dh_norms: Vec<f64>,
+    /// ‖dh_t‖ of full BPTT, t = 0..T (drawn as outlines for comparison).
+    pub full_dh_norms: Vec<f64>,
+    /// Input symbol of each step t = 1..T.
+    pub inputs: Vec<String>,
+}
+
+/// A horizontal arrow from x0 to x1 at height y (head at x1).
+fn arrow(
+    root: &Area,
+    x0: i32,
+    x1: i32,
+    y: i32,
+    style: ShapeStyle,
+    head: i32,
+) -> Result<(), JsError> {
+    root.draw(&PathElement::new(vec![(x0, y), (x1, y)], style))
+        .map_err(js_error)?;
+    let dir = if x1 >= x0 { 1 } else { -1 };
+    root.draw(&Polygon::new(
+        vec![
+            (x1, y),
+            (x1 - dir * head, y - head / 2 - 1),
+            (x1 - dir * head, y + head / 2 + 1),
+        ],
+        style.color.filled(),
+    ))
+    .map_err(js_error)
+}
+
+/// Draws the truncated-BPTT timeline: the forward state carried along the
+/// whole sequence, each chunk's backward pass inside its chunk, a stop at
+/// every chunk start with the norm of the gradient dropped there, and the
+/// bars of ‖dL/dh_t‖ (full BPTT outlined).
+pub fn draw_timeline(canvas: &HtmlCanvasElement, d: &TimelineData) -> Result<(), JsError> {
+    let s = Scale::current();
+    let root = area(canvas)?;
+    let (w, h) = root.dim_in_pixel();
+    let (w, h) = (w as i32, h as i32);
+    let steps = d.steps.max(1) as i32;
+    let left = s.px(64.0) as i32;
+    let right = s.px(16.0) as i32;
+    let col = ((w - left - right) as f64 / (steps + 1) as f64).max(1.0);
+    // Centre of the column of state t (t = 0: h_0).
+    let cx = |t: usize| left + (col * (t as f64 + 0.5)) as i32;
+    let edge = |t: usize| left + (col * (t as f64 + 1.0)) as i32;
+    let px = |v: f64| s.px(v) as i32;
+    let text = |size, c, hp, vp| anchored(s, size, c, hp, vp);
+    let roomy = col >= 14.0 * s.dpr;
+
+    // Rows, top to bottom.
+    let y_chunks = px(4.0);
+    let y_input = px(30.0);
+    let y_fwd = px(58.0);
+    let lane_h = px(26.0);
+    let y_back0 = px(90.0);
+    let y_bars_top = y_back0 + 2 * lane_h + px(18.0);
+    let y_bars_bottom = h - px(20.0);
+
+    for (label, y) in [
+        ("x_t", y_input),
+        ("h_t →", y_fwd),
+        ("← dL/dh", y_back0 + lane_h / 2),
+        ("‖dL/dh_t‖", (y_bars_top + y_bars_bottom) / 2),
+    ] {
+        root.draw(&Text::new(
+            label,
+            (px(4.0), y),
+            text(13.0, colors::AXIS, HPos::Left, VPos::Center),
+        ))
+        .map_err(js_error)?;
+    }
+
+    // Chunk bands: where each chunk back-propagates (light), where its losses are (darker).
+    for (i, c) in d.chunks.iter().enumerate() {
+        let shade = if i % 2 == 0 { 0.10 } else { 0.18 };
+        let x0 = edge(c.start);
+        let x1 = edge(c.end);
+        root.draw(&Rectangle::new(
+            [(x0, y_chunks), (x1, y_bars_bottom)],
+            colors::W_HY.mix(shade * 0.5).filled(),
+        ))
+        .map_err(js_error)?;
+        root.draw(&Rectangle::new(
+            [(edge(c.loss_from), y_chunks), (x1, y_chunks + px(18.0))],
+            colors::W_HY.mix(shade + 0.25).filled(),
+        ))
+        .map_err(js_error)?;
+        if (x1 - x0) as f64 > 70.0 * s.dpr {
+            root.draw(&Text::new(
+                format!("chunk {}", i + 1),
+                ((edge(c.loss_from) + x1) / 2, y_chunks + px(9.0)),
+                text(12.0, colors::TEXT, HPos::Center, VPos::Center),
+            ))
+            .map_err(js_error)?;
+        }
+    }
+
+    // Inputs and the forward state: h is carried across every border.
+    let fwd = s.line(colors::W_HH, 2.0);
+    for t in 0..=d.steps {
+        if let Some(c) = d.inputs.get(t.wrapping_sub(1)).filter(|_| roomy) {
+            root.draw(&Text::new(
+                c.clone(),
+                (cx(t), y_input),
+                text(14.0, colors::TEXT, HPos::Center, VPos::Center),
+            ))
+            .map_err(js_error)?;
+        }
+        if t < d.steps {
+            arrow(
+                &root,
+                cx(t) + px(4.0),
+                cx(t + 1) - px(4.0),
+                y_fwd,
+                fwd,
+                px(6.0).min(col as i32 / 2).max(2),
+            )?;
+        }
+        let r = (col * 0.22).clamp(1.5, 7.0 * s.dpr) as i32;
+        root.draw(&Circle::new((cx(t), y_fwd), r, colors::W_HH.filled()))
+            .map_err(js_error)?;
+    }
+
+    // Backward: inside each chunk, from its last step down to its start.
+    let max_dh = d
+        .dh_norms
+        .iter()
+        .chain(&d.full_dh_norms)
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, |a, &v| a.max(v))
+        .max(f64::MIN_POSITIVE);
+    let width_of = |v: f64| {
+        let f = if v.is_finite() {
+            (v / max_dh).sqrt()
+        } else {
+            1.0
+        };
+        1.0 + 6.0 * f
+    };
+    for (i, c) in d.chunks.iter().enumerate() {
+        // Overlapping windows (k2 > k1) go to the second lane.
+        let overlaps = i > 0 && c.start < d.chunks[i - 1].end;
+        let y = y_back0 + if overlaps && i % 2 == 1 { lane_h } else { 0 } + lane_h / 2;
+        for t in (c.start + 1..=c.end).rev() {
+            let v = d.dh_norms.get(t).copied().unwrap_or(0.0);
+            let style = s.line(colors::GRADIENT, width_of(v));
+            arrow(
+                &root,
+                cx(t) - px(3.0),
+                cx(t - 1) + px(5.0),
+                y,
+                style,
+                px(6.0).min(col as i32 / 2).max(2),
+            )?;
+        }
+        // The border: the gradient reaching h_start stops here.
+        let xs = cx(c.start);
+        root.draw(&PathElement::new(
+            vec![(xs - px(2.0), y - px(9.0)), (xs - px(2.0), y + px(9.0))],
+            s.line(colors::TEXT, 3.0),
+        ))
+        .map_err(js_error)?;
+        if roomy || d.chunks.len() <= 12 {
+            root.draw(&Text::new(
+                format!("✕ {}", tick(c.dh_start_norm)),
+                (xs, y - px(11.0)),
+                text(11.5, colors::TEXT, HPos::Center, VPos::Bottom),
+            ))
+            .map_err(js_error)?;
+        }
+    }
+
+    // Bars of ‖dL/dh_t‖: this backward pass filled, full BPTT outlined.
+    let bar_h = (y_bars_bottom - y_bars_top).max(1) as f64;
+    let bw = ((col * 0.6) as i32).max(1);
+    for t in 0..=d.steps {
+        let v = d.dh_norms.get(t).copied().unwrap_or(0.0);
+        let hgt = if v.is_finite() { v / max_dh } else { 1.0 } * bar_h;
+        let x = cx(t) - bw / 2;
+        root.draw(&Rectangle::new(
+            [(x, y_bars_bottom - hgt as i32), (x + bw, y_bars_bottom)],
+            colors::GRADIENT.filled(),
+        ))
+        .map_err(js_error)?;
+        if let Some(&f) = d.full_dh_norms.get(t) {
+            let fh = if f.is_finite() { f / max_dh } else { 1.0 } * bar_h;
+            root.draw(&Rectangle::new(
+                [(x, y_bars_bottom - fh as i32), (x + bw, y_bars_bottom)],
+                s.line(colors::TEXT, 1.0),
+            ))
+            .map_err(js_error)?;
+        }
+    }
+    root.draw(&PathElement::new(
+        vec![(left, y_bars_bottom), (w - right, y_bars_bottom)],
+        s.line(colors::AXIS, 1.0),
+    ))
+    .map_err(js_error)?;
+    // t labels under the bars, thinned to fit.
+    let every = ((28.0 * s.dpr) / col).ceil().max(1.0) as usize;
+    for t in (0..=d.steps).step_by(every) {
+        root.draw(&Text::new(
+            t.to_string(),
+            (cx(t), y_bars_bottom + px(3.0)),
+            text(12.0, colors::AXIS, HPos::Center, VPos::Top),
+        ))
+        .map_err(js_error)?;
+    }
+    root.draw(&Text::new(
+        format!("max {}", tick(max_dh)),
+        (px(4.0), y_bars_top),
+        text(11.5, colors::AXIS, HPos::Left, VPos::Top),
+    ))
+    .map_err(js_error)?;
+    root.present().map_err(js_error)
+}
+
+/// JS: `draw_timeline_chart(canvas, lab.training_timeline(k1, k2))`.
+#[wasm_bindgen]
+pub fn draw_timeline_chart(canvas: &HtmlCanvasElement, data_obj: JsValue) -> Result<(), JsError> {
+    draw_timeline(canvas, &data("timeline", data_obj)?)
+}
