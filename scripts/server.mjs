@@ -1,6 +1,7 @@
 // A tiny dependency-free static server for RNN Lab (the project root: index.html, www/).
 //
-//   node scripts/server.mjs [--port N]      (or PORT=N; default 8080; 0 picks a free port)
+//   node scripts/server.mjs [--port N] [--log]   (or PORT=N; default 8080; 0 picks a free port;
+//                                                --log prints one line per request)
 //
 // Listens on 127.0.0.1 only. Serves files with correct MIME types (application/wasm for
 // .wasm, so WebAssembly.instantiateStreaming works), `Cache-Control: no-store` so a
@@ -139,8 +140,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error(`server: ${e.message}`);
     process.exit(2);
   }
-  const quiet = process.argv.includes('--quiet');
-  startStaticServer({ port, log: quiet ? null : (line) => console.log(line) })
+  const verbose = process.argv.includes('--log');
+  startStaticServer({ port, log: verbose ? (line) => console.log(line) : null })
     .then(({ url }) => console.log(`RNN Lab: ${url}`))
     .catch((e) => {
       console.error(
