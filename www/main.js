@@ -51,6 +51,8 @@ function makeApi(app, wasm) {
     chapters: () => CHAPTERS.map((c) => ({ id: c.id, title: c.title })),
     palette: () => ({ ...app.palette }),
     lab: app.lab,
+    // Chapters with an `api(app)` add their own object under their id (e.g. rnnLab.training).
+    ...Object.fromEntries(CHAPTERS.filter((c) => c.api).map((c) => [c.id, c.api(app)])),
   });
 }
 

@@ -39,6 +39,18 @@ export const PROPS = [
   { name: 'clipc', type: 'float', default: 5, min: 0.01, max: 1000, engine: true, label: 'Clip threshold c' },
   { name: 'step', type: 'int', default: 1, min: 1, max: 100000, label: 'Time step t' },
   { name: 'phase', type: 'enum', default: 'forward', options: ['forward', 'backward'], label: 'Pass' },
+  // Chapter "training" (www/views/training.js): what trains, text mode, truncated BPTT, sampling.
+  {
+    name: 'data', type: 'enum', default: 'word', options: ['word', 'text'],
+    optionLabels: { word: 'the word', text: 'a text (min-char-rnn)' }, label: 'Train on',
+  },
+  { name: 'tseq', type: 'int', default: 25, min: 1, max: 256, label: 'Sequence length T (text)' },
+  { name: 'thidden', type: 'int', default: 100, min: 1, max: 256, label: 'Hidden units H (text)' },
+  { name: 'k1', type: 'int', default: 0, min: 0, max: 256, label: 'TBPTT k1' },
+  { name: 'k2', type: 'int', default: 0, min: 0, max: 256, label: 'TBPTT k2' },
+  { name: 'temp', type: 'float', default: 1, min: 0.05, max: 5, label: 'Temperature τ' },
+  { name: 'slen', type: 'int', default: 100, min: 1, max: 2000, label: 'Sample length' },
+  { name: 'sseed', type: 'int', default: 0, min: 0, max: 4294967295, label: 'Sample seed' },
 ];
 
 /** The row of `name`, or undefined. */

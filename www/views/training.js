@@ -1,0 +1,111 @@
+// Chapter "Training: backpropagation through time". Five parts, each in
+// www/views/training/: the backward pass stepped on the unrolled diagram (backward.js),
+// training with the optimisers, learning rate and clipping (train.js), text mode and
+// truncated BPTT (text.js), sampling (sample.js), and the gradient check (gradcheck.js).
+// The model the parts train is chosen in model.js: the word of the settings bar, or a
+// text in a second Lab. Every number comes from the wasm Lab.
+import { el, fmt } from './common.js';
+import { playerBar } from './playerbar.js';
+import { TrainingModel } from './training/model.js';
+import { backwardPanel, diagramData } from './training/backward.js';
+import { trainPanel } from './training/train.js';
+import { textPanel } from './training/text.js';
+import { samplePanel } from './training/sample.js';
+import { gradcheckPanel } from './training/gradcheck.js';
+
+const ui = {};
+
+function stylesheet() {
+  if (document.getElementById('training-css')) return;
+  const link = el('link', { rel: 'stylesheet', id: 'training-css', href: new URL('./training/training.css', import.meta.url).href });
+  document.head.append(link);
+}
+
+const section = (id, title, ...body) =>
+  el('section', { class: 'training-part', id, 'aria-labelledby': `${id}-title` }, el('h3', { id: `${id}-title`, text: title }), ...body);
+
+export default {
+  id: 'training',
+  title: 'Training (BPTT)',
+  granularity: 'substep',
+
+  mount(root, app) {
+    stylesheet();
+    ui.model = new TrainingModel(app);
+    ui.player = playerBar(app, { idPrefix: 'training' });
+    ui.backward = backwardPanel(app);
+    ui.train = trainPanel(app, ui.model);
+    ui.text = textPanel(app, ui.model);
+    ui.sample = samplePanel(app, ui.model);
+    ui.check = gradcheckPanel(app, ui.model);
+    root.append(
+      el('h2', { id: 'training-title', text: 'Training: backpropagation through time' }),
+      el('p', { class: 'lead' },
+        'To learn, the network needs to know how the loss changes with every weight. Backpropagation through time runs the unrolled network backwards: ',
+        'from the last step to the first, each step’s error enters at its output, flows down into h_t, and is passed back through W_hh to the step before. ',
+        'Because W_xh, W_hh and W_hy are the same at every step, their gradient is the sum of one contribution per step.'),
+      section('training-backward', 'The backward pass, step by step',
+        el('p', { class: 'note' }, 'The word of the settings bar, with the current weights. Choose the backward pass and step from t = T down to 1; arrow widths follow the real gradient norms.'),
+        ui.player.el, ui.backward.el),
+      section('training-run', 'Training', ui.train.el),
+      section('training-text', 'Text mode and truncated BPTT',
+        el('p', { class: 'note' },
+          'On a long text the network trains like min-char-rnn: sequences of T characters, the hidden state carried from one to the next. ',
+          'Truncated BPTT cuts each sequence into chunks of k steps: the forward pass still carries h across the borders, but the gradient of each chunk stops where the chunk starts.'),
+        ui.text.el),
+      section('training-sampling', 'Sampling', ui.sample.el),
+      section('training-check', 'Gradient check', ui.check.el),
+    );
+    // This chapter is about the backward pass: start there unless the link says where.
+    if (app.state.phase === 'forward' && !/(^|[#&])phase=/.test(location.hash)) app.player.setPhase('backward');
+  },
+
+  describeStep(app) {
+    const t = app.state.step;
+    if (app.state.phase !== 'backward') return `Forward pass, step t = ${t} of ${app.steps()}.`;
+    const b = diagramData(app).backward;
+    return `Backward pass, step t = ${t} of ${b.steps}, ${app.player.substepName}: ‖dL/dh_${t}‖ = ${fmt(b.norms[t - 1].dh)}.`;
+  },
+
+  extendSnapshot(app, snap) {
+    if (app.state.chapter !== 'training' || !ui.model) return;
+    const status = ui.model.status();
+    snap.training = {
+      mode: ui.model.mode, iteration: status.iteration, smooth_loss: status.smooth_loss,
+      diverged: Boolean(ui.model.diverged), running: ui.model.running,
+    };
+  },
+
+  /** window.rnnLab.training: what the buttons do, and the Lab each part reads. */
+  api(app) {
+    const m = () => {
+      if (!ui.model) throw new Error('open the training chapter first (rnnLab.set({chapter: "training"}))');
+      return ui.model;
+    };
+    return {
+      lab: () => m().lab(),
+      textLab: () => m().textLab,
+      status: () => ({ ...m().lab().status(), mode: m().mode, running: m().running, diverged: m().diverged, iterations_per_second: m().rate.perSecond }),
+      train: (n = 1) => m().train(n).then(() => app.frame()),
+      run: () => m().run(),
+      pause: () => m().pause(),
+      fresh: () => m().fresh(),
+      usePasted: (text) => m().usePasted(text),
+      useParagraph: () => m().useParagraph(),
+      revealSample: (k) => {
+        ui.sample.reveal(k);
+        return app.frame();
+      },
+    };
+  },
+
+  render(app) {
+    ui.player.update();
+    ui.model.syncAll();
+    ui.backward.update();
+    ui.train.update();
+    ui.text.update();
+    ui.sample.update();
+    ui.check.update();
+  },
+};

@@ -1,0 +1,160 @@
+// The backward pass, stepped from t = T down to 1 on the unrolled diagram of chapter 2
+// (www/diagram), with the equation panel of the backward factors, the ‖dL/dh_t‖ bars,
+// and each step's share of the shared-weight gradients as small heatmaps beside their
+// sum. Data: lab.unrolled_forward / unrolled_backward (the diagram's API) and
+// lab.training_contributions(t); this file only lays the numbers out.
+import { el, fmt, showSymbol } from '../common.js';
+import { Chart } from '../charts.js';
+import { DiagramView, matrixEl, vectorEl, numberEl } from '../../diagram/index.js';
+import { BACKWARD_SUBSTEPS } from '../../player.js';
+
+const op = (s) => el('span', { class: 'op', text: s });
+const lhs = (s) => el('span', { class: 'lhs', text: s });
+const expr = (s) => el('span', { class: 'sym-expr', text: s });
+
+/** f′ in the lecture's notation, per activation. */
+function fPrimeText(act, t) {
+  return {
+    tanh: `1 − h_${t}²`,
+    sigmoid: `h_${t} (1 − h_${t})`,
+    relu: `[a_${t} > 0]`,
+    identity: '1',
+  }[act] ?? `f′(a_${t})`;
+}
+
+/** The data the diagram draws, memoised per model version. */
+export function diagramData(app) {
+  return app.cache['training:diagram'] ??= {
+    forward: app.lab.unrolled_forward(),
+    backward: app.lab.unrolled_backward(),
+  };
+}
+
+export function backwardCursor(app) {
+  return { phase: app.state.phase, t: app.state.step, substep: app.player.substepName };
+}
+
+/**
+ * Fills `container` with the backward factors of step cursor.t, as far as the sub-step
+ * (rows not reached show their formula only). Every number: <span class="num" data-q>.
+ */
+export function buildBackwardPanel(container, data, cursor) {
+  const f = data.forward;
+  const b = data.backward;
+  const t = cursor.t;
+  const T = b.steps;
+  const fs = f.per_step[t - 1];
+  const bs = b.per_step[t - 1];
+  const n = b.norms[t - 1];
+  const V = f.vocab;
+  const k0 = BACKWARD_SUBSTEPS.indexOf(cursor.substep);
+  const active = cursor.phase !== 'backward' ? -1 : k0 < 0 ? BACKWARD_SUBSTEPS.length : k0;
+  const target = fs.target_index == null ? 'no target' : `“${showSymbol(fs.target)}”`;
+  const rows = {
+    dy: () => [lhs(`dL_${t}/dy_${t}`), op('='), expr(`p_${t} − onehot(${target})`), op('='),
+      vectorEl(fs.p_t, { q: 'p_t' }), op('−'), vectorEl(fs.x_t.map((_, k) => (k === fs.target_index ? 1 : 0)), { q: 'onehot', digits: 0 }),
+      op('='), vectorEl(bs.dy_t, { q: 'dy_t' }),
+      el('span', { class: 'note' }, '‖dy‖ = ', numberEl(n.dy, { q: 'dy_norm' }), ` · rows: ${V.map(showSymbol).join(', ')}`)],
+    dh: () => [lhs(`dL/dh_${t}`), op('='), expr(`W_hyᵀ dy_${t}`), op('+'),
+      expr(t < T ? `W_hhᵀ da_${t + 1}` : `0 (nothing comes from h_${T + 1})`), op('='),
+      vectorEl(bs.dh_from_output, { q: 'dh_from_output' }), op('+'), vectorEl(bs.dh_from_next, { q: 'dh_from_next' }),
+      op('='), vectorEl(bs.dh_t, { q: 'dh_t' }),
+      el('span', { class: 'result-norm' }, `‖dL/dh_${t}‖ = `,
+        el('strong', { id: 'training-dh-norm', dataset: { value: String(bs.dh_norm), t: String(t) } },
+          numberEl(bs.dh_norm, { q: 'dh_norm', cls: 'result' })))],
+    da: () => [lhs(`da_${t}`), op('='), expr(`dL/dh_${t} ⊙ f′(a_${t}),  f′ = ${fPrimeText(f.activation, t)}`), op('='),
+      vectorEl(bs.dh_t, { q: 'dh_t' }), op('⊙'), vectorEl(bs.f_prime, { q: 'f_prime' }), op('='), vectorEl(bs.da_t, { q: 'da_t' })],
+    to_prev: () => [lhs(`to h_${t - 1}`), op(':'), expr(`W_hhᵀ da_${t}`), op('='),
+      matrixEl(f.w_hh[0].map((_, j) => f.w_hh.map((r) => r[j])), { q: 'w_hh_t', name: 'W_hhᵀ' }), vectorEl(bs.da_t, { q: 'da_t' }),
+      op('='), vectorEl(bs.to_prev, { q: 'to_prev' }),
+      el('span', { class: 'note' }, '‖·‖ = ', numberEl(n.to_prev, { q: 'to_prev_norm' }),
+        t === 1 ? ' reaches h_0 and stops there' : ` joins dL/dh_${t - 1} at the next step`)],
+  };
+  const formulas = {
+    dy: `dL_${t}/dy_${t} = p_${t} − onehot(target)`,
+    dh: `dL/dh_${t} = W_hyᵀ dy_${t} + W_hhᵀ da_${t + 1}`,
+    da: `da_${t} = dL/dh_${t} ⊙ f′(a_${t})`,
+    to_prev: `W_hhᵀ da_${t} → h_${t - 1}`,
+  };
+  const list = el('ol', { class: 'eq-rows' });
+  BACKWARD_SUBSTEPS.forEach((name, k) => {
+    const state = k < active ? 'done' : k === active ? 'active' : 'todo';
+    const li = el('li', { class: `eq-row ${state}`, dataset: { sub: name } });
+    if (state === 'active') li.setAttribute('aria-current', 'step');
+    if (state === 'todo') li.append(expr(`${formulas[name]} — ${active < 0 ? 'in the backward pass' : 'next'}`));
+    else li.append(...rows[name]());
+    list.append(li);
+  });
+  const general = el('p', { class: 'eq-general' },
+    el('span', { text: 'dL/dh_t = W_hyᵀ (p_t − onehot) + W_hhᵀ da_{t+1}' }),
+    el('span', { text: 'da_t = dL/dh_t ⊙ f′(a_t)' }),
+    el('span', { class: 'eq-step', text: cursor.phase === 'backward' ? `now: t = ${t}, going back from T = ${T}` : 'switch the pass to backward to step through it' }));
+  container.replaceChildren(general, list);
+}
+
+export function backwardPanel(app) {
+  const ui = {};
+  ui.diagram = new DiagramView(app, {
+    idPrefix: 'training-diagram',
+    label: 'The unrolled network with the backward pass',
+    describe: (c) => `${c.phase} pass at t = ${c.t}.`,
+  });
+  ui.equation = el('div', { class: 'equation-panel backward-panel', id: 'training-equation', 'aria-live': 'off' });
+  ui.dhChart = new Chart(app, {
+    id: 'training-dh-chart', title: '‖dL/dh_t‖ per time step', draw: app.wasm.draw_grad_bars_chart,
+    caption: 'The norm of the total gradient reaching h_t (full BPTT, current weights); the current step in vermillion.',
+  });
+  ui.heat = new Chart(app, {
+    id: 'training-contrib-chart', title: 'Per-step contributions to dW and their sum', draw: app.wasm.draw_heatmaps_chart,
+    className: 'heatmaps',
+    caption: 'Row 1: step t’s term (da_t x_tᵀ, da_t h_{t−1}ᵀ, dy_t h_tᵀ). Row 2: the terms of steps t…T added so far. Row 3 (framed): the sum over all steps, the gradient the optimiser uses. Blue < 0 < red, one scale per matrix.',
+  });
+  ui.sum = el('div', { class: 'dw-sum', id: 'training-dwhh-sum' });
+  ui.sumNote = el('p', { class: 'note', id: 'training-sum-check' });
+  const root = el('div', { class: 'training-backward' },
+    ui.diagram.el,
+    ui.equation,
+    el('div', { class: 'charts' }, ui.dhChart.figure),
+    el('div', { class: 'charts one' }, ui.heat.figure),
+    el('div', { class: 'dw-sum-box' },
+      el('h4', { text: 'dW_hh = Σ_t da_t h_{t−1}ᵀ, the sum over all steps' }), ui.sum, ui.sumNote));
+
+  let panelKey = null;
+  function update() {
+    const data = diagramData(app);
+    const cursor = backwardCursor(app);
+    ui.diagram.render(data, cursor, { palette: app.palette });
+    const key = `${app.version}/${cursor.phase}/${cursor.t}/${cursor.substep}`;
+    if (key !== panelKey) {
+      panelKey = key;
+      buildBackwardPanel(ui.equation, data, cursor);
+    }
+    const T = data.backward.steps;
+    const t = cursor.t;
+    const norms = data.backward.norms.map((x) => x.dh);
+    ui.dhChart.update(`${app.version}/${t}`, {
+      values: norms, labels: norms.map((_, s) => String(s + 1)), highlight: t - 1, title: '‖dL/dh_t‖ per time step',
+    }, `Bars of ‖dL/dh_t‖ for t = 1 to ${T}: ${norms.map((v) => fmt(v)).join(', ')}.`);
+
+    const c = app.cache[`training:contrib${t}`] ??= app.lab.training_contributions(t);
+    const panels = [];
+    const titles = [
+      [`da_${t} x_${t}ᵀ`, `da_${t} h_${t - 1}ᵀ`, `dy_${t} h_${t}ᵀ`],
+      [`Σ s=${t}…${T} (W_xh)`, `Σ s=${t}…${T} (W_hh)`, `Σ s=${t}…${T} (W_hy)`],
+      ['dW_xh = Σ all', 'dW_hh = Σ all', 'dW_hy = Σ all'],
+    ];
+    [c.step, c.so_far, c.gradient].forEach((mats, r) => mats.forEach((m, k) => panels.push({
+      title: titles[r][k], matrix: m, row_labels: c.row_labels[k], col_labels: c.col_labels[k].map(showSymbol),
+      scale: c.max_abs[k], emphasis: r === 2,
+    })));
+    ui.heat.update(`${app.version}/${t}`, { panels, columns: 3 },
+      `Heatmaps of step ${t}’s contributions to dW_xh, dW_hh, dW_hy, the sums over steps ${t} to ${T}, and the full sums.`);
+    const sumKey = `${app.version}`;
+    if (ui.sum.dataset.key !== sumKey) {
+      ui.sum.dataset.key = sumKey;
+      ui.sum.replaceChildren(matrixEl(c.gradient[1], { q: 'dw_hh_sum', name: 'dW_hh', digits: 4 }));
+      ui.sumNote.textContent = `This is the engine’s gradient dL/dW_hh; adding the ${T} per-step terms gives it to within ${c.sum_error[1].toExponential(1)} (rounding).`;
+    }
+  }
+  return { el: root, update, ui };
+}

@@ -1,0 +1,93 @@
+// Text mode (a built-in paragraph or a pasted text, min-char-rnn style) and truncated
+// BPTT: the timeline of the next sequence, cut into chunks, with the hidden state carried
+// across every border and the gradient stopped at each, and what each border discards
+// (‖dL_chunk/dh_start‖, the engine's segment_dh_start).
+import { el, fmt, showSymbol } from '../common.js';
+import { Chart } from '../charts.js';
+import { control } from '../controls.js';
+
+export function textPanel(app, model) {
+  const ui = {};
+  ui.source = el('p', { class: 'text-source', id: 'training-text-source' });
+  ui.preview = el('blockquote', { class: 'text-preview', id: 'training-text-preview' });
+  ui.paste = el('textarea', {
+    id: 'training-paste', rows: 4, spellcheck: 'false',
+    'aria-describedby': 'training-paste-hint',
+    placeholder: 'Paste any text here (up to 100 KB), then press “Train on this text”.',
+  });
+  const usePaste = el('button', {
+    type: 'button', id: 'training-use-paste', text: 'Train on this text',
+    on: { click: () => {
+      const r = model.usePasted(ui.paste.value);
+      if (r.ok) app.setState({ data: 'text' });
+    } },
+  });
+  const useParagraph = el('button', {
+    type: 'button', id: 'training-use-paragraph', text: 'Use the built-in paragraph',
+    on: { click: () => {
+      model.useParagraph();
+      app.setState({ data: 'text' });
+    } },
+  });
+  ui.info = el('p', { class: 'readout', id: 'training-text-info' });
+  const textBox = el('div', { class: 'text-box' },
+    ui.source, ui.preview,
+    el('div', { class: 'field paste-field' },
+      el('label', { for: 'training-paste', text: 'Your own text' }), ui.paste,
+      el('span', { class: 'hint', id: 'training-paste-hint', text: 'Any language or symbols; the vocabulary is the set of characters in it. Pasted text stays on this page (it is not put in the link).' })),
+    el('div', { class: 'buttons' }, usePaste, useParagraph),
+    el('div', { class: 'fields' }, control(app, 'tseq', { id: 'training-tseq' }), control(app, 'thidden', { id: 'training-thidden' })),
+    ui.info);
+
+  ui.timeline = new Chart(app, {
+    id: 'training-timeline-chart', title: 'Truncated BPTT timeline', draw: app.wasm.draw_timeline_chart,
+    className: 'timeline',
+    caption: 'Top: the input characters and the hidden state h_t, carried forward across every chunk border (vermillion). Middle: each chunk’s backward pass (blue arrows, width ∝ ‖dL/dh_t‖) stops at the thick bar where the chunk starts; ✕ gives the norm of the gradient dropped there. Bottom: ‖dL/dh_t‖ of this backward pass (filled) and of full BPTT (outlined).',
+  });
+  ui.summary = el('p', { class: 'readout', id: 'training-timeline-summary' });
+  ui.borders = el('ul', { class: 'borders', id: 'training-borders' });
+  const tbptt = el('div', { class: 'tbptt' },
+    el('div', { class: 'fields' }, control(app, 'k1', { id: 'training-k1', hint: '0 = full BPTT' }), control(app, 'k2', { id: 'training-k2', hint: '0 = same as k1' })),
+    el('div', { class: 'charts one' }, ui.timeline.figure),
+    ui.summary,
+    el('details', { class: 'borders-box' }, el('summary', { text: 'What each border discards' }), ui.borders));
+
+  function update() {
+    const text = model.text();
+    ui.source.textContent = model.pasted === null
+      ? `Built-in paragraph (${text.length.toLocaleString('en')} characters).`
+      : `Your pasted text (${[...text].length.toLocaleString('en')} characters).`;
+    ui.preview.textContent = text.length > 320 ? `${text.slice(0, 320)}…` : text;
+    if (model.mode === 'text') {
+      const i = model.info();
+      ui.info.textContent = `${i.text_chars.toLocaleString('en')} characters · V = ${i.vocab_size} symbols · H = ${i.hidden} · T = ${i.seq} steps per sequence · data pointer p = ${i.pointer} · ${i.parameters.toLocaleString('en')} parameters`;
+    } else {
+      ui.info.textContent = 'Choose “Train on: a text” above (or press a button here) to train on this text.';
+    }
+
+    const { k1, k2 } = app.state;
+    const key = `${model.version()}/${k1}/${k2}`;
+    // While running, the timeline follows the model at most twice a second.
+    if (ui.timeline.key !== null && model.running && performance.now() - (ui.lastDraw ?? 0) < 500) return;
+    let tl;
+    try {
+      tl = model.get(`timeline${k1}/${k2}`, () => model.lab().training_timeline(k1 > 0 ? k1 : undefined, k1 > 0 && k2 > 0 ? k2 : undefined));
+    } catch (e) {
+      ui.summary.textContent = e.message;
+      return;
+    }
+    ui.lastDraw = performance.now();
+    const chunks = tl.chunks;
+    const what = k1 > 0 ? `TBPTT(k1 = ${k1}, k2 = ${k2 > 0 ? k2 : k1})` : 'full BPTT';
+    ui.timeline.update(key, tl,
+      `Timeline of ${tl.steps} steps with ${what}: ${chunks.length} chunk${chunks.length === 1 ? '' : 's'}; gradient norms dropped at the borders: ${chunks.map((c) => fmt(c.dh_start_norm)).join(', ')}.`);
+    ui.summary.textContent = `${what} on the next sequence (T = ${tl.steps}): ${chunks.length} chunk${chunks.length === 1 ? '' : 's'}; ‖g‖ = ${fmt(tl.grad_norm)} against ${fmt(tl.full_grad_norm)} for full BPTT (relative difference ${fmt(tl.grad_difference, 4)}); Σ of the dropped ‖dL/dh_start‖ = ${fmt(tl.discarded_norm_sum)}.`;
+    const items = chunks.map((c, i) => el('li', { dataset: { start: c.start } },
+      `chunk ${i + 1}: losses of steps ${c.loss_from + 1}–${c.end}, back-propagated through steps ${c.start + 1}–${c.end}; at h_${c.start} it stops, dropping ‖dL/dh_${c.start}‖ = `,
+      el('span', { class: 'num', text: fmt(c.dh_start_norm, 4), title: String(c.dh_start_norm) }),
+      c.start === 0 ? ' (h_0 is the state carried in from the previous sequence)' : ''));
+    ui.borders.replaceChildren(...items);
+    if (tl.inputs.length) ui.timeline.canvas.dataset.inputs = tl.inputs.map(showSymbol).join('');
+  }
+  return { el: el('div', {}, textBox, tbptt), update, ui, textBox, tbptt };
+}
