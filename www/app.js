@@ -11,9 +11,10 @@ import { trainInSlices } from './lab.js';
 import { control, syncAll } from './views/controls.js';
 import { el } from './views/common.js';
 import steps from './views/steps.js';
+import unrolled from './views/unrolled.js';
 
 /** The chapters, in lecture order. A chapter helper adds its import above and its module here. */
-export const CHAPTERS = [steps];
+export const CHAPTERS = [steps, unrolled];
 
 /** Settings shown in the bar under the header; the rest sit under "More settings". */
 const MAIN_SETTINGS = ['word', 'hidden', 'seed', 'lr', 'opt', 'act'];

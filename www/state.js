@@ -39,6 +39,13 @@ export const PROPS = [
   { name: 'clipc', type: 'float', default: 5, min: 0.01, max: 1000, engine: true, label: 'Clip threshold c' },
   { name: 'step', type: 'int', default: 1, min: 1, max: 100000, label: 'Time step t' },
   { name: 'phase', type: 'enum', default: 'forward', options: ['forward', 'backward'], label: 'Pass' },
+  // Chapter "unrolled" (www/views/unrolled.js): the sub-step within step t, the rolled picture, the zoom.
+  { name: 'sub', type: 'int', default: 0, min: 0, max: 6, label: 'Sub-step' },
+  { name: 'rolled', type: 'bool', default: false, label: 'Rolled view' },
+  {
+    name: 'zoom', type: 'enum', default: 'fit', options: ['fit', '0.75', '1', '1.25', '1.5'],
+    optionLabels: { fit: 'fit', 0.75: '75%', 1: '100%', 1.25: '125%', 1.5: '150%' }, label: 'Zoom',
+  },
   // Chapter "training" (www/views/training.js): what trains, text mode, truncated BPTT, sampling.
   {
     name: 'data', type: 'enum', default: 'word', options: ['word', 'text'],

@@ -21,6 +21,7 @@ use web_sys::HtmlCanvasElement;
 pub mod grad_bars;
 pub mod loss;
 pub mod training;
+pub mod unrolled;
 
 /// Okabe–Ito colours, with the dark ones used for lines and text so every
 /// mark keeps ≥ 3:1 contrast on the white background (WCAG 1.4.11).

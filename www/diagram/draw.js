@@ -1,0 +1,93 @@
+// Canvas primitives of the diagram (CSS-pixel coordinates; the caller set the transform).
+
+const FONT = 'system-ui, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';
+
+/** A rounded-rectangle path (not filled or stroked). */
+export function roundRect(ctx, x, y, w, h, r) {
+  const rr = Math.max(0, Math.min(r, w / 2, h / 2));
+  ctx.beginPath();
+  ctx.moveTo(x + rr, y);
+  ctx.arcTo(x + w, y, x + w, y + h, rr);
+  ctx.arcTo(x + w, y + h, x, y + h, rr);
+  ctx.arcTo(x, y + h, x, y, rr);
+  ctx.arcTo(x, y, x + w, y, rr);
+  ctx.closePath();
+}
+
+/**
+ * Text at (x, y). opts: color, size (px), weight, align ('center'), baseline ('middle'),
+ * background (a colour painted behind the text, for labels over lines).
+ */
+export function text(ctx, s, x, y, { color = '#1a1a1a', size = 14, weight = 400, align = 'center', baseline = 'middle', background } = {}) {
+  ctx.font = `${weight} ${size}px ${FONT}`;
+  ctx.textAlign = align;
+  ctx.textBaseline = baseline;
+  if (background) {
+    const w = ctx.measureText(s).width + 6;
+    const left = align === 'left' ? x - 3 : align === 'right' ? x - w + 3 : x - w / 2;
+    const top = baseline === 'bottom' ? y - size * 1.15 : baseline === 'top' ? y : y - size * 0.6;
+    ctx.fillStyle = background;
+    ctx.fillRect(left, top, w, size * 1.2);
+  }
+  ctx.fillStyle = color;
+  ctx.fillText(s, x, y);
+}
+
+/**
+ * An arrow from (x1, y1) to (x2, y2). opts: color, width, glow (a colour drawn wide and
+ * translucent under the arrow: the active sub-step), headOnly (just the head at x2, y2).
+ */
+export function arrow(ctx, x1, y1, x2, y2, { color, width = 2, glow, headOnly = false } = {}) {
+  const dx = x2 - x1;
+  const dy = y2 - y1;
+  const len = Math.hypot(dx, dy) || 1;
+  const ux = dx / len;
+  const uy = dy / len;
+  const head = Math.max(7, width * 2.6);
+  const bx = x2 - ux * head;
+  const by = y2 - uy * head;
+  const half = head * 0.55;
+  if (glow) {
+    ctx.save();
+    ctx.globalAlpha *= 0.45;
+    ctx.strokeStyle = glow;
+    ctx.lineCap = 'round';
+    ctx.lineWidth = width + 10;
+    ctx.beginPath();
+    ctx.moveTo(x1, y1);
+    ctx.lineTo(x2, y2);
+    ctx.stroke();
+    ctx.restore();
+  }
+  ctx.strokeStyle = color;
+  ctx.fillStyle = color;
+  ctx.lineWidth = width;
+  ctx.lineCap = 'butt';
+  if (!headOnly) {
+    ctx.beginPath();
+    ctx.moveTo(x1, y1);
+    ctx.lineTo(bx, by);
+    ctx.stroke();
+  }
+  ctx.beginPath();
+  ctx.moveTo(x2, y2);
+  ctx.lineTo(bx - uy * half, by + ux * half);
+  ctx.lineTo(bx + uy * half, by - ux * half);
+  ctx.closePath();
+  ctx.fill();
+}
+
+/** The glow around an active block: a solid ring and a soft halo. */
+export function glowRect(ctx, x, y, w, h, color, zoom = 1) {
+  ctx.save();
+  ctx.strokeStyle = color;
+  ctx.globalAlpha = 0.3;
+  ctx.lineWidth = 9 * zoom;
+  roundRect(ctx, x - 2, y - 2, w + 4, h + 4, 6 * zoom);
+  ctx.stroke();
+  ctx.globalAlpha = 1;
+  ctx.lineWidth = 3 * zoom;
+  roundRect(ctx, x, y, w, h, 5 * zoom);
+  ctx.stroke();
+  ctx.restore();
+}

@@ -1,0 +1,285 @@
+// Chapter "The recurrence, unrolled": the network drawn over time (www/diagram/), the
+// forward pass stepped one sub-step at a time with the equations filled in, and two
+// Rust charts (hidden-state heatmap, output probabilities) that grow with the steps.
+// Every number comes from lab.unrolled_forward() (one call per model change); every
+// picture is derived from (that data, the step cursor), so stepping back is exact.
+import { el, fmt, showSymbol } from './common.js';
+import { Chart } from './charts.js';
+import { playerBar } from './playerbar.js';
+import { nextFrame } from '../lab.js';
+import { prop } from '../state.js';
+import { DiagramView, buildEquationPanel, FORWARD_SUBSTEPS, BACKWARD_SUBSTEPS } from '../diagram/index.js';
+import { RDBU } from '../diagram/colors.js';
+import { scales } from '../diagram/stages.js';
+
+/** Most iterations "Train to convergence" runs before it gives up. */
+const MAX_CONVERGE = 5000;
+/** Iterations per call while converging (a slice of one animation frame or so). */
+const CONVERGE_SLICE = 25;
+/** The diagram is drawn for up to this many hidden units at full size. */
+const MAX_DRAWN_HIDDEN = 16;
+
+/** The sub-steps in words, as the player bar and the aria-live region say them. */
+export const SUBSTEP_WORDS = {
+  w_xh_x: (t) => `W_xh x_${t}`,
+  w_hh_h: (t) => `W_hh h_${t - 1}`,
+  sum: (t, bias) => `a_${t} = W_hh h_${t - 1} + W_xh x_${t}${bias ? ' + b_h' : ''}`,
+  activation: (t, _b, f) => `h_${t} = ${f}(a_${t})`,
+  output: (t, bias) => `y_${t} = W_hy h_${t}${bias ? ' + b_y' : ''}`,
+  softmax: (t) => `p_${t} = softmax(y_${t})`,
+  loss: (t) => `loss_${t} = −log p_${t}[target]`,
+  dy: (t) => `dL_${t}/dy_${t} = p_${t} − onehot(target)`,
+  dh: (t) => `dL/dh_${t} = W_hyᵀ dy_${t} + W_hhᵀ da_${t + 1}`,
+  da: (t) => `da_${t} = dL/dh_${t} ⊙ f′(a_${t})`,
+  to_prev: (t) => `W_hhᵀ da_${t} → h_${t - 1}`,
+};
+
+const ui = {};
+
+/** The chapter's data: forward always, backward in the backward pass (cached per model version). */
+function chapterData(app) {
+  const fwd = (app.cache.unrolledForward ??= app.lab.unrolled_forward());
+  if (app.state.phase !== 'backward') return (app.cache.unrolledDataF ??= { forward: fwd });
+  const bwd = (app.cache.unrolledBackward ??= app.lab.unrolled_backward());
+  return (app.cache.unrolledDataB ??= { forward: fwd, backward: bwd });
+}
+
+function cursorOf(app) {
+  return { phase: app.state.phase, t: app.state.step, substep: app.player.substepName };
+}
+
+function stepWords(app, cursor) {
+  const f = chapterData(app).forward;
+  const names = cursor.phase === 'backward' ? BACKWARD_SUBSTEPS : FORWARD_SUBSTEPS;
+  const k = names.indexOf(cursor.substep);
+  const what = SUBSTEP_WORDS[cursor.substep]?.(cursor.t, f.bias, f.activation) ?? cursor.substep;
+  return `Step t = ${cursor.t} of ${f.steps}, ${cursor.phase} pass, sub-step ${k + 1} of ${names.length}: ${what}.`;
+}
+
+/** Keeps the sub-step in the URL (state.sub) and the player's cursor in step. */
+function syncSubstep(app) {
+  const p = app.player;
+  const max = p.names.length - 1;
+  if (app.state.sub !== ui.lastSub) {
+    p.substep = Math.max(0, Math.min(max, app.state.sub)); // changed from outside (URL, rnnLab.set)
+  } else if (p.substep !== app.state.sub) {
+    app.state.sub = p.substep;
+    app.writeHash();
+  }
+  if (app.state.sub > max) app.state.sub = max;
+  ui.lastSub = app.state.sub;
+}
+
+/** Trains until every step predicts its target with p ≥ 0.9 (or MAX_CONVERGE iterations). */
+function trainToConvergence(app) {
+  const run = async () => {
+    const generation = app.generation;
+    app.busy = true;
+    ui.trainMsg.textContent = 'Training…';
+    let total = 0;
+    let r = null;
+    try {
+      while (total < MAX_CONVERGE && generation === app.generation) {
+        r = app.lab.unrolled_train_until_converged(Math.min(CONVERGE_SLICE, MAX_CONVERGE - total));
+        total += r.iterations_run;
+        app.modelChanged(false);
+        app.requestRender();
+        if (r.converged || r.iterations_run === 0) break;
+        await nextFrame();
+      }
+      if (generation !== app.generation) return { converged: false, iterations_run: total, cancelled: true };
+      const text = r.converged
+        ? total === 0 ? 'Already learnt: every step predicts its target with p ≥ 0.9.'
+          : `Learnt after ${total} more iterations (iteration ${r.iteration}): every step predicts its target with p ≥ 0.9; L = ${fmt(r.loss)}.`
+        : `Not learnt after ${total} iterations (L = ${fmt(r.loss)}); try another seed or more hidden units.`;
+      ui.trainMsg.textContent = text;
+      return { ...r, iterations_run: total };
+    } catch (e) {
+      app.modelChanged(false);
+      app.notice(e.message, 'error');
+      ui.trainMsg.textContent = '';
+      return { converged: false, iterations_run: total, error: e.message };
+    } finally {
+      app.busy = false;
+      app.requestRender();
+    }
+  };
+  const p = app.training.then(run);
+  app.training = p.catch(() => {});
+  return p;
+}
+
+function legendEl() {
+  ui.legendLo = el('span', { class: 'legend-lo' });
+  ui.legendHi = el('span', { class: 'legend-hi' });
+  const bar = el('span', { class: 'legend-bar', style: `background: linear-gradient(to right, ${RDBU.join(', ')})` });
+  return el('p', { class: 'diagram-legend' },
+    el('span', { class: 'legend-item' }, 'h cells: ', ui.legendLo, bar, ui.legendHi),
+    el('span', { class: 'legend-item' }, el('span', { class: 'key key-x', 'aria-hidden': 'true' }), 'active input'),
+    el('span', { class: 'legend-item' }, el('span', { class: 'key key-target', 'aria-hidden': 'true' }), 'target'),
+    el('span', { class: 'legend-item' }, el('span', { class: 'key-tri', 'aria-hidden': 'true', text: '◀' }), 'arg max (prediction)'),
+    el('span', { class: 'legend-item' }, el('span', { class: 'key key-glow', 'aria-hidden': 'true' }), 'this sub-step'),
+    el('span', { class: 'legend-item hint-keys', text: 'Hover a cell, or focus the picture and use ↑/↓, to read its value.' }));
+}
+
+function controlsBar(app) {
+  ui.rolled = el('button', {
+    type: 'button', id: 'unrolled-rolled', 'aria-pressed': 'false', text: 'Rolled view',
+    title: 'Fold the chain back into one cell with a loop (and back)',
+    on: { click: () => app.setState({ rolled: !app.state.rolled }) },
+  });
+  const zoomProp = prop('zoom');
+  ui.zoom = el('select', { id: 'unrolled-zoom', on: { change: () => app.setState({ zoom: ui.zoom.value }) } },
+    zoomProp.options.map((o) => el('option', { value: o, text: zoomProp.optionLabels?.[o] ?? o })));
+  const converge = el('button', {
+    type: 'button', class: 'primary', id: 'unrolled-converge', text: 'Train to convergence',
+    title: 'Train (forward, BPTT, update) until every step predicts its target with p ≥ 0.9',
+    on: { click: () => trainToConvergence(app) },
+  });
+  const fresh = el('button', {
+    type: 'button', id: 'unrolled-fresh', text: 'Fresh weights',
+    title: 'Back to the random weights of the seed (iteration 0)',
+    on: { click: () => { app.reset(app.state.seed); ui.trainMsg.textContent = ''; } },
+  });
+  ui.trainMsg = el('span', { class: 'train-msg', id: 'unrolled-train-msg' });
+  return el('div', { class: 'unrolled-controls' },
+    el('div', { class: 'buttons', role: 'group', 'aria-label': 'Picture' }, ui.rolled,
+      el('span', { class: 'field field-inline' }, el('label', { for: ui.zoom.id, text: 'Zoom' }), ui.zoom)),
+    el('div', { class: 'buttons', role: 'group', 'aria-label': 'Weights' }, converge, fresh),
+    ui.trainMsg);
+}
+
+export default {
+  id: 'unrolled',
+  title: 'Unrolled',
+  granularity: 'substep',
+
+  mount(section, app) {
+    ui.view = new DiagramView(app, {
+      idPrefix: 'unrolled',
+      label: 'The RNN unrolled over time',
+      describe: (cursor) => stepWords(app, cursor),
+    });
+    ui.player = playerBar(app, { idPrefix: 'unrolled' });
+    ui.word = el('p', { class: 'unrolled-word', id: 'unrolled-word' });
+    ui.hiddenNote = el('p', { class: 'hint', id: 'unrolled-hidden-note', hidden: true });
+    ui.status = el('p', { class: 'readout', id: 'unrolled-status' });
+    ui.eq = el('div', { class: 'eq-panel', id: 'unrolled-equations' });
+    ui.backNote = el('p', { class: 'hint', hidden: true, text: 'In the backward pass the picture shows the gradients flowing from t = T back to 1 (arrow widths follow ‖·‖); the equations below are the forward ones of this step. Chapter 3 steps through the backward equations.' });
+    ui.hiddenChart = new Chart(app, {
+      id: 'unrolled-hidden-chart', title: 'Hidden state h_t, units × time', draw: app.wasm.draw_hidden_heatmap_chart,
+      caption: 'Each column is h_t, filled in as the steps are computed; blue below 0, red above, the current step framed.',
+    });
+    ui.probChart = new Chart(app, {
+      id: 'unrolled-probs-chart', title: 'Output probabilities p_t, symbols × time', draw: app.wasm.draw_output_probs_chart,
+      caption: 'Each column is p_t (darker: more probable); the target is framed and a dot marks the predicted symbol.',
+    });
+    section.append(
+      el('h2', { id: 'unrolled-title', text: 'The recurrence, unrolled' }),
+      el('p', { class: 'lead' },
+        'One cell reads the word a character at a time. Drawn once per time step it becomes a chain: ',
+        'x_t enters from below through W_xh, the memory h_{t−1} arrives from the left through W_hh, and W_hy turns h_t into scores y_t for the next character. ',
+        'The arrows have the same colour at every step because they are the same three matrices.'),
+      el('p', { class: 'equation', 'aria-label': 'h_t equals tanh of W_hh h_{t−1} plus W_xh x_t; y_t equals W_hy h_t' },
+        el('span', { text: 'h_t = tanh(W_hh h_{t−1} + W_xh x_t)' }), el('span', { text: 'y_t = W_hy h_t' })),
+      ui.word, ui.hiddenNote,
+      controlsBar(app),
+      ui.player.el,
+      ui.view.el,
+      legendEl(),
+      ui.status,
+      el('h3', { class: 'eq-title', id: 'unrolled-eq-title', text: 'The equations of this step, with the numbers' }),
+      ui.backNote,
+      ui.eq,
+      el('div', { class: 'charts' }, ui.hiddenChart.figure, ui.probChart.figure),
+    );
+    ui.eq.setAttribute('aria-labelledby', 'unrolled-eq-title');
+    ui.lastSub = undefined;
+    ui.eqKey = null;
+    ui.wordKey = null;
+  },
+
+  describeStep(app) {
+    const cursor = cursorOf(app);
+    const f = chapterData(app).forward;
+    const s = f.per_step[cursor.t - 1];
+    let tail = ` Input “${showSymbol(s.input)}”.`;
+    if (cursor.phase === 'forward' && cursor.substep === 'softmax') tail += ` Predicted “${showSymbol(s.predicted)}”${s.target == null ? '' : `, target “${showSymbol(s.target)}”`}.`;
+    if (cursor.phase === 'forward' && cursor.substep === 'loss') tail += ` loss_${cursor.t} = ${fmt(s.loss_t)}, running total ${fmt(s.running_loss)}.`;
+    return `${stepWords(app, cursor)}${tail}`;
+  },
+
+  /** window.rnnLab.snapshot() in this chapter: the picture's own state, for tests and scripts. */
+  extendSnapshot(app, snap) {
+    if (app.state.chapter !== 'unrolled' || !ui.view) return;
+    const g = ui.view.geometry();
+    const t = app.state.step;
+    const centers = (kind, col, n) => (g ? Array.from({ length: n }, (_, i) => g.cellCenter(kind, col, i)) : []);
+    const f = chapterData(app).forward;
+    snap.unrolled = {
+      rolled: app.state.rolled,
+      zoom: app.state.zoom,
+      focus: ui.view.focusedCell(),
+      focus_text: ui.view.describeFocus(),
+      /** Page coordinates of the cell centres of column t and of h_0 (for pointer tests). */
+      cells: {
+        y: centers('y', t, f.vocab.length),
+        h: centers('h', t, f.hidden),
+        x: centers('x', t, f.vocab.length),
+        h0: centers('h', 0, f.hidden),
+      },
+      scroll_x: g?.scrollX ?? 0,
+    };
+  },
+
+  render(app) {
+    syncSubstep(app);
+    const data = chapterData(app);
+    const f = data.forward;
+    const cursor = cursorOf(app);
+    const T = f.steps;
+    ui.player.update();
+
+    if (ui.wordKey !== app.version) {
+      ui.wordKey = app.version;
+      const sym = f.vocab.map(showSymbol).join(', ');
+      const ins = f.per_step.map((s) => showSymbol(s.input)).join(',');
+      const outs = f.per_step.map((s) => (s.target == null ? '–' : showSymbol(s.target))).join(',');
+      ui.word.textContent = `Word “${f.word}”: vocabulary [${sym}] (V = ${f.vocab.length}); inputs ${ins} → targets ${outs}; T = ${T} steps, H = ${f.hidden} hidden units, ${f.activation}${f.bias ? ', with biases' : ', no biases'}.`;
+      ui.hiddenNote.hidden = f.hidden <= MAX_DRAWN_HIDDEN;
+      ui.hiddenNote.textContent = `This picture is made for up to ${MAX_DRAWN_HIDDEN} hidden units; with H = ${f.hidden} the cells are drawn small.`;
+      const sc = scales(data);
+      ui.legendLo.textContent = fmt(-sc.h, 2);
+      ui.legendHi.textContent = fmt(sc.h, 2);
+    }
+
+    ui.rolled.setAttribute('aria-pressed', app.state.rolled ? 'true' : 'false');
+    if (ui.zoom.value !== app.state.zoom) ui.zoom.value = app.state.zoom;
+    ui.view.render(data, cursor, { rolled: app.state.rolled, zoom: app.state.zoom, palette: app.palette });
+
+    const eqKey = `${app.version}/${cursor.phase}/${cursor.t}/${cursor.substep}`;
+    if (ui.eqKey !== eqKey) {
+      ui.eqKey = eqKey;
+      buildEquationPanel(ui.eq, data, cursor);
+      ui.backNote.hidden = cursor.phase !== 'backward';
+    }
+
+    const right = f.per_step.filter((s) => s.correct).length;
+    const scored = f.per_step.filter((s) => s.target != null).length;
+    ui.status.textContent = `Iteration ${f.iteration} · L = ${fmt(f.loss)} · predicts “${f.per_step.map((s) => showSymbol(s.predicted)).join('')}” (${right} of ${scored} right)${f.converged ? ' · learnt' : ''}${app.busy ? ' · training…' : ''}`;
+
+    // The charts fill in with the steps: h_t once the activation is done, p_t after softmax.
+    const k = FORWARD_SUBSTEPS.indexOf(cursor.substep);
+    const done = (name) => (cursor.phase === 'backward' ? T : k >= FORWARD_SUBSTEPS.indexOf(name) ? cursor.t : cursor.t - 1);
+    const shownH = done('activation');
+    const shownP = done('softmax');
+    const inputs = f.per_step.map((s) => showSymbol(s.input));
+    ui.hiddenChart.update(`${app.version}/${shownH}/${cursor.t}`, () => ({
+      h: f.per_step.map((s) => s.h_t), shown: shownH, current: cursor.t, scale: scales(data).h, input_chars: inputs,
+    }), `Heatmap of the hidden state: ${f.hidden} units by ${T} steps, filled for t = 1 to ${shownH}; step ${cursor.t} framed.`);
+    ui.probChart.update(`${app.version}/${shownP}/${cursor.t}`, () => ({
+      p: f.per_step.map((s) => s.p_t), vocab: f.vocab.map(showSymbol), targets: f.per_step.map((s) => s.target_index),
+      predicted: f.per_step.map((s) => s.predicted_index), shown: shownP, current: cursor.t, input_chars: inputs,
+    }), `Output probabilities for ${f.vocab.length} symbols by ${T} steps, filled for t = 1 to ${shownP}; step ${cursor.t} framed.`);
+  },
+};
