@@ -163,12 +163,15 @@ export function parseHash(hash) {
   return validate(raw);
 }
 
-/** Serialises a state into a hash (without "#"), in table order. */
+/**
+ * Serialises a state into a hash (without "#"), in table order: the chapter and every
+ * value that differs from its default (so links stay short as chapters add rows).
+ */
 export function serialise(state) {
   const params = new URLSearchParams();
   for (const p of PROPS) {
     const v = state[p.name];
-    if (v === undefined) continue;
+    if (v === undefined || (v === p.default && p.name !== 'chapter')) continue;
     params.set(p.name, p.type === 'bool' ? (v ? '1' : '0') : String(v));
   }
   return params.toString();

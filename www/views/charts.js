@@ -44,7 +44,8 @@ export class Chart {
       type: 'button',
       class: 'small',
       text: 'Save PNG',
-      'aria-label': `Save the chart “${title}” as a PNG image`,
+      'aria-label': `Save PNG: ${title}`,
+      title: 'Save this chart as a PNG image',
       on: { click: () => this.savePng(id) },
     });
     this.figure = el('figure', { class: `chart ${className}`.trim() }, this.canvas, el('div', { class: 'chart-foot' }, this.caption, save));

@@ -48,7 +48,7 @@ function trainBar(app) {
 
 function header(trace) {
   const V = trace.vocab.length;
-  const cols = [el('th', { scope: 'col', text: 't' }), el('th', { scope: 'col', text: 'input x_t' }), el('th', { scope: 'col', text: 'h_t' })];
+  const cols = [el('th', { scope: 'col', text: 't' }), el('th', { scope: 'col', text: 'input x_t' }), el('th', { scope: 'col', class: 'h-col', text: 'h_t' })];
   if (V <= MAX_P_COLUMNS) {
     for (const c of trace.vocab) cols.push(el('th', { scope: 'col', class: 'p-col', text: `p_t(${showSymbol(c)})` }));
   } else {

@@ -1,7 +1,7 @@
 //! The loss curve: loss and smooth loss against the training iteration,
 //! with a tick at the top wherever gradient clipping fired.
 
-use super::{Scale, area, colors, data, message, tick, y_top};
+use super::{Scale, Swatch, area, colors, data, legend, message, tick, y_top};
 use crate::web::js_error;
 use plotters::prelude::*;
 use serde::Deserialize;
@@ -49,9 +49,11 @@ pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData) -> Result<(), JsError
     };
     let top = y_top(d.loss.iter().chain(&d.smooth_loss));
     let title = d.title.as_deref().unwrap_or("Loss during training");
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, s.font(17.0))
+    let root = root.titled(title, s.font(17.0)).map_err(js_error)?;
+    let (legend_strip, plot) = root.split_vertically(s.px(28.0));
+    let mut chart = ChartBuilder::on(&plot)
         .margin(s.px(10.0))
+        .margin_top(s.px(4.0))
         .margin_right(s.px(18.0))
         .x_label_area_size(s.px(46.0))
         .y_label_area_size(s.px(74.0))
@@ -73,32 +75,19 @@ pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData) -> Result<(), JsError
         .draw()
         .map_err(js_error)?;
     if n == 0 {
-        return message(&root, s, "Train to see the loss fall");
+        return message(&plot, s, "Train to see the loss fall");
     }
     let loss_style = s.line(colors::LOSS, 1.5);
-    for (i, run) in finite_runs(&d.iteration, &d.loss).into_iter().enumerate() {
-        let series = chart
+    for run in finite_runs(&d.iteration, &d.loss) {
+        chart
             .draw_series(LineSeries::new(run, loss_style))
             .map_err(js_error)?;
-        if i == 0 {
-            series.label("loss").legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + s.px(22.0) as i32, y)], loss_style)
-            });
-        }
     }
     let smooth_style = s.line(colors::SMOOTH, 3.0);
-    for (i, run) in finite_runs(&d.iteration, &d.smooth_loss)
-        .into_iter()
-        .enumerate()
-    {
-        let series = chart
+    for run in finite_runs(&d.iteration, &d.smooth_loss) {
+        chart
             .draw_series(LineSeries::new(run, smooth_style))
             .map_err(js_error)?;
-        if i == 0 {
-            series.label("smooth loss").legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + s.px(22.0) as i32, y)], smooth_style)
-            });
-        }
     }
     let clipped: Vec<f64> = d
         .iteration
@@ -107,30 +96,23 @@ pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData) -> Result<(), JsError
         .filter(|&(_, &fired)| fired)
         .map(|(&x, _)| x)
         .collect();
+    let mut entries = vec![
+        ("loss", Swatch::Line(colors::LOSS, 1.5)),
+        ("smooth loss", Swatch::Line(colors::SMOOTH, 3.0)),
+    ];
     if !clipped.is_empty() {
         let event = s.line(colors::EVENT, 2.0);
         let tick_len = top * 0.06;
-        let series = chart
+        chart
             .draw_series(
                 clipped
                     .into_iter()
                     .map(|x| PathElement::new(vec![(x, top), (x, top - tick_len)], event)),
             )
             .map_err(js_error)?;
-        series.label("clipping fired").legend(move |(x, y)| {
-            let h = s.px(7.0) as i32;
-            PathElement::new(vec![(x + h, y - h), (x + h, y + h)], event)
-        });
+        entries.push(("clipping fired", Swatch::Tick(colors::EVENT)));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(s.font(14.0))
-        .background_style(colors::BACKGROUND.mix(0.9))
-        .border_style(s.line(colors::AXIS, 1.0))
-        .margin(s.px(8.0))
-        .draw()
-        .map_err(js_error)?;
+    legend(&legend_strip, s, &entries)?;
     root.present().map_err(js_error)
 }
 

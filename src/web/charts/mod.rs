@@ -15,6 +15,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use serde::Serialize;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
@@ -98,21 +99,47 @@ pub fn palette() -> Result<JsValue, JsError> {
     })
 }
 
-/// Device-pixel scale of one chart: every size below is given in CSS pixels
-/// and multiplied by `dpr`.
+/// Device pixels per chart pixel. Every size in the chart code is given in
+/// "chart pixels" (CSS pixels at the default 16 px type) and multiplied by `dpr`.
 #[derive(Debug, Clone, Copy)]
 pub struct Scale {
+    /// devicePixelRatio × (the page's root font size / 16): charts follow the
+    /// screen's pixel density and the page's type size, so their labels are as
+    /// readable as the text around them on a projector and on a 4K screen.
     pub dpr: f64,
 }
 
+/// The page's root font size over 16 px, in [1, 1.6] (1 where there is no page).
+fn type_scale() -> f64 {
+    let read = || -> Option<f64> {
+        let window = web_sys::window()?;
+        let root = window.document()?.document_element()?;
+        // getComputedStyle by name: the CssStyleDeclaration binding is not compiled in.
+        let f: js_sys::Function = js_sys::Reflect::get(&window, &"getComputedStyle".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let style = f.call1(&window, &root).ok()?;
+        let size = js_sys::Reflect::get(&style, &"fontSize".into())
+            .ok()?
+            .as_string()?;
+        size.trim_end_matches("px").parse::<f64>().ok()
+    };
+    read()
+        .filter(|px| px.is_finite() && *px > 0.0)
+        .map_or(1.0, |px| (px / 16.0).clamp(1.0, 1.6))
+}
+
 impl Scale {
-    /// The window's devicePixelRatio (1 where there is none, e.g. a worker).
+    /// The window's devicePixelRatio times the page's type scale.
     pub fn current() -> Self {
         let dpr = web_sys::window()
             .map(|w| w.device_pixel_ratio())
             .filter(|d| d.is_finite() && *d > 0.0)
             .unwrap_or(1.0);
-        Self { dpr }
+        Self {
+            dpr: dpr * type_scale(),
+        }
     }
 
     /// A length in device pixels.
@@ -173,6 +200,73 @@ pub fn tick(v: f64) -> String {
     } else {
         format!("{v:.3}")
     }
+}
+
+/// What a legend entry shows beside its label.
+#[derive(Debug, Clone, Copy)]
+pub enum Swatch {
+    /// A horizontal line of the series' colour and width (chart pixels).
+    Line(RGBColor, f64),
+    /// A short vertical tick (event markers).
+    Tick(RGBColor),
+    /// A filled square (bars).
+    Box(RGBColor),
+}
+
+/// A one-line legend, centred in `area` (a strip above the plot, so it never
+/// covers the data).
+pub fn legend(
+    area: &DrawingArea<CanvasBackend, Shift>,
+    s: Scale,
+    entries: &[(&str, Swatch)],
+) -> Result<(), JsError> {
+    let font = s.font(14.0);
+    let (sample, gap, sep) = (s.px(24.0) as i32, s.px(6.0) as i32, s.px(22.0) as i32);
+    let mut widths = Vec::with_capacity(entries.len());
+    for (label, _) in entries {
+        let (w, _) = area
+            .estimate_text_size(label, &font)
+            .map_err(super::js_error)?;
+        widths.push(w as i32);
+    }
+    let total: i32 = widths.iter().map(|w| sample + gap + w).sum::<i32>()
+        + sep * (entries.len() as i32 - 1).max(0);
+    let (w, h) = area.dim_in_pixel();
+    let y = h as i32 / 2;
+    let mut x = (w as i32 - total).max(0) / 2;
+    let text_style = font.pos(plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Left,
+        plotters::style::text_anchor::VPos::Center,
+    ));
+    for ((label, swatch), tw) in entries.iter().zip(widths) {
+        let half = s.px(7.0) as i32;
+        match *swatch {
+            Swatch::Line(c, width) => area.draw(&PathElement::new(
+                vec![(x, y), (x + sample, y)],
+                s.line(c, width),
+            )),
+            Swatch::Tick(c) => area.draw(&PathElement::new(
+                vec![(x + sample / 2, y - half), (x + sample / 2, y + half)],
+                s.line(c, 2.0),
+            )),
+            Swatch::Box(c) => area.draw(&Rectangle::new(
+                [
+                    (x + sample / 2 - half, y - half),
+                    (x + sample / 2 + half, y + half),
+                ],
+                c.filled(),
+            )),
+        }
+        .map_err(super::js_error)?;
+        area.draw(&Text::new(
+            label.to_string(),
+            (x + sample + gap, y),
+            text_style.clone(),
+        ))
+        .map_err(super::js_error)?;
+        x += sample + gap + tw + sep;
+    }
+    Ok(())
 }
 
 /// Writes a centred message over a chart area (e.g. "no data yet").
