@@ -39,6 +39,38 @@ export const PROPS = [
   { name: 'clipc', type: 'float', default: 5, min: 0.01, max: 1000, engine: true, label: 'Clip threshold c' },
   { name: 'step', type: 'int', default: 1, min: 1, max: 100000, label: 'Time step t' },
   { name: 'phase', type: 'enum', default: 'forward', options: ['forward', 'backward'], label: 'Pass' },
+  // Chapter "Vanishing and exploding gradients" (www/views/vanishing.js); defaults = its "vanishing" preset.
+  {
+    name: 'vsrc', type: 'enum', default: 'task', options: ['task', 'word', 'paragraph'],
+    optionLabels: { task: 'the long-range task', word: 'the word of the settings bar', paragraph: 'the built-in paragraph' },
+    label: 'Sequences',
+  },
+  { name: 'vd', type: 'int', default: 20, min: 2, max: 100, label: 'Distance d' },
+  { name: 'vlen', type: 'int', default: 40, min: 2, max: 200, label: 'Sequence length T' },
+  { name: 'vh', type: 'int', default: 16, min: 1, max: 64, label: 'Hidden units H' },
+  { name: 'vl1', type: 'float', default: 0.5, min: 0.1, max: 3, label: 'λ1 = σ_max(W_hh)' },
+  {
+    name: 'vact', type: 'enum', default: 'tanh', options: ['tanh', 'sigmoid', 'relu', 'identity'],
+    optionLabels: { tanh: 'tanh (γ = 1)', sigmoid: 'sigmoid (γ = 1/4)', relu: 'ReLU (γ = 1)', identity: 'identity (γ = 1)' },
+    label: 'Activation f',
+  },
+  {
+    name: 'vinit', type: 'enum', default: 'gaussian', options: ['gaussian', 'orthogonal'],
+    optionLabels: { gaussian: 'Gaussian', orthogonal: 'orthogonal' }, label: 'W_hh drawn as',
+  },
+  {
+    name: 'vloss', type: 'enum', default: 'last', options: ['last', 'per'],
+    optionLabels: { last: 'the last step only', per: 'every step' }, label: 'Loss on (text)',
+  },
+  { name: 'vclip', type: 'bool', default: false, label: 'Clip the gradient norm' },
+  { name: 'vclipc', type: 'float', default: 1, min: 0.01, max: 1000, label: 'Clip threshold c' },
+  { name: 'vlr', type: 'float', default: 0.05, min: 0.0001, max: 10, label: 'Learning rate (SGD)' },
+  { name: 'vseed', type: 'int', default: 0, min: 0, max: 4294967295, label: 'Seed' },
+  { name: 'vit', type: 'int', default: 100, min: 0, max: 100000, label: 'Training iterations' },
+  {
+    name: 'vw', type: 'enum', default: 'init', options: ['init', 'trained'],
+    optionLabels: { init: 'as initialised', trained: 'after training' }, label: 'Weights analysed',
+  },
   // Chapter "unrolled" (www/views/unrolled.js): the sub-step within step t, the rolled picture, the zoom.
   { name: 'sub', type: 'int', default: 0, min: 0, max: 6, label: 'Sub-step' },
   { name: 'rolled', type: 'bool', default: false, label: 'Rolled view' },

@@ -40,6 +40,7 @@ pub mod model_file;
 pub mod snapshot;
 pub mod training;
 pub mod unrolled;
+pub mod vanishing;
 
 /// The crate version, so the page can show what it runs.
 #[wasm_bindgen]

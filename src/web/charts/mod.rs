@@ -23,6 +23,7 @@ pub mod grad_bars;
 pub mod loss;
 pub mod training;
 pub mod unrolled;
+pub mod vanishing;
 
 /// Okabe–Ito colours, with the dark ones used for lines and text so every
 /// mark keeps ≥ 3:1 contrast on the white background (WCAG 1.4.11).

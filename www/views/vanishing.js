@@ -1,0 +1,267 @@
+// Chapter "Vanishing and exploding gradients": a long-range task whose answer is a key
+// seen d steps earlier, and five charts computed live by the engine from a real model:
+// ‖∂L_T/∂h_t‖ against t, ‖∂h_T/∂h_k‖ against T − k with Pascanu's bound, the singular
+// values of W_hh with the threshold 1/γ, and during training the gradient norm per
+// parameter and the step × iteration heatmap of ‖dL/dh_t‖. The chapter's model lives in
+// two Labs of its own (vanishing/model.js); every number comes from them.
+import { el, fmt, showSymbol } from './common.js';
+import { Chart, fitCanvas } from './charts.js';
+import { control, sync, syncAll } from './controls.js';
+import { prop, serialise } from '../state.js';
+import { VanishingModel } from './vanishing/model.js';
+import { explanations, num, pow10, verdict } from './vanishing/story.js';
+
+/** Iterations the heatmap shows at most (sampled evenly from the history). */
+const HEAT_COLUMNS = 200;
+
+const ui = {};
+
+/** The five presets: settings of the URL rows, from the engine's table. */
+function presetStates(app) {
+  return app.wasm.Lab.vanishing_presets().map((p) => ({
+    name: p.name,
+    lesson: p.lesson,
+    values: {
+      chapter: 'vanishing', vsrc: 'task', vd: p.distance, vlen: p.length, vh: p.hidden, vl1: p.lambda1,
+      vact: p.activation, vinit: p.init, vclip: p.clip_norm != null, vclipc: p.clip_norm ?? 1,
+      vlr: 0.05, vseed: 0, vit: p.iterations, vw: 'init',
+    },
+  }));
+}
+
+function stylesheet() {
+  if (document.getElementById('vanishing-css')) return;
+  document.head.append(el('link', { rel: 'stylesheet', id: 'vanishing-css', href: new URL('./vanishing/vanishing.css', import.meta.url).href }));
+}
+
+/** The λ1 slider: a range input and its value, committing on every move. */
+function lambdaSlider(app) {
+  const p = prop('vl1');
+  const input = el('input', {
+    type: 'range', id: 'vanishing-lambda1', min: p.min, max: p.max, step: 0.01, dataset: { prop: 'vl1' },
+    'aria-describedby': 'vanishing-lambda1-value',
+  });
+  const out = el('output', { id: 'vanishing-lambda1-value', for: 'vanishing-lambda1' });
+  input.addEventListener('input', () => app.setState({ vl1: Number(input.value) }));
+  ui.lambdaOut = out;
+  return el('div', { class: 'field field-range' },
+    el('label', { for: 'vanishing-lambda1', text: `${p.label}: rescales W_hh` }),
+    el('div', { class: 'range-row' }, input, out));
+}
+
+function presetBar(app) {
+  ui.presets = presetStates(app);
+  ui.presetLinks = ui.presets.map((p) => el('a', {
+    class: 'preset', id: `vanishing-preset-${p.name}`, href: '#', title: p.lesson, dataset: { preset: p.name },
+    text: p.name,
+  }));
+  return el('nav', { class: 'presets', 'aria-label': 'Presets' },
+    el('span', { class: 'presets-label', text: 'Presets:' }), ...ui.presetLinks);
+}
+
+function trainBar(app) {
+  const button = (n) => el('button', {
+    type: 'button', class: 'primary', id: `vanishing-train-${n}`, text: `Train ${n}`,
+    title: `Train ${n} more iterations with SGD (one sequence each)`,
+    on: { click: () => ui.model.trainMore(n) },
+  });
+  const again = el('button', {
+    type: 'button', id: 'vanishing-start-again', text: 'Start again',
+    title: 'Back to the initial weights: iteration 0',
+    on: { click: () => app.setState({ vit: 0 }) },
+  });
+  ui.trainReadout = el('p', { class: 'readout', id: 'vanishing-train-readout', 'aria-live': 'polite' });
+  return el('div', { class: 'train-bar' },
+    el('div', { class: 'buttons', role: 'group', 'aria-label': 'Training' }, button(100), button(1000), again),
+    ui.trainReadout);
+}
+
+function chart(app, id, title, caption) {
+  return new Chart(app, { id, title, caption, draw: () => {} });
+}
+
+export default {
+  id: 'vanishing',
+  title: 'Vanishing gradients',
+
+  mount(root, app) {
+    stylesheet();
+    ui.app = app;
+    ui.model = new VanishingModel(app);
+    ui.charts = {
+      past: chart(app, 'vanishing-past', 'Gradient reaching the past, ‖∂L_T/∂h_t‖ against t',
+        '‖∂L_T/∂h_t‖ from BPTT of the last step’s loss (blue, log scale) and its bound ‖∂L_T/∂h_T‖·(γλ1)^(T−t) (dashed). The grey line marks the key.'),
+      chain: chart(app, 'vanishing-chain', 'Jacobian products ‖∂h_T/∂h_k‖ against T − k',
+        'Spectral norm of ∂h_T/∂h_k for every k (vermillion, log scale) under the bound (γλ1)^(T−k) (dashed). Above the level 1 the gradient grows with distance; below it, it shrinks.'),
+      spectrum: chart(app, 'vanishing-spectrum', 'Singular values of W_hh',
+        'Bars: all singular values of W_hh; λ1 is the first. Black line: the threshold 1/γ. Dashed blue: the spectral radius ρ.'),
+      norms: chart(app, 'vanishing-norms', 'Gradient norm of each parameter during training',
+        '‖dL/dθ‖ of W_xh, W_hh and W_hy at every iteration, before clipping (log scale); a vermillion tick at the top where clipping fired.'),
+      heat: chart(app, 'vanishing-heat', '‖dL/dh_t‖ per time step and iteration',
+        'Each column is one iteration, each row a time step t; the colour is ‖dL/dh_t‖ on a log scale (viridis). Dark rows at small t: the gradient does not reach the start.'),
+    };
+    ui.badge = el('p', { class: 'exploded-badge', id: 'vanishing-exploded', role: 'status', hidden: true });
+    ui.notes = el('p', { class: 'note', id: 'vanishing-notes' });
+    ui.sequence = el('p', { class: 'sequence', id: 'vanishing-sequence' });
+    ui.readout = el('p', { class: 'readout', id: 'vanishing-readout' });
+    ui.verdict = el('div', { class: 'verdict-box', id: 'vanishing-verdict', 'aria-live': 'polite' });
+    ui.controls = el('div', { class: 'vanishing-controls' },
+      el('fieldset', {}, el('legend', { text: 'Task' }),
+        el('div', { class: 'fields' }, control(app, 'vsrc', { id: 'vanishing-vsrc' }), control(app, 'vd', { id: 'vanishing-vd' }),
+          control(app, 'vlen', { id: 'vanishing-vlen' }), control(app, 'vloss', { id: 'vanishing-vloss' }))),
+      el('fieldset', {}, el('legend', { text: 'Model' }),
+        el('div', { class: 'fields' }, lambdaSlider(app), control(app, 'vact', { id: 'vanishing-vact' }),
+          control(app, 'vinit', { id: 'vanishing-vinit' }), control(app, 'vh', { id: 'vanishing-vh' }),
+          control(app, 'vseed', { id: 'vanishing-vseed' }))));
+    ui.weights = control(app, 'vw', { id: 'vanishing-vw' });
+    root.append(
+      el('h2', { id: 'vanishing-title', text: 'Vanishing and exploding gradients' }),
+      el('p', { class: 'lead' },
+        'A long-range task in the spirit of “I live in France … I speak fluent French”: at the last step the network must answer with the key (a or b) it saw d steps earlier; ',
+        'in between come only filler symbols x, y, z, and the question mark asks for the answer. Every curve below is computed by the engine from this very model.'),
+      el('p', { class: 'note' },
+        'Each sequence starts with the previous sequence’s answer, a distractor: the right answer is always the last a or b before “?”. ',
+        'The chapter has its own model and settings below; the settings bar at the top belongs to the other chapters (its word is used when you choose it as the sequences).'),
+      presetBar(app),
+      ui.controls,
+      ui.notes,
+      ui.sequence,
+      ui.badge,
+      ui.readout,
+      ui.verdict,
+      el('div', { class: 'weights-row' }, ui.weights),
+      el('div', { class: 'charts' }, ui.charts.past.figure, ui.charts.chain.figure, ui.charts.spectrum.figure),
+      el('h3', { id: 'vanishing-training-title', text: 'During training' }),
+      el('p', { class: 'note' },
+        'Plain SGD, one sequence per iteration, the loss on the last step only. With a short distance the loss falls to 0; with a long one it stalls near ln 2 ≈ 0.69, a coin toss, ',
+        'because the gradient from the answer never reaches the key. With the identity and λ1 > 1 the gradient explodes; clipping keeps the steps finite.'),
+      el('div', { class: 'vanishing-controls' },
+        el('fieldset', {}, el('legend', { text: 'Training' }),
+          el('div', { class: 'fields' }, control(app, 'vlr', { id: 'vanishing-vlr' }), control(app, 'vclip', { id: 'vanishing-vclip' }),
+            control(app, 'vclipc', { id: 'vanishing-vclipc' })))),
+      trainBar(app),
+      el('div', { class: 'charts' }, ui.charts.norms.figure, ui.charts.heat.figure),
+      explanations(),
+    );
+    ui.drawn = { analysis: null, training: null };
+    ui.analysis = null;
+    ui.training = null;
+  },
+
+  render(app) {
+    const m = ui.model;
+    m.sync();
+    const state = app.state;
+    syncAll(ui.controls, state);
+    sync(ui.weights.querySelector('select'), state.vw);
+    ui.lambdaOut.textContent = fmt(state.vl1, 2);
+    for (const [i, a] of ui.presetLinks.entries()) {
+      a.href = `#${serialise({ ...state, ...ui.presets[i].values })}`;
+      const on = Object.entries(ui.presets[i].values).every(([k, v]) => state[k] === v);
+      if (on) a.setAttribute('aria-current', 'true');
+      else a.removeAttribute('aria-current');
+    }
+    ui.notes.textContent = m.notes.length ? `Note: ${m.notes.join('; ')}.` : '';
+    ui.notes.hidden = !m.notes.length;
+    if (!m.init) return;
+    const distance = m.settings.source === 'task' ? m.settings.distance : 0;
+    const analysed = m.analysed();
+    // Redraw only what changed: the analysed weights, or the training history.
+    const aKey = `${m.generation}/${state.vw}/${state.vw === 'trained' ? m.version : 0}`;
+    const tKey = `${m.generation}/${m.version}`;
+    const need = (names, key, which) => {
+      const out = {};
+      for (const n of names) {
+        const resized = fitCanvas(ui.charts[n].canvas);
+        if (resized || ui.drawn[which] !== key) out[n] = ui.charts[n].canvas;
+      }
+      return out;
+    };
+    const aCanvases = need(['past', 'chain', 'spectrum'], aKey, 'analysis');
+    const tCanvases = need(['norms', 'heat'], tKey, 'training');
+    try {
+      if (Object.keys(aCanvases).length || !ui.analysis) {
+        const r = analysed.vanishing_draw(aCanvases, distance, HEAT_COLUMNS);
+        if (r.analysis) ui.analysis = r.analysis;
+        else ui.analysis = analysed.vanishing_analysis();
+        ui.sequenceView = analysed.vanishing_sequence();
+        ui.drawn.analysis = aKey;
+      }
+      if (Object.keys(tCanvases).length || !ui.training) {
+        ui.training = m.trained.vanishing_draw(tCanvases, distance, HEAT_COLUMNS);
+        ui.drawn.training = tKey;
+      }
+    } catch (e) {
+      ui.drawn.analysis = ui.drawn.training = null;
+      app.notice(`A chart could not be drawn: ${e.message}`, 'error');
+      console.error(e);
+      return;
+    }
+    this.describe(app);
+  },
+
+  /** Text, badge and chart labels from the numbers just drawn. */
+  describe(app) {
+    const m = ui.model;
+    const a = ui.analysis;
+    const t = ui.training;
+    const seq = ui.sequenceView;
+    const keyStep = m.settings.source === 'task' ? m.settings.length - m.settings.distance : null;
+    const chars = seq.input_chars.map((c, s) => el(s + 1 === keyStep ? 'mark' : 'span', { text: showSymbol(c) }));
+    const p = seq.answer == null ? null : seq.p_last[seq.vocab.indexOf(seq.answer)];
+    ui.sequence.replaceChildren(
+      el('span', { class: 'seq-label', text: `The sequence (T = ${a.steps}${keyStep ? `, key at t = ${keyStep}` : ''}): ` }),
+      el('span', { class: 'seq-chars' }, ...chars),
+      seq.answer == null ? '' : el('span', { class: 'seq-answer', text: ` → answer ${showSymbol(seq.answer)}` }),
+      seq.predicted == null ? '' : el('span', { text: `; the ${app.state.vw === 'trained' ? 'trained' : 'initial'} network says ${showSymbol(seq.predicted)}${p == null ? '' : ` (p = ${fmt(p, 3)} for the answer)`}.` }));
+    ui.readout.replaceChildren(
+      'λ1 = σ_max(W_hh) = ', el('strong', { id: 'vanishing-lambda1-shown', text: fmt(a.lambda1, 4) }),
+      ` · γ = ${num(a.gamma)} · 1/γ = ${num(a.threshold)} · γλ1 = `, el('strong', { text: num(a.bound_factor) }),
+      ' · spectral radius ρ = ', el('span', { id: 'vanishing-rho-shown', text: fmt(a.spectral_radius, 4) }),
+      ' · saturated units ', el('span', { id: 'vanishing-saturated', text: `${fmt(100 * a.saturated_fraction, 1)} %` }),
+      ` · loss L = ${num(a.loss)}`);
+    ui.verdict.replaceChildren(...verdict(a, m.settings.source === 'task' ? m.settings.distance : null).map((s) => el('p', { class: 'verdict', text: s })));
+    const exploded = a.exploded || Boolean(m.diverged) || t.diverged;
+    ui.badge.hidden = !exploded;
+    if (exploded) {
+      const where = a.exploded ? `not finite: ${a.non_finite.join(', ')}` : 'training produced NaN or ∞';
+      ui.badge.textContent = `Exploded — ${where}. The charts show only the finite values; the last good weights are kept.`;
+    }
+    const it = t.iteration;
+    const tr = t.training;
+    ui.trainReadout.textContent = `Iteration ${it}${m.running ? ' (training…)' : ''}`
+      + (tr?.recent_loss != null ? ` · mean loss of the last ${Math.min(100, tr.held)}: ${num(tr.recent_loss)} (ln 2 = 0.693 is a coin toss)` : '')
+      + (tr ? ` · clipping fired in ${tr.clip_fired_total} of ${tr.held}` : '')
+      + (tr?.peak_grad_log10 != null ? ` · largest ‖dL/dθ‖ ${pow10(tr.peak_grad_log10)}` : '')
+      + (m.diverged ? ' · diverged: training stopped' : '');
+    const n = a.steps;
+    const d = m.settings.source === 'task' ? m.settings.distance : n;
+    const label = (c, text) => c.canvas.setAttribute('aria-label', text);
+    label(ui.charts.past, `Log-scale line chart of ‖∂L_T/∂h_t‖ for t = 0 to ${n}: ${pow10(a.dh_log10[n])} at t = T and ${pow10(a.dh_log10[0])} at t = 0.`);
+    label(ui.charts.chain, `Log-scale line chart of ‖∂h_T/∂h_k‖ against T − k from 1 to ${n}: ${pow10(a.jacobian_log10[d - 1])} at distance ${d}; bound ${pow10(a.bound_log10[d - 1])}.`);
+    label(ui.charts.spectrum, `Bar chart of the ${a.singular_values.length} singular values of W_hh, largest ${fmt(a.lambda1, 3)}; threshold 1/γ = ${num(a.threshold)}; spectral radius ${fmt(a.spectral_radius, 3)}.`);
+    label(ui.charts.norms, tr?.held ? `Log-scale chart of the gradient norm of each parameter over ${tr.held} iterations; clipping fired ${tr.clip_fired_total} times.` : 'Gradient norms per parameter: no training yet.');
+    label(ui.charts.heat, tr?.held ? `Heatmap of ‖dL/dh_t‖ for t = 0 to ${n} over ${tr.columns} iterations, log colour scale.` : 'Heatmap: no training yet.');
+  },
+
+  /** window.rnnLab.vanishing: the chapter's numbers, straight from the engine. */
+  api(app) {
+    const m = () => ui.model;
+    const ready = () => {
+      if (!ui.model) throw new Error('open the chapter first: rnnLab.set({chapter: "vanishing"})');
+      return ui.model;
+    };
+    return {
+      analysis: () => ready().analysed().vanishing_analysis(),
+      initialAnalysis: () => ready().init.vanishing_analysis(),
+      trainedAnalysis: () => ready().trained.vanishing_analysis(),
+      training: (columns = HEAT_COLUMNS) => ready().trained.vanishing_training(columns),
+      sequence: () => ready().analysed().vanishing_sequence(),
+      status: () => ({ ...ready().trained.status(), diverged: m().diverged, running: m().running, asked: m().done }),
+      shown: () => ({ analysis: ui.analysis, training: ui.training }),
+      presets: () => ui.presets?.map((p) => ({ name: p.name, hash: `#${serialise({ ...app.state, ...p.values })}` })),
+      settled: () => ready().settled(),
+      train: (n = 100) => ready().trainMore(n).then(() => ready().settled()),
+    };
+  },
+};
