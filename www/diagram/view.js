@@ -45,7 +45,9 @@ export class DiagramView {
     this.rolled = false;
     this.morphFrom = 1;
     this.morphStart = -Infinity;
-    this.lastT = null;
+    this.lastCursor = null;
+    /** Which of hover and keyboard focus came last: that one is shown. */
+    this.lastInput = 'mouse';
     this.last = null;
     this.scroller.addEventListener('scroll', () => app.requestRender(), { passive: true });
     if (globalThis.ResizeObserver) new ResizeObserver(() => app.requestRender()).observe(this.scroller);
@@ -56,6 +58,7 @@ export class DiagramView {
     });
     this.canvas.addEventListener('focus', () => {
       if (!this.keyFocus) this.keyFocus = { kind: 'h', i: 0 };
+      this.lastInput = 'key';
       app.requestRender();
     });
     this.canvas.addEventListener('blur', () => {
@@ -88,11 +91,11 @@ export class DiagramView {
     this.morphStart = -Infinity;
   }
 
-  /** The cell shown in the tooltip: keyboard focus first, then the mouse. */
+  /** The cell shown in the tooltip: the one the mouse or the keys chose last. */
   focusedCell() {
     const c = this.last?.cursor;
-    if (this.keyFocus && c) return { kind: this.keyFocus.kind, t: c.t, i: this.keyFocus.i };
-    return this.hover;
+    const key = this.keyFocus && c ? { kind: this.keyFocus.kind, t: c.t, i: this.keyFocus.i } : null;
+    return this.lastInput === 'key' ? key ?? this.hover : this.hover ?? key;
   }
 
   describeFocus() {
@@ -116,6 +119,7 @@ export class DiagramView {
     if (morph < 1 && cell && cell.t !== cursor.t) return;
     if (!same(cell, this.hover)) {
       this.hover = cell;
+      this.lastInput = 'mouse';
       this.app.requestRender();
     }
   }
@@ -130,6 +134,7 @@ export class DiagramView {
     const k = this.keyFocus ? cells.findIndex((c) => c.kind === this.keyFocus.kind && c.i === this.keyFocus.i) : -1;
     const next = Math.max(0, Math.min(cells.length - 1, k + (ev.key === 'ArrowDown' ? 1 : -1)));
     this.keyFocus = cells[next];
+    this.lastInput = 'key';
     this.app.requestRender();
   }
 
@@ -151,11 +156,13 @@ export class DiagramView {
     const h = `${Math.ceil(layout.height)}px`;
     if (this.canvas.style.height !== h) this.canvas.style.height = h;
     if (this.canvas.style.width !== `${viewW}px`) this.canvas.style.width = `${viewW}px`;
-    if (this.lastT !== cursor.t && unrolled) {
+    // Any move of the cursor brings column t into view (scrolling by hand in between is fine).
+    const cursorKey = `${cursor.phase}/${cursor.t}/${cursor.substep}`;
+    if (this.lastCursor !== cursorKey && unrolled) {
       const want = scrollFor(layout, cursor.t, this.scroller.scrollLeft, viewW);
       if (Math.abs(want - this.scroller.scrollLeft) > 0.5) this.scroller.scrollLeft = want;
       // Done once the scroller really moved (before the stylesheet applies it cannot).
-      if (Math.abs(want - this.scroller.scrollLeft) <= 1) this.lastT = cursor.t;
+      if (Math.abs(want - this.scroller.scrollLeft) <= 1) this.lastCursor = cursorKey;
     }
     // A diagram narrower than the view is centred (a negative scroll offset).
     const scrollX = layout.fullWidth < viewW ? -(viewW - layout.fullWidth) / 2 : this.scroller.scrollLeft;
