@@ -51,13 +51,13 @@ pub fn vector(v: &Value, path: &str, len: Option<usize>) -> CliResult<Array1<f64
     let list = v
         .as_array()
         .ok_or_else(|| bad(path, "expected a list of numbers"))?;
-    if let Some(n) = len {
-        if list.len() != n {
-            return Err(bad(
-                path,
-                format!("expected {n} numbers, got {}", list.len()),
-            ));
-        }
+    if let Some(n) = len
+        && list.len() != n
+    {
+        return Err(bad(
+            path,
+            format!("expected {n} numbers, got {}", list.len()),
+        ));
     }
     list.iter()
         .enumerate()

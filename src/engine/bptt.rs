@@ -14,8 +14,10 @@
 //! over the whole window (`dW_hh = dAᵀ H_prev`), which is much faster than T
 //! outer products.
 
+use super::activation::Activation;
 use super::error::{EngineError, Result};
 use super::forward::Trace;
+use super::kernels::{multiversion, rows_times};
 use super::params::Params;
 use ndarray::{Array1, Array2, Axis, linalg::general_mat_mul, s};
 
@@ -88,30 +90,23 @@ pub(crate) fn backward_window(
 
     let mut da_w = Array2::<f64>::zeros((n, hidden));
     let mut carry = Array1::<f64>::zeros(hidden);
-    let w_hh = params.w_hh.as_slice().expect("standard layout");
-    for r in (0..n).rev() {
-        let s = start + r;
-        let mut dh_t = dh_from_y.row(r).to_owned();
-        dh_t += &carry;
-        if let Some(dh) = dh_out.as_deref_mut() {
-            dh.row_mut(s + 1).assign(&dh_t);
-        }
-        let mut da_row = da_w.row_mut(r);
-        for i in 0..hidden {
-            da_row[i] = dh_t[i]
-                * trace
-                    .activation
-                    .derivative(trace.a[[s, i]], trace.h[[s + 1, i]]);
-        }
-        // carry = W_hhᵀ da_t, read row by row so W_hh is never walked with a stride.
-        carry.fill(0.0);
-        let c = carry.as_slice_mut().expect("contiguous");
-        for (i, &d) in da_row.iter().enumerate() {
-            if d != 0.0 {
-                let row = &w_hh[i * hidden..(i + 1) * hidden];
-                c.iter_mut().zip(row).for_each(|(cj, &w)| *cj += d * w);
-            }
-        }
+    let mut dh_w = Array2::<f64>::zeros((n, hidden));
+    recurrence_backward(
+        params.w_hh.as_slice().expect("standard layout"),
+        dh_from_y.as_slice().expect("standard layout"),
+        trace
+            .a
+            .slice(s![start..end, ..])
+            .as_slice()
+            .expect("contiguous rows"),
+        h_out.as_slice().expect("contiguous rows"),
+        trace.activation,
+        dh_w.as_slice_mut().expect("standard layout"),
+        da_w.as_slice_mut().expect("standard layout"),
+        carry.as_slice_mut().expect("standard layout"),
+    );
+    if let Some(dh) = dh_out.as_deref_mut() {
+        dh.slice_mut(s![start + 1..end + 1, ..]).assign(&dh_w);
     }
     general_mat_mul(1.0, &da_w.t(), &h_prev, 1.0, &mut grads.w_hh);
     grads.b_h += &da_w.sum_axis(Axis(0));
@@ -127,6 +122,55 @@ pub(crate) fn backward_window(
         dh.row_mut(start).assign(&carry);
     }
     carry
+}
+
+multiversion! {
+/// The backward recurrence over one window of n steps, on flat row-major
+/// buffers (`dh_from_y, a, h, dh, da: [n, H]`, row r = step start+1+r), from
+/// the last step back to the first:
+/// `dh_t = W_hyᵀ dy_t + carry`, `da_t = dh_t ⊙ f′(a_t)`, `carry = W_hhᵀ da_t`.
+/// On return `carry` holds W_hhᵀ da_{start+1} = dL/dh_start.
+///
+/// W_hhᵀ da is formed as a sum of the rows of W_hh scaled by da_i, so every
+/// inner loop is contiguous and element-wise (vectorised, width-independent).
+#[allow(clippy::too_many_arguments)]
+fn recurrence_backward(
+    w_hh: &[f64],
+    dh_from_y: &[f64],
+    a: &[f64],
+    h: &[f64],
+    activation: Activation,
+    dh: &mut [f64],
+    da: &mut [f64],
+    carry: &mut [f64],
+) {
+    let hidden = carry.len();
+    carry.fill(0.0);
+    for r in (0..dh.len() / hidden).rev() {
+        let row = r * hidden..(r + 1) * hidden;
+        let dh_t = &mut dh[row.clone()];
+        for ((d, &y), &c) in dh_t.iter_mut().zip(&dh_from_y[row.clone()]).zip(carry.iter()) {
+            *d = y + c;
+        }
+        let da_t = &mut da[row.clone()];
+        let (a_t, h_t) = (&a[row.clone()], &h[row]);
+        match activation {
+            // Hoisted so each loop is branch-free.
+            Activation::Tanh => {
+                for ((d, &g), &hv) in da_t.iter_mut().zip(dh_t.iter()).zip(h_t) {
+                    *d = g * (1.0 - hv * hv);
+                }
+            }
+            _ => {
+                for (((d, &g), &av), &hv) in da_t.iter_mut().zip(dh_t.iter()).zip(a_t).zip(h_t) {
+                    *d = g * activation.derivative(av, hv);
+                }
+            }
+        }
+        carry.fill(0.0);
+        rows_times(da_t, w_hh, carry);
+    }
+}
 }
 
 /// Full BPTT over the whole trace.

@@ -8,6 +8,7 @@
 //! ‖g‖ is the global norm √(Σ g²) over the five tensors W_xh, W_hh, W_hy, b_h, b_y.
 
 use super::error::{Result, positive_finite};
+use super::kernels::{multiversion, sum_squares};
 use super::params::Params;
 use serde::{Deserialize, Serialize};
 
@@ -96,7 +97,12 @@ impl Clip {
 
     /// Clips `grads` in place and reports what happened.
     pub fn apply(&self, grads: &mut Params) -> ClipReport {
-        let norm_before = grads.global_norm();
+        let norm_before = global_norm(grads);
+        self.apply_with_norm(grads, norm_before)
+    }
+
+    /// Like [`Clip::apply`] when ‖g‖ (`norm_before`) is already known.
+    pub fn apply_with_norm(&self, grads: &mut Params, norm_before: f64) -> ClipReport {
         match *self {
             Clip::Off => ClipReport {
                 fired: false,
@@ -106,15 +112,10 @@ impl Clip {
             Clip::Value(c) => {
                 let mut fired = false;
                 for s in grads.slices_mut() {
-                    for g in s.iter_mut() {
-                        // Branch-free clamp; `fired` notes whether any entry moved.
-                        let clipped = g.clamp(-c, c);
-                        fired |= clipped != *g;
-                        *g = clipped;
-                    }
+                    fired |= clamp_slice(s, c);
                 }
                 let norm_after = if fired {
-                    grads.global_norm()
+                    global_norm(grads)
                 } else {
                     norm_before
                 };
@@ -133,7 +134,7 @@ impl Clip {
                     ClipReport {
                         fired: true,
                         norm_before,
-                        norm_after: grads.global_norm(),
+                        norm_after: global_norm(grads),
                     }
                 } else {
                     ClipReport {
@@ -145,6 +146,37 @@ impl Clip {
             }
         }
     }
+}
+
+/// ‖g‖ = √(Σ g²) over the five tensors.
+pub fn global_norm(grads: &Params) -> f64 {
+    norms(grads).iter().map(|n| n * n).sum::<f64>().sqrt()
+}
+
+/// ‖g‖ of each tensor, in PARAM_NAMES order.
+pub fn norms(grads: &Params) -> [f64; 5] {
+    grads.slices().map(|s| sum_squares(s).sqrt())
+}
+
+multiversion! {
+/// Clamps every entry to [−c, c]; returns whether any entry changed.
+/// (NaN stays NaN: both comparisons are false.)
+fn clamp_slice(s: &mut [f64], c: f64) -> bool {
+    let mut fired = false;
+    for g in s.iter_mut() {
+        let v = *g;
+        let clipped = if v > c {
+            c
+        } else if v < -c {
+            -c
+        } else {
+            v
+        };
+        fired |= clipped != v;
+        *g = clipped;
+    }
+    fired
+}
 }
 
 #[cfg(test)]

@@ -13,8 +13,10 @@
 
 use super::activation::Activation;
 use super::error::{EngineError, Result};
+pub use super::kernels::dot;
+use super::kernels::{multiversion, rows_times, softmax_row, tanh};
 use super::params::Params;
-use ndarray::{Array1, Array2, ArrayView1, Axis, linalg::general_mat_mul, s};
+use ndarray::{Array1, Array2, ArrayView1, linalg::general_mat_mul, s};
 
 /// Which steps have a loss: every step (many-to-many) or the last only
 /// (many-to-one, and the long-range task).
@@ -109,14 +111,15 @@ pub fn argmax(v: ArrayView1<f64>) -> usize {
 /// Softmax of `logits` in place of `out`, shifted by the max for stability.
 /// Returns ln Σ exp(y − max), so that log p_k = y_k − max − lse.
 pub fn softmax_into(logits: ArrayView1<f64>, mut out: ndarray::ArrayViewMut1<f64>) -> (f64, f64) {
-    let max = logits.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-    let mut sum = 0.0;
-    for (o, &y) in out.iter_mut().zip(logits.iter()) {
-        *o = libm::exp(y - max);
-        sum += *o;
+    match (logits.as_slice(), out.as_slice_mut()) {
+        (Some(y), Some(p)) => softmax_row(y, p),
+        _ => {
+            let (y, mut p) = (logits.to_vec(), vec![0.0; out.len()]);
+            let r = softmax_row(&y, &mut p);
+            out.iter_mut().zip(p).for_each(|(o, v)| *o = v);
+            r
+        }
     }
-    out.mapv_inplace(|v| v / sum);
-    (max, libm::log(sum))
 }
 
 /// Checks indices and lengths before running.
@@ -173,24 +176,18 @@ pub fn forward(
     let mut a = Array2::<f64>::zeros((steps, hidden));
     let mut h = Array2::<f64>::zeros((steps + 1, hidden));
     h.row_mut(0).assign(h0);
-    let w_hh = params.w_hh.as_slice().expect("standard layout");
-    let b_h = params.b_h.as_slice().expect("standard layout");
-    for (s, &x) in inputs.iter().enumerate() {
-        let (done, mut rest) = h.view_mut().split_at(Axis(0), s + 1);
-        let h_prev = done.row(s);
-        let h_prev = h_prev.as_slice().expect("contiguous row");
-        let mut a_row = a.row_mut(s);
-        let a_row = a_row.as_slice_mut().expect("contiguous row");
-        for i in 0..hidden {
-            // W_xh x_t with one-hot x_t is column x of W_xh.
-            let row = &w_hh[i * hidden..(i + 1) * hidden];
-            a_row[i] = params.w_xh[[i, x]] + dot(row, h_prev) + b_h[i];
-        }
-        let mut h_row = rest.row_mut(0);
-        for (hv, &av) in h_row.iter_mut().zip(a_row.iter()) {
-            *hv = activation.apply(av);
-        }
-    }
+    // Row x of W_xhᵀ is W_xh x_t for a one-hot x_t: read contiguously, not with a stride.
+    let w_xh_t = params.w_xh.t().as_standard_layout().into_owned();
+    let w_hh_t = params.w_hh.t().as_standard_layout().into_owned();
+    recurrence(
+        w_hh_t.as_slice().expect("standard layout"),
+        w_xh_t.as_slice().expect("standard layout"),
+        params.b_h.as_slice().expect("standard layout"),
+        activation,
+        inputs,
+        a.as_slice_mut().expect("standard layout"),
+        h.as_slice_mut().expect("standard layout"),
+    );
     let mut y = Array2::<f64>::zeros((steps, vocab));
     y.assign(
         &params
@@ -221,26 +218,46 @@ pub fn forward(
     })
 }
 
-/// Σ a_i b_i over two equal-length slices, in four independent sums so the
-/// compiler can vectorise it.
-#[inline]
-pub fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let mut acc = [0.0f64; 4];
-    let chunks = n / 4;
-    for c in 0..chunks {
-        let i = c * 4;
-        acc[0] += a[i] * b[i];
-        acc[1] += a[i + 1] * b[i + 1];
-        acc[2] += a[i + 2] * b[i + 2];
-        acc[3] += a[i + 3] * b[i + 3];
+multiversion! {
+/// The recurrent loop over flat row-major buffers (`a: [T, H]`, `h: [T+1, H]`
+/// with row 0 = h_0 already set):
+/// `a_t = W_xhᵀ[x_t] + b_h + Σ_j W_hhᵀ[j]·h_{t−1,j}`, `h_t = f(a_t)`.
+///
+/// W_hh h is formed as a sum of the rows of W_hhᵀ (`w_hh_t: [H, H]`, row j =
+/// column j of W_hh) scaled by h_j: every inner loop is contiguous and
+/// element-wise, so it vectorises at any width with the same result.
+fn recurrence(
+    w_hh_t: &[f64],
+    w_xh_t: &[f64],
+    b_h: &[f64],
+    activation: Activation,
+    inputs: &[usize],
+    a: &mut [f64],
+    h: &mut [f64],
+) {
+    let hidden = b_h.len();
+    for (s, &x) in inputs.iter().enumerate() {
+        let (done, rest) = h.split_at_mut((s + 1) * hidden);
+        let h_prev = &done[s * hidden..];
+        let a_row = &mut a[s * hidden..(s + 1) * hidden];
+        let x_col = &w_xh_t[x * hidden..(x + 1) * hidden];
+        for ((av, &xv), &bv) in a_row.iter_mut().zip(x_col).zip(b_h) {
+            *av = xv + bv;
+        }
+        rows_times(h_prev, w_hh_t, a_row);
+        let h_row = &mut rest[..hidden];
+        if activation == Activation::Tanh {
+            // The vectorisable tanh (a few ulp from libm's, same bits everywhere).
+            for (hv, &av) in h_row.iter_mut().zip(a_row.iter()) {
+                *hv = tanh(av);
+            }
+        } else {
+            for (hv, &av) in h_row.iter_mut().zip(a_row.iter()) {
+                *hv = activation.apply(av);
+            }
+        }
     }
-    let mut sum = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    for i in chunks * 4..n {
-        sum += a[i] * b[i];
-    }
-    sum
+}
 }
 
 #[cfg(test)]

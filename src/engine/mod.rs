@@ -11,6 +11,7 @@ pub mod error;
 pub mod forward;
 pub mod gradcheck;
 pub mod history;
+pub mod kernels;
 pub mod optim;
 pub mod params;
 pub mod rng;

@@ -14,6 +14,7 @@
 //! optimiser's memory exactly as they were, without copying them first.
 
 use super::error::{EngineError, Result, positive_finite};
+use super::kernels::multiversion;
 use super::params::Params;
 use serde::{Deserialize, Serialize};
 
@@ -236,55 +237,42 @@ impl Optimizer {
                 }
                 let (th, gk) = (theta[k], g[k]);
                 let ok = match cfg.kind {
-                    OptimizerKind::Sgd => {
-                        let o = &mut *out[k];
-                        let mut ok = true;
-                        for i in 0..o.len() {
-                            o[i] = th[i] - lr * gk[i];
-                            ok &= o[i].is_finite();
-                        }
-                        ok
-                    }
-                    OptimizerKind::Momentum => {
-                        let (o, v0, v1) = (&mut *out[k], old[0][k], &mut *new[0][k]);
-                        let mu = cfg.momentum;
-                        let mut ok = true;
-                        for i in 0..o.len() {
-                            v1[i] = mu * v0[i] - lr * gk[i];
-                            o[i] = th[i] + v1[i];
-                            ok &= o[i].is_finite() & v1[i].is_finite();
-                        }
-                        ok
-                    }
-                    OptimizerKind::Adagrad => {
-                        let (o, m0, m1) = (&mut *out[k], old[0][k], &mut *new[0][k]);
-                        let eps = cfg.eps;
-                        let mut ok = true;
-                        for i in 0..o.len() {
-                            let gi = gk[i];
-                            m1[i] = m0[i] + gi * gi;
-                            o[i] = th[i] - lr * gi / (m1[i] + eps).sqrt();
-                            ok &= o[i].is_finite() & m1[i].is_finite();
-                        }
-                        ok
-                    }
+                    OptimizerKind::Sgd => sgd(th, gk, &mut *out[k], lr),
+                    OptimizerKind::Momentum => momentum(
+                        th,
+                        gk,
+                        old[0][k],
+                        &mut *new[0][k],
+                        &mut *out[k],
+                        lr,
+                        cfg.momentum,
+                    ),
+                    OptimizerKind::Adagrad => adagrad(
+                        th,
+                        gk,
+                        old[0][k],
+                        &mut *new[0][k],
+                        &mut *out[k],
+                        lr,
+                        cfg.eps,
+                    ),
                     OptimizerKind::Adam => {
-                        let (m0, v0) = (old[0][k], old[1][k]);
                         let (first, second) = new.split_at_mut(1);
-                        let (m1, v1) = (&mut *first[0][k], &mut *second[0][k]);
-                        let o = &mut *out[k];
-                        let (b1, b2, eps) = (cfg.beta1, cfg.beta2, cfg.eps);
-                        let mut ok = true;
-                        for i in 0..o.len() {
-                            let gi = gk[i];
-                            m1[i] = b1 * m0[i] + (1.0 - b1) * gi;
-                            v1[i] = b2 * v0[i] + (1.0 - b2) * gi * gi;
-                            let m_hat = m1[i] / c1;
-                            let v_hat = v1[i] / c2;
-                            o[i] = th[i] - lr * m_hat / (v_hat.sqrt() + eps);
-                            ok &= o[i].is_finite() & v1[i].is_finite();
-                        }
-                        ok
+                        adam(
+                            th,
+                            gk,
+                            &mut *out[k],
+                            old[0][k],
+                            &mut *first[0][k],
+                            old[1][k],
+                            &mut *second[0][k],
+                            lr,
+                            cfg.beta1,
+                            cfg.beta2,
+                            cfg.eps,
+                            c1,
+                            c2,
+                        )
                     }
                 };
                 finite &= ok;
@@ -297,6 +285,80 @@ impl Optimizer {
         }
         finite
     }
+}
+
+// The update rules on flat slices (θ, g, old memory → new memory, θ′);
+// each returns whether every new number is finite.
+
+multiversion! {
+/// θ′ = θ − lr·g.
+fn sgd(th: &[f64], g: &[f64], out: &mut [f64], lr: f64) -> bool {
+    let mut ok = true;
+    for ((o, &t), &gi) in out.iter_mut().zip(th).zip(g) {
+        *o = t - lr * gi;
+        ok &= o.is_finite();
+    }
+    ok
+}
+}
+
+multiversion! {
+/// v′ = μ·v − lr·g;  θ′ = θ + v′.
+fn momentum(th: &[f64], g: &[f64], v0: &[f64], v1: &mut [f64], out: &mut [f64], lr: f64, mu: f64) -> bool {
+    let mut ok = true;
+    for ((((o, &t), &gi), &v), vn) in out.iter_mut().zip(th).zip(g).zip(v0).zip(v1.iter_mut()) {
+        *vn = mu * v - lr * gi;
+        *o = t + *vn;
+        ok &= o.is_finite() & vn.is_finite();
+    }
+    ok
+}
+}
+
+multiversion! {
+/// m′ = m + g²;  θ′ = θ − lr·g/√(m′ + eps).
+fn adagrad(th: &[f64], g: &[f64], m0: &[f64], m1: &mut [f64], out: &mut [f64], lr: f64, eps: f64) -> bool {
+    let mut ok = true;
+    for ((((o, &t), &gi), &m), mn) in out.iter_mut().zip(th).zip(g).zip(m0).zip(m1.iter_mut()) {
+        *mn = m + gi * gi;
+        *o = t - lr * gi / (*mn + eps).sqrt();
+        ok &= o.is_finite() & mn.is_finite();
+    }
+    ok
+}
+}
+
+multiversion! {
+/// m′ = β1·m + (1−β1)·g;  v′ = β2·v + (1−β2)·g²;
+/// θ′ = θ − lr·(m′/c1)/(√(v′/c2) + eps), with c1 = 1−β1ᵗ, c2 = 1−β2ᵗ.
+#[allow(clippy::too_many_arguments)]
+fn adam(
+    th: &[f64],
+    g: &[f64],
+    out: &mut [f64],
+    m0: &[f64],
+    m1: &mut [f64],
+    v0: &[f64],
+    v1: &mut [f64],
+    lr: f64,
+    b1: f64,
+    b2: f64,
+    eps: f64,
+    c1: f64,
+    c2: f64,
+) -> bool {
+    let mut ok = true;
+    for i in 0..out.len().min(th.len()).min(g.len()).min(m0.len()).min(m1.len()).min(v0.len()).min(v1.len()) {
+        let gi = g[i];
+        m1[i] = b1 * m0[i] + (1.0 - b1) * gi;
+        v1[i] = b2 * v0[i] + (1.0 - b2) * gi * gi;
+        let m_hat = m1[i] / c1;
+        let v_hat = v1[i] / c2;
+        out[i] = th[i] - lr * m_hat / (v_hat.sqrt() + eps);
+        ok &= out[i].is_finite() & v1[i].is_finite();
+    }
+    ok
+}
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 
 use super::activation::Activation;
 use super::error::{EngineError, Result};
-use super::forward::dot;
+use super::kernels::dot;
 use super::params::Params;
 use super::rng::Rng;
 use super::vocab::Vocab;

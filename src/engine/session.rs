@@ -499,7 +499,7 @@ impl Session {
         if !self.config.model.bias {
             grads.zero_biases();
         }
-        let norms = grads.norms();
+        let norms = super::clip::norms(grads);
         norms.iter().all(|n| n.is_finite()).then_some(norms)
     }
 
@@ -523,7 +523,8 @@ impl Session {
             }
         };
         let grad_norms = self.prepare(&mut grads)?;
-        let clip = self.config.clip.apply(&mut grads);
+        let total = grad_norms.iter().map(|n| n * n).sum::<f64>().sqrt();
+        let clip = self.config.clip.apply_with_norm(&mut grads, total);
         let bias = self.config.model.bias;
         if !self.optimizer.step(&mut self.params, &grads, bias) {
             return None;
@@ -608,7 +609,7 @@ impl Session {
         Some(Step {
             loss,
             h_last: states.pop()?,
-            grad_norms: sum.norms(),
+            grad_norms: super::clip::norms(&sum),
             dh_norms: dh.rows().into_iter().map(norm).collect(),
             clip,
             fired,
