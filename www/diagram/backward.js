@@ -74,7 +74,8 @@ export function drawBackward(env) {
     }
     if (s === cursor.t && level >= B.dh) {
       const label = level >= B.da ? `da_${s} = dL/dh_${s} ⊙ f′` : `dL/dh_${s}`;
-      text(ctx, label, cx, L.hidTop - 4 * L.zoom, { size: L.font * 0.85, weight: 700, baseline: 'bottom', background: INK.empty });
+      // Under the block: the gap above carries the W_hyᵀ arrow and its label.
+      text(ctx, label, cx, L.hidTop + L.H * L.cellH + 4 * L.zoom, { size: L.font * 0.85, weight: 700, baseline: 'top', background: INK.empty });
     }
   }
   const h0 = place(0);

@@ -207,8 +207,9 @@ function drawColumn(env, s, x) {
   }
   if (hid.key && hid.key !== 'h_t' && !grad) {
     // Say which quantity the cells hold while h_t is being formed.
+    // Left of the W_hy arrow, in the gap above the block: clear of every arrow and label.
     const label = hid.key === 'a_t' ? `a_${s}` : hid.key === 'w_hh_h' ? `W_hh h_${s - 1}` : `W_xh x_${s}`;
-    text(ctx, label, cx, L.hidTop - 4 * L.zoom, { size: L.font * 0.85, weight: 700, baseline: 'bottom', background: INK.empty });
+    text(ctx, label, cx - 8 * L.zoom, L.hidTop - L.gapY / 2, { size: L.font * 0.85, weight: 700, align: 'right', background: INK.empty });
   }
 
   // Input block: the one-hot x_t, the active symbol lit.
@@ -355,7 +356,9 @@ function drawLoop(env, x, alpha) {
   ctx.bezierCurveTo(right + reach, top - 30 * L.zoom, right + reach, bottom + 30 * L.zoom, right + 6, bottom);
   ctx.stroke();
   arrow(ctx, right + 14 * L.zoom, bottom + 3 * L.zoom, right, bottom - 1, { color: pal.W_hh, width: 2.5 * L.zoom, headOnly: true });
-  text(ctx, 'W_hh', right + reach + 4, (top + bottom) / 2, { color: pal.W_hh, size: L.font, weight: 700, align: 'left' });
+  text(ctx, 'W_hh', right + reach + 4, (top + bottom) / 2 - L.font * 0.6, { color: pal.W_hh, size: L.font, weight: 700, align: 'left' });
+  text(ctx, `h_${env.cursor.t - 1} → h_${env.cursor.t}`, right + reach + 4, (top + bottom) / 2 + L.font * 0.6, { color: INK.muted, size: L.font * 0.85, align: 'left' });
+  text(ctx, 'one cell, used at every step t = 1 … T', right + 14 * L.zoom, L.inTop + (L.V * L.cellH) / 2, { color: INK.muted, size: L.font * 0.85, align: 'left' });
   ctx.globalAlpha = 1;
 }
 
