@@ -55,10 +55,18 @@ export class App {
     try {
       this.lab = new this.wasm.Lab(this.engineSettings(this.state));
     } catch (e) {
-      notes.push(`the engine refused them (${e.message}), so the model uses the defaults`);
+      // Refused (e.g. an empty word): first put back the default word only, then, if the
+      // engine still refuses, every engine setting.
       const d = defaults();
-      for (const p of PROPS) if (p.engine) this.state[p.name] = d[p.name];
-      this.lab = new this.wasm.Lab(this.engineSettings(this.state));
+      try {
+        this.lab = new this.wasm.Lab(this.engineSettings({ ...this.state, word: d.word }));
+        notes.push(`word: ${e.message}; using “${d.word}”`);
+        this.state.word = d.word;
+      } catch {
+        notes.push(`the engine refused them (${e.message}), so the model uses the defaults`);
+        for (const p of PROPS) if (p.engine) this.state[p.name] = d[p.name];
+        this.lab = new this.wasm.Lab(this.engineSettings(this.state));
+      }
     }
     this.clampStep();
     this.player.settle();

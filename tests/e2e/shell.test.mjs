@@ -248,6 +248,17 @@ test('an out-of-range hash loads with a visible notice and no error', async () =
   await page.context().close();
 });
 
+test('a refused word in the address keeps the other settings and says why', async () => {
+  const { page, errors } = await open('chapter=steps&word=a&hidden=5&seed=9');
+  const s = await page.evaluate(() => window.rnnLab.state());
+  assert.equal(s.word, 'hello');
+  assert.equal(s.hidden, 5);
+  assert.equal(s.seed, 9);
+  assert.match(await page.textContent('#notices'), /word: .*too short/);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test('tampered or garbage hashes do not break the page', async () => {
   const hashes = [
     '%%%&&&==',

@@ -56,3 +56,21 @@ export function showSymbol(c) {
   if (c === '\t') return '⇥';
   return c ?? '';
 }
+
+/**
+ * Lecture notation as text with real subscripts: "W_hh h_{t−1}" → W<sub>hh</sub>
+ * h<sub>t−1</sub>. Built from text nodes, so any text is safe.
+ */
+export function math(text, attrs = {}) {
+  const span = el('span', { class: 'math', ...attrs });
+  const re = /_(?:\{([^}]*)\}|([A-Za-z0-9]+))/g;
+  let last = 0;
+  let m;
+  while ((m = re.exec(text))) {
+    if (m.index > last) span.append(text.slice(last, m.index));
+    span.append(el('sub', { text: m[1] ?? m[2] }));
+    last = re.lastIndex;
+  }
+  span.append(text.slice(last));
+  return span;
+}

@@ -2,7 +2,7 @@
 // predicted and target symbol, loss_t), the current step highlighted; training buttons;
 // the loss curve and the per-step gradient norms ‖dL/dh_t‖. Every number comes from the
 // wasm Lab (trace, gradients, loss history); nothing is computed here.
-import { el, fmt, fmtVec, showSymbol } from './common.js';
+import { el, fmt, fmtVec, math, showSymbol } from './common.js';
 import { Chart } from './charts.js';
 import { playerBar } from './playerbar.js';
 
@@ -48,13 +48,14 @@ function trainBar(app) {
 
 function header(trace) {
   const V = trace.vocab.length;
-  const cols = [el('th', { scope: 'col', text: 't' }), el('th', { scope: 'col', text: 'input x_t' }), el('th', { scope: 'col', class: 'h-col', text: 'h_t' })];
+  const th = (text, cls) => el('th', { scope: 'col', class: cls }, math(text));
+  const cols = [th('t'), th('input x_t'), th('h_t', 'h-col')];
   if (V <= MAX_P_COLUMNS) {
-    for (const c of trace.vocab) cols.push(el('th', { scope: 'col', class: 'p-col', text: `p_t(${showSymbol(c)})` }));
+    for (const c of trace.vocab) cols.push(el('th', { scope: 'col', class: 'p-col' }, math('p_t'), `(${showSymbol(c)})`));
   } else {
-    cols.push(el('th', { scope: 'col', text: 'p_t(target)' }), el('th', { scope: 'col', text: 'p_t(predicted)' }));
+    cols.push(th('p_t(target)'), th('p_t(predicted)'));
   }
-  cols.push(el('th', { scope: 'col', text: 'predicted' }), el('th', { scope: 'col', text: 'target' }), el('th', { scope: 'col', text: 'loss_t' }));
+  cols.push(th('predicted'), th('target'), th('loss_t'));
   return el('tr', {}, cols);
 }
 
@@ -107,7 +108,7 @@ export default {
     ui.thead = el('thead');
     ui.tbody = el('tbody');
     ui.total = el('td', { class: 'c-total' });
-    ui.totalLabel = el('th', { scope: 'row', class: 'c-total-label', text: 'total loss L = Σ loss_t' });
+    ui.totalLabel = el('th', { scope: 'row', class: 'c-total-label' }, math('total loss L = Σ_t loss_t'));
     ui.table = el('table', { class: 'steps-table', id: 'steps-table' }, ui.caption, ui.thead, ui.tbody, el('tfoot', {}, el('tr', {}, ui.totalLabel, ui.total)));
     ui.lossChart = new Chart(app, {
       id: 'loss-chart', title: 'Loss during training', draw: app.wasm.draw_loss_chart,
@@ -120,11 +121,12 @@ export default {
     section.append(
       el('h2', { id: 'steps-title', text: 'Time steps: reading the word one character at a time' }),
       el('p', { class: 'lead' },
-        'At each step t the network takes one character as a one-hot vector x_t, mixes it with its memory h_{t−1}, and scores every possible next character. ',
+        'At each step t the network takes one character as a one-hot vector ', math('x_t'), ', mixes it with its memory ', math('h_{t−1}'),
+        ', and scores every possible next character. ',
         'The same three weight matrices are used at every step. Train it and watch the predictions turn into the target word.'),
-      el('p', { class: 'equation', 'aria-label': 'h_t equals f of W_hh h_{t−1} plus W_xh x_t; y_t equals W_hy h_t; p_t equals softmax of y_t; loss_t equals minus log p_t of the target' },
-        el('span', { text: 'h_t = f(W_hh h_{t−1} + W_xh x_t)' }), el('span', { text: 'y_t = W_hy h_t' }),
-        el('span', { text: 'p_t = softmax(y_t)' }), el('span', { text: 'loss_t = −log p_t[target]' })),
+      el('p', { class: 'equation' },
+        math('h_t = f(W_hh h_{t−1} + W_xh x_t)'), math('y_t = W_hy h_t'),
+        math('p_t = softmax(y_t)'), math('loss_t = −log p_t[target]')),
       ui.player.el,
       el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'steps-table-caption' }, ui.table),
       trainBar(app),
