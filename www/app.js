@@ -12,10 +12,11 @@ import { control, syncAll } from './views/controls.js';
 import { el } from './views/common.js';
 import steps from './views/steps.js';
 import unrolled from './views/unrolled.js';
+import training from './views/training.js';
 import vanishing from './views/vanishing.js';
 
 /** The chapters, in lecture order. A chapter helper adds its import above and its module here. */
-export const CHAPTERS = [steps, unrolled, vanishing];
+export const CHAPTERS = [steps, unrolled, training, vanishing];
 
 /** Settings shown in the bar under the header; the rest sit under "More settings". */
 const MAIN_SETTINGS = ['word', 'hidden', 'seed', 'lr', 'opt', 'act'];

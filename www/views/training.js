@@ -14,6 +14,8 @@ import { samplePanel } from './training/sample.js';
 import { gradcheckPanel } from './training/gradcheck.js';
 
 const ui = {};
+/** While running, how often the pictures follow the model (ms). */
+const LIVE_REDRAW_MS = 250;
 
 function stylesheet() {
   if (document.getElementById('training-css')) return;
@@ -44,17 +46,17 @@ export default {
         'To learn, the network needs to know how the loss changes with every weight. Backpropagation through time runs the unrolled network backwards: ',
         'from the last step to the first, each step’s error enters at its output, flows down into h_t, and is passed back through W_hh to the step before. ',
         'Because W_xh, W_hh and W_hy are the same at every step, their gradient is the sum of one contribution per step.'),
-      section('training-backward', 'The backward pass, step by step',
+      section('training-sec-backward', 'The backward pass, step by step',
         el('p', { class: 'note' }, 'The word of the settings bar, with the current weights. Choose the backward pass and step from t = T down to 1; arrow widths follow the real gradient norms.'),
         ui.player.el, ui.backward.el),
-      section('training-run', 'Training', ui.train.el),
-      section('training-text', 'Text mode and truncated BPTT',
+      section('training-sec-train', 'Training', ui.train.el),
+      section('training-sec-text', 'Text mode and truncated BPTT',
         el('p', { class: 'note' },
           'On a long text the network trains like min-char-rnn: sequences of T characters, the hidden state carried from one to the next. ',
           'Truncated BPTT cuts each sequence into chunks of k steps: the forward pass still carries h across the borders, but the gradient of each chunk stops where the chunk starts.'),
         ui.text.el),
-      section('training-sampling', 'Sampling', ui.sample.el),
-      section('training-check', 'Gradient check', ui.check.el),
+      section('training-sec-sampling', 'Sampling', ui.sample.el),
+      section('training-sec-check', 'Gradient check', ui.check.el),
     );
     // This chapter is about the backward pass: start there unless the link says where.
     if (app.state.phase === 'forward' && !/(^|[#&])phase=/.test(location.hash)) app.player.setPhase('backward');
@@ -85,7 +87,7 @@ export default {
     return {
       lab: () => m().lab(),
       textLab: () => m().textLab,
-      status: () => ({ ...m().lab().status(), mode: m().mode, running: m().running, diverged: m().diverged, iterations_per_second: m().rate.perSecond }),
+      status: () => ({ ...m().lab().status(), mode: m().mode, running: m().running, busy: m().busy, diverged: m().diverged, iterations_per_second: m().rate.perSecond }),
       train: (n = 1) => m().train(n).then(() => app.frame()),
       run: () => m().run(),
       pause: () => m().pause(),
@@ -100,12 +102,28 @@ export default {
   },
 
   render(app) {
+    const t0 = performance.now();
     ui.player.update();
     ui.model.syncAll();
-    ui.backward.update();
-    ui.train.update();
-    ui.text.update();
-    ui.sample.update();
     ui.check.update();
+    if (!ui.model.running) {
+      ui.backward.update(true);
+      ui.train.update(true);
+      ui.text.update();
+      ui.sample.update();
+    } else {
+      // While Run trains, the model changes every frame. The readouts follow every frame;
+      // the pictures take turns, one per frame at most every LIVE_REDRAW_MS, so a frame
+      // never holds more than one redraw on top of its training slice.
+      const parts = [() => ui.train.update(true), () => ui.backward.update(true), () => ui.text.update(), () => ui.sample.update()];
+      if (t0 - (ui.lastFull ?? 0) >= LIVE_REDRAW_MS / parts.length) {
+        ui.lastFull = t0;
+        ui.turn = ((ui.turn ?? -1) + 1) % parts.length;
+        parts[ui.turn]();
+      }
+      if (ui.turn !== 0) ui.train.update(false);
+      if (ui.turn !== 1) ui.backward.update(false);
+    }
+    ui.model.renderMs = performance.now() - t0;
   },
 };

@@ -17,22 +17,31 @@ use web_sys::HtmlCanvasElement;
 
 type Area = DrawingArea<CanvasBackend, Shift>;
 
-/// Negative values: blue (W_xh's colour); positive: vermillion (W_hh's);
-/// both Okabe–Ito, so the scale stays readable with colour-blindness.
-const NEGATIVE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
-const POSITIVE: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+/// ColorBrewer's RdBu (7 classes), blue below 0, near white at 0, red
+/// above: the diverging scale of the unrolled diagram (www/diagram/colors.js),
+/// so a cell means the same colour in both, readable with colour-blindness.
+const RDBU: [(u8, u8, u8); 7] = [
+    (0x21, 0x66, 0xac),
+    (0x67, 0xa9, 0xcf),
+    (0xd1, 0xe5, 0xf0),
+    (0xf7, 0xf7, 0xf7),
+    (0xfd, 0xdb, 0xc7),
+    (0xef, 0x8a, 0x62),
+    (0xb2, 0x18, 0x2b),
+];
 
-/// The diverging colour of `v` on the scale ±`scale` (white at 0); NaN/∞ grey.
+/// The diverging colour of `v` on the scale ±`scale` (clamped); NaN/∞ grey.
 pub fn diverging(v: f64, scale: f64) -> RGBColor {
     if !v.is_finite() {
         return RGBColor(0x80, 0x80, 0x80);
     }
-    let x = (v / scale).clamp(-1.0, 1.0);
-    let end = if x < 0.0 { NEGATIVE } else { POSITIVE };
-    // sqrt: small entries stay visible next to the largest one.
-    let f = x.abs().sqrt();
-    let mix = |c: u8| (255.0 + (c as f64 - 255.0) * f).round() as u8;
-    RGBColor(mix(end.0), mix(end.1), mix(end.2))
+    let u = (v / scale).clamp(-1.0, 1.0);
+    let pos = (u + 1.0) / 2.0 * (RDBU.len() - 1) as f64;
+    let k = (pos.floor() as usize).min(RDBU.len() - 2);
+    let f = pos - k as f64;
+    let (a, b) = (RDBU[k], RDBU[k + 1]);
+    let mix = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * f).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
 /// Black or white text, whichever reads on `bg`.
@@ -352,7 +361,9 @@ pub fn draw_timeline(canvas: &HtmlCanvasElement, d: &TimelineData) -> Result<(),
                 cx(t - 1) + px(5.0),
                 y,
                 style,
-                px(6.0).min(col as i32 / 2).max(2),
+                (px(6.0) + style.stroke_width as i32)
+                    .min(col as i32 / 2)
+                    .max(2),
             )?;
         }
         // The border: the gradient reaching h_start stops here.

@@ -120,10 +120,21 @@ export function backwardPanel(app) {
       el('h4', { text: 'dW_hh = Σ_t da_t h_{t−1}ᵀ, the sum over all steps' }), ui.sum, ui.sumNote));
 
   let panelKey = null;
-  function update() {
+  let drawKey = null;
+  /** `full`: false while training runs between the frames that redraw everything. */
+  function update(full = true) {
+    if (!full && `${app.version}` !== ui.version) return;
+    ui.version = `${app.version}`;
     const data = diagramData(app);
     const cursor = backwardCursor(app);
-    ui.diagram.render(data, cursor, { palette: app.palette });
+    // The diagram is redrawn only when something it shows changed (it is the largest canvas).
+    const d = ui.diagram;
+    const dKey = JSON.stringify([app.version, cursor, d.scroller.scrollLeft, d.scroller.clientWidth, d.hover, d.keyFocus, d.rolled,
+      Math.round(d.morph() * 1000), window.devicePixelRatio]);
+    if (dKey !== drawKey) {
+      drawKey = dKey;
+      d.render(data, cursor, { palette: app.palette });
+    }
     const key = `${app.version}/${cursor.phase}/${cursor.t}/${cursor.substep}`;
     if (key !== panelKey) {
       panelKey = key;

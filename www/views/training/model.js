@@ -9,6 +9,8 @@ import { trainInSlices } from '../../lab.js';
 
 /** Milliseconds of training per animation frame while running: the rest of the 16.7 ms frame draws. */
 export const FRAME_BUDGET_MS = 7;
+/** Training + drawing aimed at per frame: a frame that drew a lot trains less. */
+const FRAME_TARGET_MS = 11;
 /** Characters: what the text model accepts (the engine refuses more, with a message). */
 export const MAX_TEXT_BYTES = 100 * 1024;
 
@@ -24,11 +26,15 @@ export class TrainingModel {
     this.textCache = {};
     this.applied = {};
     this.running = false;
+    /** A Train 1 / Train 100 run is going on. */
+    this.busy = false;
     this.raf = 0;
     this.chunk = 1;
     /** { iteration, message } after NaN/Inf; cleared by fresh weights. */
     this.diverged = null;
     this.rate = { windowStart: 0, iterations: 0, perSecond: 0 };
+    /** How long the chapter's last render took (ms): the Run loop trains less after a long one. */
+    this.renderMs = 0;
     this.lastError = null;
   }
 
@@ -224,6 +230,7 @@ export class TrainingModel {
     const mode = this.mode;
     const t0 = performance.now();
     let before = this.status().iteration;
+    this.busy = true;
     try {
       const report = await trainInSlices(lab, n, {
         budgetMs: FRAME_BUDGET_MS,
@@ -241,6 +248,9 @@ export class TrainingModel {
     } catch (e) {
       this.fail(e);
       return null;
+    } finally {
+      this.busy = false;
+      this.app.requestRender();
     }
   }
 
@@ -259,9 +269,11 @@ export class TrainingModel {
       this.syncAll();
       const lab = this.lab();
       const start = performance.now();
+      // The page was drawn just before this callback, in the same frame.
+      const budget = Math.max(1, Math.min(FRAME_BUDGET_MS, FRAME_TARGET_MS - (this.renderMs ?? 0)));
       let done = 0;
       try {
-        while (performance.now() - start < FRAME_BUDGET_MS) {
+        while (performance.now() - start < budget) {
           const t0 = performance.now();
           const r = lab.train(this.chunk);
           done += r.iterations_run;

@@ -8,7 +8,7 @@ import { Chart } from '../charts.js';
 import { control } from '../controls.js';
 
 /** While training runs, the sample follows the model at most this often. */
-const RUN_RESAMPLE_MS = 1000;
+const RUN_RESAMPLE_MS = 2000;
 
 export function samplePanel(app, model) {
   const ui = { shown: null, lastSample: 0 };
@@ -61,13 +61,12 @@ export function samplePanel(app, model) {
     const s = app.state;
     if (document.activeElement !== ui.temp) ui.temp.value = String(Math.min(2, s.temp));
     ui.tempValue.textContent = `τ = ${s.temp}`;
-    const trace = model.trace();
-    const vocab = trace.vocab;
+    const vocab = model.get('vocab', () => model.lab().vocab());
     const vocabKey = vocab.join('\u0000');
     if (ui.start.dataset.key !== vocabKey) {
       ui.start.dataset.key = vocabKey;
       ui.start.replaceChildren(...vocab.map((c, i) => el('option', { value: i, text: `“${showSymbol(c)}”` })));
-      ui.start.value = String(trace.inputs[0] ?? 0);
+      ui.start.value = String(model.lab().training_start_symbol());
     }
     const start = Math.min(vocab.length - 1, Number(ui.start.value) || 0);
     const key = `${model.version()}/${start}/${s.slen}/${s.temp}/${s.sseed}`;

@@ -67,8 +67,8 @@ export function textPanel(app, model) {
 
     const { k1, k2 } = app.state;
     const key = `${model.version()}/${k1}/${k2}`;
-    // While running, the timeline follows the model at most twice a second.
-    if (ui.timeline.key !== null && model.running && performance.now() - (ui.lastDraw ?? 0) < 500) return;
+    // While running, the timeline follows the model at most once a second.
+    if (ui.timeline.key !== null && model.running && performance.now() - (ui.lastDraw ?? 0) < 1000) return;
     let tl;
     try {
       tl = model.get(`timeline${k1}/${k2}`, () => model.lab().training_timeline(k1 > 0 ? k1 : undefined, k1 > 0 && k2 > 0 ? k2 : undefined));

@@ -7,8 +7,9 @@ import { Chart } from '../charts.js';
 import { control } from '../controls.js';
 import { prop } from '../../state.js';
 
-/** Points of the loss curve drawn at most (the Lab pools longer histories). */
+/** Points of the loss curve drawn at most (the Lab pools longer histories); fewer while running. */
 const LOSS_POINTS = 600;
+const LIVE_LOSS_POINTS = 300;
 /** While running, the loss chart is redrawn at most this often (drawing costs frame time). */
 const RUN_REDRAW_MS = 250;
 
@@ -80,7 +81,8 @@ export function trainPanel(app, model) {
     el('div', { class: 'charts one' }, ui.chart.figure));
 
   let lastChart = 0;
-  function update() {
+  /** `full`: false on the frames of a run that only update the readouts. */
+  function update(full = true) {
     const s = app.state;
     const status = model.status();
     const running = model.running;
@@ -101,18 +103,21 @@ export function trainPanel(app, model) {
 
     if (model.diverged) {
       ui.diverged.hidden = false;
-      ui.diverged.textContent = `Diverged: ${model.diverged.message}. Lower the learning rate or turn clipping on, then press Fresh weights.`;
+      const m = model.diverged.message;
+      ui.diverged.textContent = `${m.charAt(0).toUpperCase()}${m.slice(1)}. Lower the learning rate or turn clipping on, then press Fresh weights.`;
     } else {
       ui.diverged.hidden = true;
       ui.diverged.textContent = '';
     }
+    if (!full) return;
     ui.verdict.textContent = verdict(app, model);
 
     const now = performance.now();
     if (!running || now - lastChart >= RUN_REDRAW_MS || ui.chart.key === null) {
-      const key = `${model.version()}`;
+      const points = running ? LIVE_LOSS_POINTS : LOSS_POINTS;
+      const key = `${model.version()}/${points}`;
       if (key !== ui.chart.key || running) lastChart = now;
-      const history = model.get('loss', () => model.lab().loss_history(LOSS_POINTS));
+      const history = model.get(`loss${points}`, () => model.lab().loss_history(points));
       const n = history.iteration.length;
       const clipped = history.clip_fired.filter(Boolean).length;
       ui.chart.update(key, history, n
