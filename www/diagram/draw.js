@@ -1,6 +1,13 @@
 // Canvas primitives of the diagram (CSS-pixel coordinates; the caller set the transform).
 
 const FONT = 'system-ui, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';
+/** The font last set on each context (ctx.font itself reads back normalised). */
+const fonts = new WeakMap();
+
+/** Forgets the cached font of ctx (after something else may have set ctx.font). */
+export function resetText(ctx) {
+  fonts.delete(ctx);
+}
 
 /** A rounded-rectangle path (not filled or stroked). */
 export function roundRect(ctx, x, y, w, h, r) {
@@ -19,9 +26,15 @@ export function roundRect(ctx, x, y, w, h, r) {
  * background (a colour painted behind the text, for labels over lines).
  */
 export function text(ctx, s, x, y, { color = '#1a1a1a', size = 14, weight = 400, align = 'center', baseline = 'middle', background } = {}) {
-  ctx.font = `${weight} ${size}px ${FONT}`;
-  ctx.textAlign = align;
-  ctx.textBaseline = baseline;
+  // Setting ctx.font parses the string every time: only when it changes (the diagram
+  // draws hundreds of labels in a few sizes).
+  const font = `${weight} ${size}px ${FONT}`;
+  if (fonts.get(ctx) !== font) {
+    ctx.font = font;
+    fonts.set(ctx, font);
+  }
+  if (ctx.textAlign !== align) ctx.textAlign = align;
+  if (ctx.textBaseline !== baseline) ctx.textBaseline = baseline;
   if (background) {
     const w = ctx.measureText(s).width + 6;
     const left = align === 'left' ? x - 3 : align === 'right' ? x - w + 3 : x - w / 2;

@@ -7,7 +7,7 @@ import { computeLayout } from './layout.js';
 import { INK, divergingRgb, textOn } from './colors.js';
 import { F, forwardLevel, backwardLevel, hiddenQuantity, hiddenGradient, outputQuantity, scales } from './stages.js';
 import { drawBackward, backwardGlow } from './backward.js';
-import { arrow, roundRect, glowRect, text } from './draw.js';
+import { arrow, roundRect, glowRect, text, resetText } from './draw.js';
 
 const DEFAULT_PALETTE = {
   W_xh: '#0072b2', W_hh: '#d55e00', W_hy: '#009e73', gradient: '#0072b2',
@@ -25,11 +25,12 @@ function ease(m) {
  * { x, alpha }. Rolled, every column sits where column t is drawn alone.
  */
 export function placement(layout, cursor, j, { scrollX = 0, morph = 1, width }) {
+  // Whole CSS pixels, so cached blocks are copied without resampling.
   const e = ease(morph);
-  const unrolled = layout.colX(j) - scrollX;
+  const unrolled = Math.round(layout.colX(j) - scrollX);
   if (e >= 1) return { x: unrolled, alpha: 1 };
   const rolled = Math.max(layout.labelW + layout.gapX, (width - layout.cellW) / 2);
-  const x = rolled + (unrolled - rolled) * e;
+  const x = Math.round(rolled + (unrolled - rolled) * e);
   return { x, alpha: j === cursor.t ? 1 : e * e };
 }
 
@@ -41,6 +42,7 @@ export function drawDiagram(canvas, data, cursor, options = {}) {
   const layout = options.layout ?? computeLayout(data, { width, zoom: options.zoom ?? 1 });
   const pal = { ...DEFAULT_PALETTE, ...(options.palette ?? {}) };
   const ctx = canvas.getContext('2d');
+  resetText(ctx); // a resized canvas has lost its font
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.globalAlpha = 1;
   ctx.fillStyle = pal.background;
@@ -50,7 +52,7 @@ export function drawDiagram(canvas, data, cursor, options = {}) {
   const visible = (x) => x > -layout.colW && x < width + layout.colW;
   const backward = cursor.phase === 'backward' && Boolean(data.backward);
   const env = {
-    ctx, layout, data, cursor, pal, place, visible, width, height, backward,
+    ctx, layout, data, cursor, pal, place, visible, width, height, backward, dpr,
     gradColor: options.gradientColor,
     /** The gradient the hidden cells of column s show in the backward pass, or null. */
     hiddenGrad: (s) => (backward ? hiddenGradient(data, cursor, s).values : null),
@@ -132,10 +134,10 @@ function drawH0(env, x) {
     const y = L.cellY('h', i);
     if (grad) valueCell(ctx, L, x, y, grad[i], sc.grad);
     else {
-      ctx.save();
-      ctx.globalAlpha *= fade;
+      const base = ctx.globalAlpha;
+      ctx.globalAlpha = base * fade;
       valueCell(ctx, L, x, y, data.forward.h0[i], sc.h);
-      ctx.restore();
+      ctx.globalAlpha = base;
     }
   }
 }
@@ -151,16 +153,15 @@ function valueCell(ctx, L, x, y, v, limit) {
   if (L.numbersInCells) text(ctx, fmt(v, 2), x + L.cellW / 2, y + L.cellH / 2, { color: textOn(rgb), size: L.cellFont });
 }
 
-/** An empty cell: not computed yet at this cursor. */
-function emptyCell(ctx, L, x, y) {
-  ctx.fillStyle = INK.empty;
-  ctx.fillRect(x, y, L.cellW, L.cellH);
-  ctx.save();
-  ctx.setLineDash([3, 3]);
-  ctx.strokeStyle = INK.faint;
-  ctx.lineWidth = 1;
-  ctx.strokeRect(x + 0.5, y + 0.5, L.cellW - 1, L.cellH - 1);
-  ctx.restore();
+/** H empty hidden cells at y = 0: not computed yet at this cursor. */
+function paintEmpty(g, L) {
+  g.fillStyle = INK.empty;
+  g.fillRect(0, 0, L.cellW, L.H * L.cellH);
+  g.setLineDash([3, 3]);
+  g.strokeStyle = INK.faint;
+  g.lineWidth = 1;
+  for (let i = 0; i < L.H; i++) g.strokeRect(0.5, i * L.cellH + 0.5, L.cellW - 1, L.cellH - 1);
+  g.setLineDash([]);
 }
 
 function drawColumn(env, s, x) {
@@ -186,16 +187,17 @@ function drawColumn(env, s, x) {
   const out = outputQuantity(data, cursor, s);
   const bwOut = env.backward && backwardLevel(cursor, s) >= 1;
   ctx.globalAlpha = base * (bwOut ? 1 : fade);
-  for (let k = 0; k < L.V; k++) {
-    const y = L.cellY('y', k);
-    if (bwOut) continue; // drawn by the backward layer
-    outputCell(env, x, y, k, out, snap, sc);
+  if (!bwOut) {
+    // bwOut: the backward layer draws these cells.
+    blit(env, out.values ? 'out' : 'out-dashed', x, L.outTop, L.V * L.cellH, (g) => paintOutputs(g, L, data.forward.vocab, !out.values));
+    for (let k = 0; k < L.V; k++) outputCell(env, x, L.cellY('y', k), k, out, snap, sc);
   }
   ctx.globalAlpha = base;
 
   // Hidden block.
   const grad = env.backward ? env.hiddenGrad(s) : null;
   const hid = hiddenQuantity(data, cursor, s);
+  if (!grad && !hid.values) blit(env, 'h-empty', x, L.hidTop, L.H * L.cellH, (g) => paintEmpty(g, L));
   for (let i = 0; i < L.H; i++) {
     const y = L.cellY('h', i);
     if (grad) valueCell(ctx, L, x, y, grad[i], sc.grad);
@@ -203,7 +205,7 @@ function drawColumn(env, s, x) {
       ctx.globalAlpha = base * fade;
       valueCell(ctx, L, x, y, hid.values[i], hid.key === 'h_t' ? sc.h : sc.pre);
       ctx.globalAlpha = base;
-    } else emptyCell(ctx, L, x, y);
+    }
   }
   if (hid.key && hid.key !== 'h_t' && !grad) {
     // Say which quantity the cells hold while h_t is being formed.
@@ -212,36 +214,74 @@ function drawColumn(env, s, x) {
     text(ctx, label, cx - 8 * L.zoom, L.hidTop - L.gapY / 2, { size: L.font * 0.85, weight: 700, align: 'right', background: INK.empty });
   }
 
-  // Input block: the one-hot x_t, the active symbol lit.
+  // Input block: the one-hot x_t, the active symbol lit (a cached picture per symbol).
   ctx.globalAlpha = base * fade;
-  for (let k = 0; k < L.V; k++) {
-    const y = L.cellY('x', k);
-    const on = k === snap.input_index;
-    ctx.fillStyle = on ? INK.text : INK.empty;
-    ctx.fillRect(x, y, L.cellW, L.cellH);
-    ctx.strokeStyle = on ? INK.text : INK.line;
-    ctx.lineWidth = 1;
-    ctx.strokeRect(x + 0.5, y + 0.5, L.cellW - 1, L.cellH - 1);
-    const label = L.cellH >= 14 ? `${showSymbol(data.forward.vocab[k])}${on ? ' = 1' : ''}` : showSymbol(data.forward.vocab[k]);
-    text(ctx, label, x + L.cellW / 2, y + L.cellH / 2, { color: on ? '#ffffff' : INK.muted, size: L.cellFont, weight: on ? 700 : 400 });
-  }
+  const vocab = data.forward.vocab;
+  blit(env, `x${snap.input_index}`, x, L.inTop, L.V * L.cellH, (g) => paintInputs(g, L, vocab, snap.input_index));
   ctx.globalAlpha = base;
+}
+
+/** The V input cells of one column at y = 0, cell `on` lit. */
+function paintInputs(g, L, vocab, on) {
+  for (let k = 0; k < L.V; k++) {
+    const y = k * L.cellH;
+    const lit = k === on;
+    g.fillStyle = lit ? INK.text : INK.empty;
+    g.fillRect(0, y, L.cellW, L.cellH);
+    g.strokeStyle = lit ? INK.text : INK.line;
+    g.lineWidth = 1;
+    g.strokeRect(0.5, y + 0.5, L.cellW - 1, L.cellH - 1);
+    const label = L.cellH >= 14 ? `${showSymbol(vocab[k])}${lit ? ' = 1' : ''}` : showSymbol(vocab[k]);
+    text(g, label, L.cellW / 2, y + L.cellH / 2, { color: lit ? '#ffffff' : INK.muted, size: L.cellFont, weight: lit ? 700 : 400 });
+  }
+}
+
+/** The V empty output cells with their symbols at y = 0 (dashed: not computed yet). */
+function paintOutputs(g, L, vocab, dashed) {
+  const labelW = Math.min(L.cellW * 0.3, 16 * L.zoom);
+  g.fillStyle = INK.empty;
+  g.fillRect(0, 0, L.cellW, L.V * L.cellH);
+  if (dashed) g.setLineDash([3, 3]);
+  g.strokeStyle = dashed ? INK.faint : INK.line;
+  g.lineWidth = 1;
+  for (let k = 0; k < L.V; k++) {
+    const y = k * L.cellH;
+    g.strokeRect(0.5, y + 0.5, L.cellW - 1, L.cellH - 1);
+    text(g, showSymbol(vocab[k]), labelW / 2 + 1, y + L.cellH / 2, { color: INK.muted, size: L.cellFont * 0.95 });
+  }
+  g.setLineDash([]);
+}
+
+const sprites = new WeakMap();
+
+/**
+ * Draws a cached picture of one block (cellW wide, h tall) at (x, y). Labels are the
+ * costly part of a frame; these blocks look the same in every column, so each is drawn
+ * once per model, size and pixel ratio, then copied.
+ */
+function blit(env, key, x, y, h, paint) {
+  const { ctx, layout: L, dpr, data } = env;
+  let cache = sprites.get(data.forward);
+  if (!cache) sprites.set(data.forward, (cache = new Map()));
+  const full = `${key}|${L.cellW}|${L.cellH}|${dpr}`;
+  let c = cache.get(full);
+  if (!c) {
+    c = document.createElement('canvas');
+    c.width = Math.ceil(L.cellW * dpr);
+    c.height = Math.ceil(h * dpr);
+    const g = c.getContext('2d');
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    paint(g);
+    cache.set(full, c);
+  }
+  ctx.drawImage(c, x, y, c.width / dpr, c.height / dpr);
 }
 
 /** One output cell: symbol label, then a bar (p_t from the left, y_t from the middle). */
 function outputCell(env, x, y, k, out, snap, sc) {
-  const { ctx, layout: L, data } = env;
+  const { ctx, layout: L } = env;
   const labelW = Math.min(L.cellW * 0.3, 16 * L.zoom);
   const isTarget = k === snap.target_index;
-  ctx.fillStyle = INK.empty;
-  ctx.fillRect(x, y, L.cellW, L.cellH);
-  ctx.save();
-  if (!out.values) ctx.setLineDash([3, 3]);
-  ctx.strokeStyle = out.values ? INK.line : INK.faint;
-  ctx.lineWidth = 1;
-  ctx.strokeRect(x + 0.5, y + 0.5, L.cellW - 1, L.cellH - 1);
-  ctx.restore();
-  text(ctx, showSymbol(data.forward.vocab[k]), x + labelW / 2 + 1, y + L.cellH / 2, { color: INK.muted, size: L.cellFont * 0.95 });
   const bx = x + labelW + 2;
   const bw = L.cellW - labelW - 10 * L.zoom;
   const pad = Math.max(2, L.cellH * 0.18);

@@ -257,10 +257,14 @@ export default {
     ui.view.render(data, cursor, { rolled: app.state.rolled, zoom: app.state.zoom, palette: app.palette });
 
     const eqKey = `${app.version}/${cursor.phase}/${cursor.t}/${cursor.substep}`;
+    // One costly piece of work per frame (the panel or one chart), so Play stays smooth:
+    // a chart whose turn has not come yet asks for another frame.
+    let heavy = 0;
     if (ui.eqKey !== eqKey) {
       ui.eqKey = eqKey;
       buildEquationPanel(ui.eq, data, cursor);
       ui.backNote.hidden = cursor.phase !== 'backward';
+      heavy++;
     }
 
     const right = f.per_step.filter((s) => s.correct).length;
@@ -273,12 +277,21 @@ export default {
     const shownH = done('activation');
     const shownP = done('softmax');
     const inputs = f.per_step.map((s) => showSymbol(s.input));
-    ui.hiddenChart.update(`${app.version}/${shownH}/${cursor.t}`, () => ({
-      h: f.per_step.map((s) => s.h_t), shown: shownH, current: cursor.t, scale: scales(data).h, input_chars: inputs,
-    }), `Heatmap of the hidden state: ${f.hidden} units by ${T} steps, filled for t = 1 to ${shownH}; step ${cursor.t} framed.`);
-    ui.probChart.update(`${app.version}/${shownP}/${cursor.t}`, () => ({
-      p: f.per_step.map((s) => s.p_t), vocab: f.vocab.map(showSymbol), targets: f.per_step.map((s) => s.target_index),
-      predicted: f.per_step.map((s) => s.predicted_index), shown: shownP, current: cursor.t, input_chars: inputs,
-    }), `Output probabilities for ${f.vocab.length} symbols by ${T} steps, filled for t = 1 to ${shownP}; step ${cursor.t} framed.`);
+    const charts = [
+      [ui.hiddenChart, `${app.version}/${shownH}/${cursor.t}`, () => ({
+        h: f.per_step.map((s) => s.h_t), shown: shownH, current: cursor.t, scale: scales(data).h, input_chars: inputs,
+      }), `Heatmap of the hidden state: ${f.hidden} units by ${T} steps, filled for t = 1 to ${shownH}; step ${cursor.t} framed.`],
+      [ui.probChart, `${app.version}/${shownP}/${cursor.t}`, () => ({
+        p: f.per_step.map((s) => s.p_t), vocab: f.vocab.map(showSymbol), targets: f.per_step.map((s) => s.target_index),
+        predicted: f.per_step.map((s) => s.predicted_index), shown: shownP, current: cursor.t, input_chars: inputs,
+      }), `Output probabilities for ${f.vocab.length} symbols by ${T} steps, filled for t = 1 to ${shownP}; step ${cursor.t} framed.`],
+    ];
+    for (const [chart, key, chartData, label] of charts) {
+      if (heavy > 0 && chart.key !== key) {
+        app.requestRender();
+        continue;
+      }
+      if (chart.update(key, chartData, label)) heavy++;
+    }
   },
 };
