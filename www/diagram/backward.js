@@ -65,7 +65,9 @@ export function drawBackward(env) {
     }
     if (level >= B.dh) {
       gradArrow(env, g.down, n.dh_from_output);
-      text(ctx, 'W_hyᵀ', g.down[0] - 5 * L.zoom, (g.down[1] + g.down[3]) / 2, { color, size: L.font * 0.9, weight: 700, align: 'right' });
+      // Left of the arrow and its head, whatever their width.
+      const half = (Math.max(7, arrowWidth(n.dh_from_output, bw.max_norm) * L.zoom * 2.6) * 0.55);
+      text(ctx, 'W_hyᵀ', g.down[0] - half - 4 * L.zoom, (g.down[1] + g.down[3]) / 2, { color, size: L.font * 0.9, weight: 700, align: 'right' });
       bar(env, p.x, b.dh_norm, bw.max_dh_norm);
     }
     if (level >= B.to_prev && p.x - place(s - 1).x > L.cellW + 8) {

@@ -107,10 +107,10 @@ function drawColumnArrows(env, s, x) {
   const oBottom = L.outTop + L.V * L.cellH;
   ctx.globalAlpha = base * on(level >= F.w_xh_x);
   arrow(ctx, cx, L.inTop - 3, cx, hBottom + 3, { color: pal.W_xh, width: lw });
-  text(ctx, 'W_xh', cx + 7 * L.zoom, (L.inTop + hBottom) / 2, { color: pal.W_xh, size: L.font * 0.95, weight: 700, align: 'left' });
+  if (!env.backward) text(ctx, 'W_xh', cx + 7 * L.zoom, (L.inTop + hBottom) / 2, { color: pal.W_xh, size: L.font * 0.95, weight: 700, align: 'left' });
   ctx.globalAlpha = base * on(level >= F.output);
   arrow(ctx, cx, L.hidTop - 3, cx, oBottom + 3, { color: pal.W_hy, width: lw });
-  text(ctx, 'W_hy', cx + 7 * L.zoom, (L.hidTop + oBottom) / 2, { color: pal.W_hy, size: L.font * 0.95, weight: 700, align: 'left' });
+  if (!env.backward) text(ctx, 'W_hy', cx + 7 * L.zoom, (L.hidTop + oBottom) / 2, { color: pal.W_hy, size: L.font * 0.95, weight: 700, align: 'left' });
   const prev = place(s - 1);
   const hMid = L.hidTop + (L.H * L.cellH) / 2 - (env.backward ? 7 * L.zoom : 0);
   const x1 = prev.x + L.cellW + 3;
@@ -118,7 +118,7 @@ function drawColumnArrows(env, s, x) {
   if (x2 - x1 > 8) {
     ctx.globalAlpha = base * on(level >= F.w_hh_h) * Math.min(1, prev.alpha + 0.001);
     arrow(ctx, x1, hMid, x2, hMid, { color: pal.W_hh, width: lw });
-    text(ctx, 'W_hh', (x1 + x2) / 2, hMid - 9 * L.zoom, { color: pal.W_hh, size: L.font * 0.95, weight: 700, baseline: 'bottom' });
+    if (!env.backward) text(ctx, 'W_hh', (x1 + x2) / 2, hMid - 9 * L.zoom, { color: pal.W_hh, size: L.font * 0.95, weight: 700, baseline: 'bottom' });
   }
   ctx.globalAlpha = base;
 }
