@@ -13,6 +13,8 @@ import { explanations, num, pow10, verdict } from './vanishing/story.js';
 
 /** Iterations the heatmap shows at most (sampled evenly from the history). */
 const HEAT_COLUMNS = 200;
+/** While training runs, the training charts are redrawn at most this often. */
+const TRAINING_REDRAW_MS = 250;
 
 const ui = {};
 
@@ -90,9 +92,9 @@ export default {
     ui.model = new VanishingModel(app);
     ui.charts = {
       past: chart(app, 'vanishing-past', 'Gradient reaching the past, ‖∂L_T/∂h_t‖ against t',
-        '‖∂L_T/∂h_t‖ from BPTT of the last step’s loss (blue, log scale) and its bound ‖∂L_T/∂h_T‖·(γλ1)^(T−t) (dashed). The grey line marks the key.'),
+        '‖∂L_T/∂h_t‖ from BPTT of the last step’s loss (blue, log scale) and its bound ‖∂L_T/∂h_T‖·(γλ1)^(T−t) (dashed vermillion). The grey line marks the key.'),
       chain: chart(app, 'vanishing-chain', 'Jacobian products ‖∂h_T/∂h_k‖ against T − k',
-        'Spectral norm of ∂h_T/∂h_k for every k (vermillion, log scale) under the bound (γλ1)^(T−k) (dashed). Above the level 1 the gradient grows with distance; below it, it shrinks.'),
+        'Spectral norm of ∂h_T/∂h_k for every k (blue, log scale) under the bound (γλ1)^(T−k) (dashed vermillion). Above the level 1 the gradient grows with distance; below it, it shrinks.'),
       spectrum: chart(app, 'vanishing-spectrum', 'Singular values of W_hh',
         'Bars: all singular values of W_hh; λ1 is the first. Black line: the threshold 1/γ. Dashed blue: the spectral radius ρ.'),
       norms: chart(app, 'vanishing-norms', 'Gradient norm of each parameter during training',
@@ -178,7 +180,16 @@ export default {
       return out;
     };
     const aCanvases = need(['past', 'chain', 'spectrum'], aKey, 'analysis');
-    const tCanvases = need(['norms', 'heat'], tKey, 'training');
+    // While training runs, the training charts follow at most every TRAINING_REDRAW_MS.
+    const now = performance.now();
+    const throttled = m.running && ui.drawn.training?.startsWith(`${m.generation}/`) && now - ui.trainingDrawnAt < TRAINING_REDRAW_MS;
+    const tCanvases = throttled ? {} : need(['norms', 'heat'], tKey, 'training');
+    if (throttled && !ui.redrawTimer) {
+      ui.redrawTimer = setTimeout(() => {
+        ui.redrawTimer = 0;
+        app.requestRender();
+      }, TRAINING_REDRAW_MS);
+    }
     try {
       if (Object.keys(aCanvases).length || !ui.analysis) {
         const r = analysed.vanishing_draw(aCanvases, distance, HEAT_COLUMNS);
@@ -190,6 +201,7 @@ export default {
       if (Object.keys(tCanvases).length || !ui.training) {
         ui.training = m.trained.vanishing_draw(tCanvases, distance, HEAT_COLUMNS);
         ui.drawn.training = tKey;
+        ui.trainingDrawnAt = now;
       }
     } catch (e) {
       ui.drawn.analysis = ui.drawn.training = null;

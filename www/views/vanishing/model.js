@@ -73,7 +73,17 @@ export class VanishingModel {
     const { settings, notes } = chapterSettings(state, this.paragraph);
     const key = JSON.stringify(settings);
     if (key !== this.key) this.rebuild(settings, key, notes);
-    if (!this.running && !this.diverged && this.done < state.vit && this.trained) this.trainTo(state.vit);
+    if (!this.running && !this.diverged && this.done < state.vit && this.trained) {
+      // Start after this frame: the frame that follows a slider move draws the new
+      // initial weights at once; the replay's slices come in the frames after it.
+      this.running = true;
+      const generation = this.generation;
+      this.replay = new Promise((resolve) => setTimeout(resolve, 0)).then(() => {
+        if (generation !== this.generation) return undefined;
+        this.running = false;
+        return this.trainTo(this.app.state.vit);
+      });
+    }
   }
 
   rebuild(settings, key, notes) {
@@ -103,6 +113,7 @@ export class VanishingModel {
     this.error = null;
     this.done = 0;
     this.diverged = null;
+    this.running = false;
     this.generation++;
     this.version++;
   }

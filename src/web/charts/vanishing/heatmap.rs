@@ -4,7 +4,7 @@
 //! Up to 200 iterations × 201 steps are 40,000 cells: drawn as one RGBA
 //! image put into the plot area (one canvas call), not as 40,000 rectangles.
 
-use super::{Area, decade_label, message, warn};
+use super::{Area, decade_label, message};
 use crate::engine::vanishing::training::TrainingView;
 use crate::web::charts::{Scale, colors};
 use crate::web::js_error;
@@ -83,6 +83,12 @@ pub fn draw_heatmap(
     v: &TrainingView,
 ) -> Result<(), JsError> {
     let s = Scale::current();
+    let notes: &[&str] = if v.heat_log10.iter().any(|x| x.is_nan()) {
+        &["Grey: NaN, ∞ or no value (not drawn as a number)"]
+    } else {
+        &[]
+    };
+    let root = &super::with_notes(root, s, notes)?;
     let cols = v.columns();
     let rows = v.rows;
     let (w, _) = root.dim_in_pixel();
@@ -156,14 +162,6 @@ pub fn draw_heatmap(
     put_image(canvas, &rgba, pw as u32, px.start, py.start)
         .map_err(|e| js_error(format!("the heatmap could not be drawn: {e:?}")))?;
     colour_bar(&bar, s, lo, hi)?;
-    if v.heat_log10.iter().any(|x| x.is_nan()) {
-        warn(
-            &main,
-            s,
-            "Grey: NaN, ∞ or no value (not drawn as a number)",
-            0,
-        )?;
-    }
     root.present().map_err(js_error)
 }
 

@@ -1,0 +1,129 @@
+//! ‖dL/dθ‖ of each parameter tensor over the training iterations (log
+//! scale, before clipping), with a tick where clipping fired.
+
+use super::{Area, decade_label, decade_labels, finite_runs, log_range, with_notes};
+use crate::engine::PARAM_NAMES;
+use crate::engine::vanishing::training::TrainingView;
+use crate::web::charts::{Scale, colors, message};
+use crate::web::js_error;
+use plotters::prelude::*;
+use wasm_bindgen::JsError;
+
+/// Colours of the five parameter tensors, in PARAM_NAMES order.
+const PARAM_COLORS: [RGBColor; 5] = [
+    colors::W_XH,
+    colors::W_HH,
+    colors::W_HY,
+    colors::B_H,
+    colors::B_Y,
+];
+
+/// ‖dL/dθ‖ of each tensor over the iterations (log scale, before clipping),
+/// a tick at the top where clipping fired.
+pub fn draw_param_norms(root: &Area, v: &TrainingView) -> Result<(), JsError> {
+    let s = Scale::current();
+    let mut notes = Vec::new();
+    let any = |f: fn(f64) -> bool| {
+        v.grad_norms_log10
+            .iter()
+            .any(|g| g[..3].iter().any(|&x| f(x)))
+    };
+    if any(f64::is_nan) {
+        notes.push("Exploded: some gradient norms are NaN or ∞ and are not drawn");
+    }
+    if any(|x| x == f64::NEG_INFINITY) {
+        notes.push("Some gradients are exactly 0: not drawn on a log scale");
+    }
+    let root = &with_notes(root, s, &notes)?;
+    let (x0, x1) = match (v.iterations.first(), v.iterations.last()) {
+        (Some(&a), Some(&b)) => (a as f64, (b as f64).max(a as f64 + 10.0)),
+        _ => (0.0, 10.0),
+    };
+    let shown: Vec<usize> = (0..5)
+        .filter(|&p| v.grad_norms_log10.iter().any(|g| g[p].is_finite()))
+        .collect();
+    let (lo, hi) = log_range(
+        shown
+            .iter()
+            .flat_map(|&p| v.grad_norms_log10.iter().map(move |g| g[p])),
+    );
+    let mut chart = ChartBuilder::on(root)
+        .caption(
+            "Gradient norm of each parameter during training",
+            s.font(17.0),
+        )
+        .margin(s.px(10.0))
+        .margin_right(s.px(18.0))
+        .x_label_area_size(s.px(46.0))
+        .y_label_area_size(s.px(74.0))
+        .build_cartesian_2d(x0..x1, lo..hi)
+        .map_err(js_error)?;
+    chart
+        .configure_mesh()
+        .label_style(s.font(14.0))
+        .axis_desc_style(s.font(15.0))
+        .x_desc("iteration")
+        .y_desc("‖dL/dθ‖ before clipping (log)")
+        .x_labels(6)
+        .y_labels(decade_labels(lo, hi))
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| decade_label(*v))
+        .axis_style(s.line(colors::AXIS, 1.0))
+        .bold_line_style(s.line(colors::GRID, 1.0))
+        .light_line_style(TRANSPARENT)
+        .draw()
+        .map_err(js_error)?;
+    if v.iterations.is_empty() {
+        return message(root, s, "Train to see the gradient norms");
+    }
+    let xs: Vec<f64> = v.iterations.iter().map(|&i| i as f64).collect();
+    // Clipping first, so the lines stay on top: a short tick under the top edge.
+    let tick_len = (hi - lo) * 0.05;
+    let fired = xs
+        .iter()
+        .zip(&v.clip_fired)
+        .filter(|(_, f)| **f)
+        .map(|(&x, _)| {
+            PathElement::new(
+                vec![(x, hi), (x, hi - tick_len)],
+                s.line(colors::EVENT, 1.5),
+            )
+        });
+    let any_fired = v.clip_fired.iter().any(|&f| f);
+    let series = chart.draw_series(fired).map_err(js_error)?;
+    if any_fired {
+        series.label("clipping fired").legend(|(x, y)| {
+            PathElement::new(
+                vec![(x + 9, y - 6), (x + 9, y + 6)],
+                colors::EVENT.stroke_width(2),
+            )
+        });
+    }
+    for &p in &shown {
+        let color = PARAM_COLORS[p];
+        let pts = xs.iter().zip(&v.grad_norms_log10).map(|(&x, g)| (x, g[p]));
+        let dots = xs.len() <= 40;
+        for (i, run) in finite_runs(pts).into_iter().enumerate() {
+            let series = chart
+                .draw_series(LineSeries::new(run.clone(), s.line(color, 2.0)))
+                .map_err(js_error)?;
+            if i == 0 {
+                series
+                    .label(format!("‖dL/d{}‖", PARAM_NAMES[p]))
+                    .legend(move |(x, y)| {
+                        PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
+                    });
+            }
+            if dots {
+                chart
+                    .draw_series(
+                        run.into_iter()
+                            .map(|q| Circle::new(q, s.px(2.5), color.filled())),
+                    )
+                    .map_err(js_error)?;
+            }
+        }
+    }
+    legend!(chart, s)?;
+    root.present().map_err(js_error)
+}

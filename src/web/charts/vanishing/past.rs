@@ -1,0 +1,222 @@
+//! The two charts of the gradient reaching the past: ‖∂L_T/∂h_t‖ against t
+//! and ‖∂h_T/∂h_k‖ against T − k, both on log scales with their bounds.
+
+use super::{
+    Area, corner_for, decade_label, decade_labels, finite_runs, key_line, log_range, with_notes,
+};
+use crate::engine::vanishing::Analysis;
+use crate::web::charts::{Scale, colors, tick};
+use crate::web::js_error;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use wasm_bindgen::JsError;
+
+/// Options the page passes with the charts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PastOptions {
+    /// The distance d of the long-range task, to mark the key's step.
+    pub key_distance: Option<usize>,
+}
+
+/// ‖∂L_T/∂h_t‖ against t (log scale), with ‖∂L_T/∂h_T‖ (γλ1)^(T−t) when only
+/// the last step has a loss.
+pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), JsError> {
+    let s = Scale::current();
+    let mut notes = Vec::new();
+    if a.dh_log10.iter().any(|v| v.is_nan()) {
+        notes.push("Exploded: some ‖∂L/∂h_t‖ are NaN or ∞ and are not drawn");
+    }
+    if a.dh_log10.iter().any(|&v| v == f64::NEG_INFINITY) {
+        notes.push("Some ‖∂L/∂h_t‖ are exactly 0: not drawn on a log scale");
+    }
+    let root = &with_notes(root, s, &notes)?;
+    let steps = a.steps as f64;
+    let bound = a.single_loss.then_some(&a.dh_bound_log10);
+    let (lo, hi) = log_range(
+        a.dh_log10
+            .iter()
+            .chain(bound.into_iter().flatten())
+            .copied(),
+    );
+    let title = if a.single_loss {
+        "Gradient reaching the past: ‖∂L_T/∂h_t‖"
+    } else {
+        "Gradient reaching the past: ‖∂L/∂h_t‖"
+    };
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, s.font(17.0))
+        .margin(s.px(10.0))
+        .margin_right(s.px(18.0))
+        .x_label_area_size(s.px(46.0))
+        .y_label_area_size(s.px(74.0))
+        .build_cartesian_2d(0.0..steps.max(1.0), lo..hi)
+        .map_err(js_error)?;
+    chart
+        .configure_mesh()
+        .label_style(s.font(14.0))
+        .axis_desc_style(s.font(15.0))
+        .x_desc("time step t")
+        .y_desc("‖∂L/∂h_t‖ (log scale)")
+        .x_labels(8)
+        .y_labels(decade_labels(lo, hi))
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| decade_label(*v))
+        .axis_style(s.line(colors::AXIS, 1.0))
+        .bold_line_style(s.line(colors::GRID, 1.0))
+        .light_line_style(TRANSPARENT)
+        .draw()
+        .map_err(js_error)?;
+    let corner = corner_for(a.dh_log10[0], a.dh_log10[a.steps]);
+    if let Some(d) = opts.key_distance.filter(|&d| d <= a.steps) {
+        let x = steps - d as f64;
+        let text = format!(" key, t = T − d = {}", a.steps - d);
+        key_line(&mut chart, s, x, (lo, hi), &corner, text)?;
+    }
+    let pts = a.dh_log10.iter().enumerate().map(|(t, &v)| (t as f64, v));
+    for (i, run) in finite_runs(pts).into_iter().enumerate() {
+        let dots = run.len() <= 60;
+        let series = chart
+            .draw_series(LineSeries::new(run.clone(), s.line(colors::GRADIENT, 2.5)))
+            .map_err(js_error)?;
+        if i == 0 {
+            series.label("from BPTT").legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], colors::GRADIENT.stroke_width(3))
+            });
+        }
+        if dots {
+            chart
+                .draw_series(
+                    run.into_iter()
+                        .map(|p| Circle::new(p, s.px(2.5), colors::GRADIENT.filled())),
+                )
+                .map_err(js_error)?;
+        }
+    }
+    if let Some(bound) = bound {
+        let pts = bound.iter().enumerate().map(|(t, &v)| (t as f64, v));
+        for (i, run) in finite_runs(pts).into_iter().enumerate() {
+            let series = chart
+                .draw_series(DashedLineSeries::new(
+                    run,
+                    s.px(7.0),
+                    s.px(5.0),
+                    s.line(colors::EVENT, 2.0),
+                ))
+                .map_err(js_error)?;
+            if i == 0 {
+                series
+                    .label("bound ‖∂L_T/∂h_T‖·(γλ1)^(T−t)")
+                    .legend(move |(x, y)| dashed_swatch(x, y));
+            }
+        }
+    }
+    legend!(chart, s, corner)?;
+    root.present().map_err(js_error)
+}
+
+/// ‖∂h_T/∂h_k‖₂ against the distance T − k (log scale), with (γλ1)^(T−k).
+pub fn draw_chain(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), JsError> {
+    let s = Scale::current();
+    let mut notes = Vec::new();
+    if a.jacobian_log10.iter().any(|v| v.is_nan()) {
+        notes.push("Exploded: some products are NaN or ∞ and are not drawn");
+    }
+    if a.jacobian_log10.iter().any(|&v| v == f64::NEG_INFINITY) {
+        notes.push("Some products are exactly 0 (every unit dead): not drawn");
+    }
+    let root = &with_notes(root, s, &notes)?;
+    let steps = a.steps as f64;
+    let (lo, hi) = log_range(
+        a.jacobian_log10
+            .iter()
+            .chain(&a.bound_log10)
+            .copied()
+            .chain([0.0]),
+    );
+    let mut chart = ChartBuilder::on(root)
+        .caption("Jacobian products ‖∂h_T/∂h_k‖ against T − k", s.font(17.0))
+        .margin(s.px(10.0))
+        .margin_right(s.px(18.0))
+        .x_label_area_size(s.px(46.0))
+        .y_label_area_size(s.px(74.0))
+        .build_cartesian_2d(0.0..steps.max(1.0), lo..hi)
+        .map_err(js_error)?;
+    chart
+        .configure_mesh()
+        .label_style(s.font(14.0))
+        .axis_desc_style(s.font(15.0))
+        .x_desc("distance T − k (steps back from the last)")
+        .y_desc("spectral norm (log scale)")
+        .x_labels(8)
+        .y_labels(decade_labels(lo, hi))
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| decade_label(*v))
+        .axis_style(s.line(colors::AXIS, 1.0))
+        .bold_line_style(s.line(colors::GRID, 1.0))
+        .light_line_style(TRANSPARENT)
+        .draw()
+        .map_err(js_error)?;
+    // The level 1 = 10⁰: above it the gradient grows with distance, below it shrinks.
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, 0.0), (steps, 0.0)],
+            s.line(colors::AXIS, 1.0),
+        )))
+        .map_err(js_error)?;
+    let corner = corner_for(a.jacobian_log10[0], a.jacobian_log10[a.steps - 1]);
+    if let Some(d) = opts.key_distance.filter(|&d| d <= a.steps) {
+        key_line(
+            &mut chart,
+            s,
+            d as f64,
+            (lo, hi),
+            &corner,
+            format!(" d = {d}"),
+        )?;
+    }
+    let pts = a
+        .jacobian_log10
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| ((i + 1) as f64, v));
+    for (i, run) in finite_runs(pts).into_iter().enumerate() {
+        let series = chart
+            .draw_series(LineSeries::new(run, s.line(colors::GRADIENT, 2.5)))
+            .map_err(js_error)?;
+        if i == 0 {
+            series
+                .label("‖∂h_T/∂h_k‖ of this model")
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], colors::GRADIENT.stroke_width(3))
+                });
+        }
+    }
+    let factor = a.bound_factor;
+    let bound_pts = a
+        .bound_log10
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| ((i + 1) as f64, v));
+    for (i, run) in finite_runs(bound_pts).into_iter().enumerate() {
+        let series = chart
+            .draw_series(DashedLineSeries::new(
+                run,
+                s.px(7.0),
+                s.px(5.0),
+                s.line(colors::EVENT, 2.0),
+            ))
+            .map_err(js_error)?;
+        if i == 0 {
+            series
+                .label(format!("bound (γλ1)^(T−k), γλ1 = {}", tick(factor)))
+                .legend(move |(x, y)| dashed_swatch(x, y));
+        }
+    }
+    legend!(chart, s, corner)?;
+    root.present().map_err(js_error)
+}
+
+/// A dashed vermillion line for the legend of a bound.
+fn dashed_swatch(x: i32, y: i32) -> DashedPathElement<std::vec::IntoIter<(i32, i32)>, i32> {
+    DashedPathElement::new(vec![(x, y), (x + 18, y)], 5, 3, colors::EVENT.stroke_width(2))
+}

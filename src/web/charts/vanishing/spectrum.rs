@@ -1,0 +1,179 @@
+//! The singular values of W_hh as bars, with the threshold 1/γ and the
+//! spectral radius ρ as horizontal lines.
+
+use super::Area;
+use crate::engine::vanishing::Analysis;
+use crate::web::charts::{Scale, colors, message, tick};
+use crate::web::js_error;
+use plotters::prelude::*;
+use wasm_bindgen::JsError;
+
+/// The singular values σ_1 ≥ … ≥ σ_H of W_hh as bars, with the threshold
+/// 1/γ and the spectral radius ρ as horizontal lines.
+pub fn draw_spectrum(root: &Area, a: &Analysis) -> Result<(), JsError> {
+    let s = Scale::current();
+    let n = a.singular_values.len();
+    let finite = |v: f64| v.is_finite().then_some(v);
+    let top = a
+        .singular_values
+        .iter()
+        .copied()
+        .chain([a.threshold, a.spectral_radius])
+        .filter_map(finite)
+        .fold(0.0f64, f64::max)
+        .max(1e-12)
+        * 1.12;
+    let title = format!("Singular values of W_hh (λ1 = σ_1 = {})", tick(a.lambda1));
+    // Title and a one-line key above the plot: a legend box would hide the bars' tops.
+    let mut items = vec![
+        (Swatch::Bar(colors::W_HH.mix(0.85)), "σ_i".to_string()),
+        (
+            Swatch::Line(colors::TEXT, false),
+            format!("threshold 1/γ = {}", tick(a.threshold)),
+        ),
+    ];
+    if a.spectral_radius.is_finite() {
+        items.push((
+            Swatch::Line(colors::W_XH, true),
+            format!("spectral radius ρ = {}", tick(a.spectral_radius)),
+        ));
+    }
+    let (header, body) = root.split_vertically(s.px(58.0));
+    header
+        .titled(&title, s.font(17.0))
+        .map_err(js_error)
+        .and_then(|rest| key_row(&rest, s, &items))?;
+    let mut chart = ChartBuilder::on(&body)
+        .margin(s.px(10.0))
+        .margin_top(s.px(4.0))
+        .margin_right(s.px(18.0))
+        .x_label_area_size(s.px(46.0))
+        .y_label_area_size(s.px(74.0))
+        .build_cartesian_2d((0..n.max(1) - 1).into_segmented(), 0.0..top)
+        .map_err(js_error)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .label_style(s.font(14.0))
+        .axis_desc_style(s.font(15.0))
+        .x_desc("index i of σ_i (largest first)")
+        .y_desc("σ_i")
+        .x_labels(n.clamp(1, 16))
+        .y_labels(6)
+        .x_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) if *i < n => (i + 1).to_string(),
+            _ => String::new(),
+        })
+        .y_label_formatter(&|v| tick(*v))
+        .axis_style(s.line(colors::AXIS, 1.0))
+        .bold_line_style(s.line(colors::GRID, 1.0))
+        .light_line_style(TRANSPARENT)
+        .draw()
+        .map_err(js_error)?;
+    if n == 0 || a.singular_values.iter().any(|v| !v.is_finite()) {
+        return message(&body, s, "W_hh is not finite: no singular values");
+    }
+    let gap = s.px(if n > 24 { 1.0 } else { 4.0 });
+    let bars = a.singular_values.iter().enumerate().map(|(i, &v)| {
+        let mut bar = Rectangle::new(
+            [
+                (SegmentValue::Exact(i), 0.0),
+                (SegmentValue::Exact(i + 1), v),
+            ],
+            colors::W_HH.mix(0.85).filled(),
+        );
+        bar.set_margin(0, 0, gap, gap);
+        bar
+    });
+    chart.draw_series(bars).map_err(js_error)?;
+    let hline = |y: f64| {
+        vec![
+            (SegmentValue::Exact(0), y),
+            (SegmentValue::Exact(n.max(1)), y),
+        ]
+    };
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            hline(a.threshold),
+            s.line(colors::TEXT, 2.5),
+        )))
+        .map_err(js_error)?;
+    if a.spectral_radius.is_finite() {
+        chart
+            .draw_series(DashedLineSeries::new(
+                hline(a.spectral_radius),
+                s.px(7.0),
+                s.px(5.0),
+                s.line(colors::W_XH, 2.0),
+            ))
+            .map_err(js_error)?;
+    }
+    root.present().map_err(js_error)
+}
+
+/// The mark in front of a key entry.
+enum Swatch {
+    Bar(RGBAColor),
+    /// A line, dashed or not.
+    Line(RGBColor, bool),
+}
+
+/// One centred row of key entries (swatch + label) across `area`.
+fn key_row(area: &Area, s: Scale, items: &[(Swatch, String)]) -> Result<(), JsError> {
+    let font = s.font(14.0);
+    let swatch = s.px(22.0) as i32;
+    let gap = s.px(8.0) as i32;
+    let space = s.px(22.0) as i32;
+    let widths: Vec<i32> = items
+        .iter()
+        .map(|(_, label)| {
+            area.estimate_text_size(label, &font)
+                .map(|(w, _)| w as i32)
+                .unwrap_or(0)
+        })
+        .collect();
+    let total: i32 = widths.iter().map(|w| swatch + gap + w).sum::<i32>()
+        + space * (items.len() as i32 - 1).max(0);
+    let (w, h) = area.dim_in_pixel();
+    let mut x = ((w as i32 - total) / 2).max(0);
+    let y = h as i32 / 2;
+    let style = font.pos(plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Left,
+        plotters::style::text_anchor::VPos::Center,
+    ));
+    for ((sw, label), tw) in items.iter().zip(widths) {
+        match sw {
+            Swatch::Bar(c) => area.draw(&Rectangle::new(
+                [
+                    (x + s.px(4.0) as i32, y - s.px(6.0) as i32),
+                    (x + swatch - s.px(4.0) as i32, y + s.px(6.0) as i32),
+                ],
+                c.filled(),
+            )),
+            Swatch::Line(c, false) => area.draw(&PathElement::new(
+                vec![(x, y), (x + swatch, y)],
+                s.line(*c, 2.5),
+            )),
+            Swatch::Line(c, true) => area
+                .draw(&PathElement::new(
+                    vec![(x, y), (x + swatch * 2 / 5, y)],
+                    s.line(*c, 2.0),
+                ))
+                .and_then(|_| {
+                    area.draw(&PathElement::new(
+                        vec![(x + swatch * 3 / 5, y), (x + swatch, y)],
+                        s.line(*c, 2.0),
+                    ))
+                }),
+        }
+        .map_err(js_error)?;
+        area.draw(&Text::new(
+            label.clone(),
+            (x + swatch + gap, y),
+            style.clone(),
+        ))
+        .map_err(js_error)?;
+        x += swatch + gap + tw + space;
+    }
+    Ok(())
+}
