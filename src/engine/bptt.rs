@@ -228,6 +228,10 @@ pub struct TruncatedGradients {
 /// back-propagated through the last k2 steps only. The forward pass is the
 /// given trace (h carried across borders, no update in between).
 ///
+/// Each window reaches k2 − k1 steps before its first loss, so a last,
+/// shorter block (T not a multiple of k1) reaches back as far before its
+/// losses as every other block does.
+///
 /// k1 = k2 = k is the chunked form: the sequence is cut into chunks of k,
 /// each chunk's loss is back-propagated inside the chunk, and the state
 /// entering the chunk is a constant. k1 = k2 ≥ T is full BPTT.
@@ -260,7 +264,7 @@ pub fn truncated(
     let mut loss_from = 0;
     while loss_from < steps {
         let end = (loss_from + k1).min(steps);
-        let start = end.saturating_sub(k2);
+        let start = loss_from.saturating_sub(k2 - k1);
         let mut window_dh = Array2::zeros((steps + 1, params.hidden()));
         let dh_start = backward_window(
             params,

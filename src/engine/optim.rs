@@ -131,7 +131,7 @@ fn unit_interval(name: &'static str, value: f64) -> Result<f64> {
 }
 
 /// An optimiser with its memory (velocity, Σg², or Adam's two moments).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Optimizer {
     config: OptimizerConfig,
     /// Memory tensors, shaped like the parameters: [v] (momentum), [m] (Adagrad),
@@ -143,6 +143,13 @@ pub struct Optimizer {
     next_params: Params,
     /// Number of accepted steps (Adam's t).
     steps: u64,
+}
+
+/// Equal when the rule, the memory and the step count are (scratch space aside).
+impl PartialEq for Optimizer {
+    fn eq(&self, other: &Self) -> bool {
+        self.config == other.config && self.state == other.state && self.steps == other.steps
+    }
 }
 
 impl Optimizer {

@@ -540,8 +540,9 @@ impl Session {
     }
 
     /// TBPTT(k1, k2) with an update after each chunk, as min-char-rnn does
-    /// across sequences: for each chunk of k1 losses ending at step e, the
-    /// steps max(0, e−k2)+1..=e are run forward with the current parameters
+    /// across sequences: for each chunk of (up to) k1 losses, steps
+    /// f+1..=e (f → e the chunk's losses), the steps max(0, f−(k2−k1))+1..=e
+    /// are run forward with the current parameters
     /// from the state reached there, back-propagated (that entering state is
     /// a constant), clipped and applied. The iteration's loss is the sum of
     /// the chunk losses; its gradient norms are those of the summed chunk
@@ -569,7 +570,7 @@ impl Session {
         let mut loss_from = 0;
         while loss_from < steps {
             let end = (loss_from + k1).min(steps);
-            let start = end.saturating_sub(k2);
+            let start = loss_from.saturating_sub(k2 - k1);
             let scored: Vec<Option<usize>> = (start..end)
                 .map(|t| if t >= loss_from { targets[t] } else { None })
                 .collect();
