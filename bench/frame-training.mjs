@@ -15,6 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import os from 'node:os';
 import { startServer, launch, openApp } from '../tests/e2e/harness.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -64,6 +65,18 @@ try {
   // Keep the animated parts in view: the training controls and the loss curve.
   await page.$eval('#training-sec-train', (e) => e.scrollIntoView());
   const info = await page.evaluate(() => window.rnnLab.training.lab().training_info());
+  // Baseline: the same page for 3 s without training (what the machine gives anyway).
+  // A steady redraw is kept going so that frames are produced.
+  await page.evaluate(() => {
+    window.__idle = true;
+    const spin = () => { if (window.__idle) { window.rnnLab.frame(); requestAnimationFrame(spin); } };
+    requestAnimationFrame(spin);
+  });
+  await page.waitForTimeout(500);
+  await page.evaluate(() => window.__frames.clear());
+  await page.waitForTimeout(3000);
+  const idleFrames = await page.evaluate(() => { window.__idle = false; return window.__frames.take(); });
+  const idleIntervals = idleFrames.slice(1).map((f, i) => f.ts - idleFrames[i].ts);
   await page.click('#training-run');
   await page.waitForTimeout(1000); // warm-up
   const it0 = await page.evaluate(() => window.rnnLab.training.status().iteration);
@@ -84,9 +97,11 @@ try {
     interval_ms: { median: quantile(intervals, 0.5), p95: quantile(intervals, 0.95), max: Math.max(...intervals) },
     script_ms: { median: quantile(script, 0.5), p95: quantile(script, 0.95), max: Math.max(...script) },
     frames_over_25ms: intervals.filter((x) => x > 25).length,
+    idle_interval_ms: { median: quantile(idleIntervals, 0.5), p95: quantile(idleIntervals, 0.95), frames: idleFrames.length, over_25ms: idleIntervals.filter((x) => x > 25).length },
     iterations_per_second: (it1 - it0) / elapsed,
     smooth_loss: status.smooth_loss,
     chromium: await browser.version(),
+    load_average: os.loadavg(),
   };
   console.log(JSON.stringify(result));
   const f = (x) => x.toFixed(1);
@@ -94,6 +109,8 @@ try {
   console.log(`  frame interval  median ${f(result.interval_ms.median)} ms  p95 ${f(result.interval_ms.p95)} ms  (${result.frames_over_25ms} over 25 ms)`);
   console.log(`  script / frame  median ${f(result.script_ms.median)} ms  p95 ${f(result.script_ms.p95)} ms  (target p95 < 16 ms)`);
   console.log(`  training        ${Math.round(result.iterations_per_second)} iterations/s, smooth loss ${result.smooth_loss.toFixed(2)}`);
+  console.log(`  baseline (not training, page redrawn each frame): interval median ${f(result.idle_interval_ms.median)} ms  p95 ${f(result.idle_interval_ms.p95)} ms  (${result.idle_interval_ms.over_25ms} of ${result.idle_interval_ms.frames} over 25 ms)`);
+  console.log(`  machine load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
   mkdirSync(join(ROOT, 'test-output', 'bench'), { recursive: true });
   writeFileSync(join(ROOT, 'test-output', 'bench', 'frame-training.json'), `${JSON.stringify(result, null, 2)}\n`);
 } finally {

@@ -4,7 +4,7 @@
 // truncated BPTT (text.js), sampling (sample.js), and the gradient check (gradcheck.js).
 // The model the parts train is chosen in model.js: the word of the settings bar, or a
 // text in a second Lab. Every number comes from the wasm Lab.
-import { el, fmt } from './common.js';
+import { el, fmt, math } from './common.js';
 import { playerBar } from './playerbar.js';
 import { TrainingModel } from './training/model.js';
 import { backwardPanel, diagramData } from './training/backward.js';
@@ -42,10 +42,10 @@ export default {
     ui.check = gradcheckPanel(app, ui.model);
     root.append(
       el('h2', { id: 'training-title', text: 'Training: backpropagation through time' }),
-      el('p', { class: 'lead' },
-        'To learn, the network needs to know how the loss changes with every weight. Backpropagation through time runs the unrolled network backwards: ',
-        'from the last step to the first, each step’s error enters at its output, flows down into h_t, and is passed back through W_hh to the step before. ',
-        'Because W_xh, W_hh and W_hy are the same at every step, their gradient is the sum of one contribution per step.'),
+      el('p', { class: 'lead' }, math(
+        'To learn, the network needs to know how the loss changes with every weight. Backpropagation through time runs the unrolled network backwards: '
+        + 'from the last step to the first, each step’s error enters at its output, flows down into h_t, and is passed back through W_hh to the step before. '
+        + 'Because W_xh, W_hh and W_hy are the same at every step, their gradient is the sum of one contribution per step.')),
       section('training-sec-backward', 'The backward pass, step by step',
         el('p', { class: 'note' }, 'The word of the settings bar, with the current weights. Choose the backward pass and step from t = T down to 1; arrow widths follow the real gradient norms.'),
         ui.player.el, ui.backward.el),

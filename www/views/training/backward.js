@@ -3,14 +3,14 @@
 // and each step's share of the shared-weight gradients as small heatmaps beside their
 // sum. Data: lab.unrolled_forward / unrolled_backward (the diagram's API) and
 // lab.training_contributions(t); this file only lays the numbers out.
-import { el, fmt, showSymbol } from '../common.js';
+import { el, fmt, math, showSymbol } from '../common.js';
 import { Chart } from '../charts.js';
 import { DiagramView, matrixEl, vectorEl, numberEl } from '../../diagram/index.js';
 import { BACKWARD_SUBSTEPS } from '../../player.js';
 
 const op = (s) => el('span', { class: 'op', text: s });
-const lhs = (s) => el('span', { class: 'lhs', text: s });
-const expr = (s) => el('span', { class: 'sym-expr', text: s });
+const lhs = (s) => el('span', { class: 'lhs' }, math(s));
+const expr = (s) => el('span', { class: 'sym-expr' }, math(s));
 
 /** f′ in the lecture's notation, per activation. */
 function fPrimeText(act, t) {
@@ -59,7 +59,7 @@ export function buildBackwardPanel(container, data, cursor) {
       expr(t < T ? `W_hhᵀ da_${t + 1}` : `0 (nothing comes from h_${T + 1})`), op('='),
       vectorEl(bs.dh_from_output, { q: 'dh_from_output' }), op('+'), vectorEl(bs.dh_from_next, { q: 'dh_from_next' }),
       op('='), vectorEl(bs.dh_t, { q: 'dh_t' }),
-      el('span', { class: 'result-norm' }, `‖dL/dh_${t}‖ = `,
+      el('span', { class: 'result-norm' }, math(`‖dL/dh_${t}‖ = `),
         el('strong', { id: 'training-dh-norm', dataset: { value: String(bs.dh_norm), t: String(t) } },
           numberEl(bs.dh_norm, { q: 'dh_norm', cls: 'result' })))],
     da: () => [lhs(`da_${t}`), op('='), expr(`dL/dh_${t} ⊙ f′(a_${t}),  f′ = ${fPrimeText(f.activation, t)}`), op('='),
@@ -68,7 +68,7 @@ export function buildBackwardPanel(container, data, cursor) {
       matrixEl(f.w_hh[0].map((_, j) => f.w_hh.map((r) => r[j])), { q: 'w_hh_t', name: 'W_hhᵀ' }), vectorEl(bs.da_t, { q: 'da_t' }),
       op('='), vectorEl(bs.to_prev, { q: 'to_prev' }),
       el('span', { class: 'note' }, '‖·‖ = ', numberEl(n.to_prev, { q: 'to_prev_norm' }),
-        t === 1 ? ' reaches h_0 and stops there' : ` joins dL/dh_${t - 1} at the next step`)],
+        math(t === 1 ? ' reaches h_0 and stops there' : ` joins dL/dh_${t - 1} at the next step`))],
   };
   const formulas = {
     dy: `dL_${t}/dy_${t} = p_${t} − onehot(target)`,
@@ -86,8 +86,8 @@ export function buildBackwardPanel(container, data, cursor) {
     list.append(li);
   });
   const general = el('p', { class: 'eq-general' },
-    el('span', { text: 'dL/dh_t = W_hyᵀ (p_t − onehot) + W_hhᵀ da_{t+1}' }),
-    el('span', { text: 'da_t = dL/dh_t ⊙ f′(a_t)' }),
+    math('dL/dh_t = W_hyᵀ (p_t − onehot) + W_hhᵀ da_{t+1}'),
+    math('da_t = dL/dh_t ⊙ f′(a_t)'),
     el('span', { class: 'eq-step', text: cursor.phase === 'backward' ? `now: t = ${t}, going back from T = ${T}` : 'switch the pass to backward to step through it' }));
   container.replaceChildren(general, list);
 }
@@ -117,7 +117,7 @@ export function backwardPanel(app) {
     el('div', { class: 'charts' }, ui.dhChart.figure),
     el('div', { class: 'charts one' }, ui.heat.figure),
     el('div', { class: 'dw-sum-box' },
-      el('h4', { text: 'dW_hh = Σ_t da_t h_{t−1}ᵀ, the sum over all steps' }), ui.sum, ui.sumNote));
+      el('h4', {}, math('dW_hh = Σ_t da_t h_{t−1}ᵀ, the sum over all steps')), ui.sum, ui.sumNote));
 
   let panelKey = null;
   let drawKey = null;

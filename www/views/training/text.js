@@ -2,7 +2,7 @@
 // BPTT: the timeline of the next sequence, cut into chunks, with the hidden state carried
 // across every border and the gradient stopped at each, and what each border discards
 // (‖dL_chunk/dh_start‖, the engine's segment_dh_start).
-import { el, fmt, showSymbol } from '../common.js';
+import { el, fmt, math, showSymbol } from '../common.js';
 import { Chart } from '../charts.js';
 import { control } from '../controls.js';
 
@@ -79,15 +79,14 @@ export function textPanel(app, model) {
     ui.lastDraw = performance.now();
     const chunks = tl.chunks;
     const what = k1 > 0 ? `TBPTT(k1 = ${k1}, k2 = ${k2 > 0 ? k2 : k1})` : 'full BPTT';
-    ui.timeline.update(key, tl,
+    ui.timeline.update(key, { ...tl, inputs: tl.inputs.map(showSymbol) },
       `Timeline of ${tl.steps} steps with ${what}: ${chunks.length} chunk${chunks.length === 1 ? '' : 's'}; gradient norms dropped at the borders: ${chunks.map((c) => fmt(c.dh_start_norm)).join(', ')}.`);
     ui.summary.textContent = `${what} on the next sequence (T = ${tl.steps}): ${chunks.length} chunk${chunks.length === 1 ? '' : 's'}; ‖g‖ = ${fmt(tl.grad_norm)} against ${fmt(tl.full_grad_norm)} for full BPTT (relative difference ${fmt(tl.grad_difference, 4)}); Σ of the dropped ‖dL/dh_start‖ = ${fmt(tl.discarded_norm_sum)}.`;
     const items = chunks.map((c, i) => el('li', { dataset: { start: c.start } },
-      `chunk ${i + 1}: losses of steps ${c.loss_from + 1}–${c.end}, back-propagated through steps ${c.start + 1}–${c.end}; at h_${c.start} it stops, dropping ‖dL/dh_${c.start}‖ = `,
+      math(`chunk ${i + 1}: losses of steps ${c.loss_from + 1}–${c.end}, back-propagated through steps ${c.start + 1}–${c.end}; at h_${c.start} it stops, dropping ‖dL/dh_${c.start}‖ = `),
       el('span', { class: 'num', text: fmt(c.dh_start_norm, 4), title: String(c.dh_start_norm) }),
-      c.start === 0 ? ' (h_0 is the state carried in from the previous sequence)' : ''));
+      c.start === 0 ? math(' (h_0 is the state carried in from the previous sequence)') : ''));
     ui.borders.replaceChildren(...items);
-    if (tl.inputs.length) ui.timeline.canvas.dataset.inputs = tl.inputs.map(showSymbol).join('');
   }
   return { el: el('div', {}, textBox, tbptt), update, ui, textBox, tbptt };
 }
