@@ -215,7 +215,7 @@ export class TrainingModel {
     if (!r.windowStart) r.windowStart = now;
     r.iterations += n;
     const dt = now - r.windowStart;
-    if (dt >= 500) {
+    if (dt >= 250) {
       r.perSecond = (r.iterations * 1000) / dt;
       r.windowStart = now;
       r.iterations = 0;
