@@ -163,10 +163,20 @@ fn frame(
     inputs: &[String],
     x_desc: &str,
 ) -> Result<(), JsError> {
-    for col in shown.min(g.cols)..g.cols {
-        for row in 0..g.rows {
-            let [a, b] = g.cell(row, col);
-            root.draw(&Rectangle::new([a, b], s.line(colors::GRID, 1.0)))
+    // The columns not computed yet: a light grid, drawn as lines (one call per line,
+    // not one per cell: T = 63 by V = 27 would be 1,700 rectangles).
+    let first = shown.min(g.cols);
+    if first < g.cols {
+        let grid = s.line(colors::GRID, 1.0);
+        let x0 = g.x0 + first as i32 * g.cw;
+        for row in 0..=g.rows {
+            let y = g.y0 + row as i32 * g.ch;
+            root.draw(&PathElement::new(vec![(x0, y), (g.right(), y)], grid))
+                .map_err(js_error)?;
+        }
+        for col in first..=g.cols {
+            let x = g.x0 + col as i32 * g.cw;
+            root.draw(&PathElement::new(vec![(x, g.y0), (x, g.bottom())], grid))
                 .map_err(js_error)?;
         }
     }
