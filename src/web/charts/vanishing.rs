@@ -132,13 +132,66 @@ macro_rules! legend {
     };
 }
 
-/// Where a legend goes so it does not cover a curve that rises (it goes
-/// low on the right) or falls (high on the right) from left to right.
-pub(super) fn corner_for(first: f64, last: f64) -> SeriesLabelPosition {
-    if first.is_finite() && last.is_finite() && last > first {
-        SeriesLabelPosition::LowerRight
-    } else {
-        SeriesLabelPosition::UpperRight
+/// The corner of the plot (x0..x1 × lo..hi) holding the fewest points of
+/// `curves` (densified along each segment): a legend there covers the least data.
+pub(super) fn quiet_corner(
+    curves: &[Vec<(f64, f64)>],
+    (x0, x1): (f64, f64),
+    (lo, hi): (f64, f64),
+) -> SeriesLabelPosition {
+    let (w, h) = (x1 - x0, hi - lo);
+    let mut points = Vec::new();
+    for c in curves {
+        for pair in c.windows(2) {
+            let ((xa, ya), (xb, yb)) = (pair[0], pair[1]);
+            points.extend((0..8).map(|k| {
+                let f = k as f64 / 8.0;
+                (xa + (xb - xa) * f, ya + (yb - ya) * f)
+            }));
+        }
+        points.extend(c.last().copied());
+    }
+    let corners = [
+        (SeriesLabelPosition::UpperRight, true, true),
+        (SeriesLabelPosition::UpperLeft, false, true),
+        (SeriesLabelPosition::LowerRight, true, false),
+        (SeriesLabelPosition::LowerLeft, false, false),
+    ];
+    let count = |right: bool, upper: bool| {
+        points
+            .iter()
+            .filter(|(x, y)| {
+                let in_x = if right {
+                    *x >= x0 + 0.45 * w
+                } else {
+                    *x <= x0 + 0.55 * w
+                };
+                let in_y = if upper {
+                    *y >= hi - 0.4 * h
+                } else {
+                    *y <= lo + 0.4 * h
+                };
+                in_x && in_y
+            })
+            .count()
+    };
+    let mut best = (usize::MAX, SeriesLabelPosition::UpperRight);
+    for (pos, right, upper) in corners {
+        let n = count(right, upper);
+        if n < best.0 {
+            best = (n, pos);
+        }
+    }
+    best.1
+}
+
+/// Whether a legend at `pos` sits in the upper half, and on the right.
+fn corner_sides(pos: &SeriesLabelPosition) -> (bool, bool) {
+    match pos {
+        SeriesLabelPosition::UpperRight => (true, true),
+        SeriesLabelPosition::UpperLeft => (true, false),
+        SeriesLabelPosition::LowerLeft => (false, false),
+        _ => (false, true),
     }
 }
 
@@ -146,7 +199,8 @@ pub(super) fn corner_for(first: f64, last: f64) -> SeriesLabelPosition {
 pub(super) type LogChart<'a> =
     ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// A vertical grey line at x, labelled at the end away from the legend.
+/// A vertical grey line at x, labelled at the end away from the legend, on
+/// a white patch so the label stays readable over a curve.
 pub(super) fn key_line(
     chart: &mut LogChart<'_>,
     s: Scale,
@@ -161,23 +215,116 @@ pub(super) fn key_line(
             s.line(colors::AXIS, 1.0),
         )))
         .map_err(js_error)?;
-    let (y, v) = match legend_at {
-        SeriesLabelPosition::UpperRight => (lo, VPos::Bottom),
-        _ => (hi, VPos::Top),
+    let (legend_upper, _) = corner_sides(legend_at);
+    let font = s.font(13.0);
+    let area = chart.plotting_area();
+    let (tw, th) = area.estimate_text_size(&text, &font).unwrap_or((0, 0));
+    let (px, py) = area.map_coordinate(&(x, if legend_upper { lo } else { hi }));
+    let pad = s.px(3.0) as i32;
+    let (tw, th) = (tw as i32, th as i32);
+    let left = px + pad;
+    let (top, bottom) = if legend_upper {
+        (py - th - 2 * pad, py)
+    } else {
+        (py, py + th + 2 * pad)
     };
-    chart
-        .draw_series(std::iter::once(Text::new(
-            text,
-            (x, y),
-            s.font(13.0).pos(Pos::new(HPos::Left, v)),
-        )))
-        .map_err(js_error)?;
+    // Pixel coordinates on the whole canvas: draw on the root, not in chart units.
+    let root = area.strip_coord_spec();
+    let (ox, oy) = root.get_base_pixel();
+    let shift = |(a, b): (i32, i32)| (a - ox, b - oy);
+    root.draw(&Rectangle::new(
+        [shift((left - pad, top)), shift((left + tw + pad, bottom))],
+        WHITE.mix(0.85).filled(),
+    ))
+    .map_err(js_error)?;
+    root.draw(&Text::new(
+        text,
+        shift((left, top + pad)),
+        font.pos(Pos::new(HPos::Left, VPos::Top)),
+    ))
+    .map_err(js_error)?;
     Ok(())
 }
 
 /// About one y label per decade, at most 8.
 pub(super) fn decade_labels(lo: f64, hi: f64) -> usize {
     ((hi - lo).round() as usize + 1).clamp(2, 8)
+}
+
+/// The mark in front of a key entry.
+pub(super) enum Swatch {
+    Bar(RGBAColor),
+    /// A line, dashed or not.
+    Line(RGBColor, bool),
+    /// A short vertical tick (an event such as clipping).
+    Tick(RGBColor),
+}
+
+/// One centred row of key entries (swatch + label) across `area`.
+pub(super) fn key_row(area: &Area, s: Scale, items: &[(Swatch, String)]) -> Result<(), JsError> {
+    let font = s.font(14.0);
+    let swatch = s.px(22.0) as i32;
+    let gap = s.px(8.0) as i32;
+    let space = s.px(22.0) as i32;
+    let widths: Vec<i32> = items
+        .iter()
+        .map(|(_, label)| {
+            area.estimate_text_size(label, &font)
+                .map(|(w, _)| w as i32)
+                .unwrap_or(0)
+        })
+        .collect();
+    let total: i32 = widths.iter().map(|w| swatch + gap + w).sum::<i32>()
+        + space * (items.len() as i32 - 1).max(0);
+    let (w, h) = area.dim_in_pixel();
+    let mut x = ((w as i32 - total) / 2).max(0);
+    let y = h as i32 / 2;
+    let style = font.pos(plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Left,
+        plotters::style::text_anchor::VPos::Center,
+    ));
+    for ((sw, label), tw) in items.iter().zip(widths) {
+        match sw {
+            Swatch::Bar(c) => area.draw(&Rectangle::new(
+                [
+                    (x + s.px(4.0) as i32, y - s.px(6.0) as i32),
+                    (x + swatch - s.px(4.0) as i32, y + s.px(6.0) as i32),
+                ],
+                c.filled(),
+            )),
+            Swatch::Tick(c) => area.draw(&PathElement::new(
+                vec![
+                    (x + swatch / 2, y - s.px(7.0) as i32),
+                    (x + swatch / 2, y + s.px(7.0) as i32),
+                ],
+                s.line(*c, 2.0),
+            )),
+            Swatch::Line(c, false) => area.draw(&PathElement::new(
+                vec![(x, y), (x + swatch, y)],
+                s.line(*c, 2.5),
+            )),
+            Swatch::Line(c, true) => area
+                .draw(&PathElement::new(
+                    vec![(x, y), (x + swatch * 2 / 5, y)],
+                    s.line(*c, 2.0),
+                ))
+                .and_then(|_| {
+                    area.draw(&PathElement::new(
+                        vec![(x + swatch * 3 / 5, y), (x + swatch, y)],
+                        s.line(*c, 2.0),
+                    ))
+                }),
+        }
+        .map_err(js_error)?;
+        area.draw(&Text::new(
+            label.clone(),
+            (x + swatch + gap, y),
+            style.clone(),
+        ))
+        .map_err(js_error)?;
+        x += swatch + gap + tw + space;
+    }
+    Ok(())
 }
 
 pub mod heatmap;

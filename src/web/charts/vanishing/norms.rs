@@ -1,7 +1,9 @@
 //! ‖dL/dθ‖ of each parameter tensor over the training iterations (log
 //! scale, before clipping), with a tick where clipping fired.
 
-use super::{Area, decade_label, decade_labels, finite_runs, log_range, with_notes};
+use super::{
+    Area, Swatch, decade_label, decade_labels, finite_runs, key_row, log_range, with_notes,
+};
 use crate::engine::PARAM_NAMES;
 use crate::engine::vanishing::training::TrainingView;
 use crate::web::charts::{Scale, colors, message};
@@ -47,12 +49,30 @@ pub fn draw_param_norms(root: &Area, v: &TrainingView) -> Result<(), JsError> {
             .iter()
             .flat_map(|&p| v.grad_norms_log10.iter().map(move |g| g[p])),
     );
-    let mut chart = ChartBuilder::on(root)
-        .caption(
+    // Title and a one-line key above the plot: the lines fill the plot.
+    let mut items: Vec<(Swatch, String)> = (0..5)
+        .filter(|p| shown.contains(p) || *p < 3)
+        .map(|p| {
+            (
+                Swatch::Line(PARAM_COLORS[p], false),
+                PARAM_NAMES[p].to_string(),
+            )
+        })
+        .collect();
+    if v.clip_fired.iter().any(|&f| f) {
+        items.push((Swatch::Tick(colors::EVENT), "clipped".into()));
+    }
+    let (header, body) = root.split_vertically(s.px(58.0));
+    header
+        .titled(
             "Gradient norm of each parameter during training",
             s.font(17.0),
         )
+        .map_err(js_error)
+        .and_then(|rest| key_row(&rest, s, &items))?;
+    let mut chart = ChartBuilder::on(&body)
         .margin(s.px(10.0))
+        .margin_top(s.px(4.0))
         .margin_right(s.px(18.0))
         .x_label_area_size(s.px(46.0))
         .y_label_area_size(s.px(74.0))
@@ -74,7 +94,7 @@ pub fn draw_param_norms(root: &Area, v: &TrainingView) -> Result<(), JsError> {
         .draw()
         .map_err(js_error)?;
     if v.iterations.is_empty() {
-        return message(root, s, "Train to see the gradient norms");
+        return message(&body, s, "Train to see the gradient norms");
     }
     let xs: Vec<f64> = v.iterations.iter().map(|&i| i as f64).collect();
     // Clipping first, so the lines stay on top: a short tick under the top edge.
@@ -89,31 +109,15 @@ pub fn draw_param_norms(root: &Area, v: &TrainingView) -> Result<(), JsError> {
                 s.line(colors::EVENT, 1.5),
             )
         });
-    let any_fired = v.clip_fired.iter().any(|&f| f);
-    let series = chart.draw_series(fired).map_err(js_error)?;
-    if any_fired {
-        series.label("clipping fired").legend(|(x, y)| {
-            PathElement::new(
-                vec![(x + 9, y - 6), (x + 9, y + 6)],
-                colors::EVENT.stroke_width(2),
-            )
-        });
-    }
+    chart.draw_series(fired).map_err(js_error)?;
     for &p in &shown {
         let color = PARAM_COLORS[p];
         let pts = xs.iter().zip(&v.grad_norms_log10).map(|(&x, g)| (x, g[p]));
         let dots = xs.len() <= 40;
-        for (i, run) in finite_runs(pts).into_iter().enumerate() {
-            let series = chart
+        for run in finite_runs(pts) {
+            chart
                 .draw_series(LineSeries::new(run.clone(), s.line(color, 2.0)))
                 .map_err(js_error)?;
-            if i == 0 {
-                series
-                    .label(format!("‖dL/d{}‖", PARAM_NAMES[p]))
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
-                    });
-            }
             if dots {
                 chart
                     .draw_series(
@@ -124,6 +128,5 @@ pub fn draw_param_norms(root: &Area, v: &TrainingView) -> Result<(), JsError> {
             }
         }
     }
-    legend!(chart, s)?;
     root.present().map_err(js_error)
 }

@@ -2,7 +2,7 @@
 //! and ‖∂h_T/∂h_k‖ against T − k, both on log scales with their bounds.
 
 use super::{
-    Area, corner_for, decade_label, decade_labels, finite_runs, key_line, log_range, with_notes,
+    Area, decade_label, decade_labels, finite_runs, key_line, log_range, quiet_corner, with_notes,
 };
 use crate::engine::vanishing::Analysis;
 use crate::web::charts::{Scale, colors, tick};
@@ -66,10 +66,19 @@ pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), JsE
         .light_line_style(TRANSPARENT)
         .draw()
         .map_err(js_error)?;
-    let corner = corner_for(a.dh_log10[0], a.dh_log10[a.steps]);
+    let curve = |v: &[f64], x0: usize| -> Vec<(f64, f64)> {
+        v.iter()
+            .enumerate()
+            .map(|(i, &y)| ((i + x0) as f64, y))
+            .filter(|(_, y)| y.is_finite())
+            .collect()
+    };
+    let mut curves = vec![curve(&a.dh_log10, 0)];
+    curves.extend(bound.map(|b| curve(b, 0)));
+    let corner = quiet_corner(&curves, (0.0, steps.max(1.0)), (lo, hi));
     if let Some(d) = opts.key_distance.filter(|&d| d <= a.steps) {
         let x = steps - d as f64;
-        let text = format!(" key, t = T − d = {}", a.steps - d);
+        let text = format!("key, t = T − d = {}", a.steps - d);
         key_line(&mut chart, s, x, (lo, hi), &corner, text)?;
     }
     let pts = a.dh_log10.iter().enumerate().map(|(t, &v)| (t as f64, v));
@@ -163,7 +172,15 @@ pub fn draw_chain(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), Js
             s.line(colors::AXIS, 1.0),
         )))
         .map_err(js_error)?;
-    let corner = corner_for(a.jacobian_log10[0], a.jacobian_log10[a.steps - 1]);
+    let curve = |v: &[f64]| -> Vec<(f64, f64)> {
+        v.iter()
+            .enumerate()
+            .map(|(i, &y)| ((i + 1) as f64, y))
+            .filter(|(_, y)| y.is_finite())
+            .collect()
+    };
+    let curves = [curve(&a.jacobian_log10), curve(&a.bound_log10)];
+    let corner = quiet_corner(&curves, (0.0, steps.max(1.0)), (lo, hi));
     if let Some(d) = opts.key_distance.filter(|&d| d <= a.steps) {
         key_line(
             &mut chart,
@@ -171,7 +188,7 @@ pub fn draw_chain(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), Js
             d as f64,
             (lo, hi),
             &corner,
-            format!(" d = {d}"),
+            format!("d = {d}"),
         )?;
     }
     let pts = a
@@ -218,5 +235,10 @@ pub fn draw_chain(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), Js
 
 /// A dashed vermillion line for the legend of a bound.
 fn dashed_swatch(x: i32, y: i32) -> DashedPathElement<std::vec::IntoIter<(i32, i32)>, i32> {
-    DashedPathElement::new(vec![(x, y), (x + 18, y)], 5, 3, colors::EVENT.stroke_width(2))
+    DashedPathElement::new(
+        vec![(x, y), (x + 18, y)],
+        5,
+        3,
+        colors::EVENT.stroke_width(2),
+    )
 }

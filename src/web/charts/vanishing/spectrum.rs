@@ -1,7 +1,7 @@
 //! The singular values of W_hh as bars, with the threshold 1/γ and the
 //! spectral radius ρ as horizontal lines.
 
-use super::Area;
+use super::{Area, Swatch, key_row};
 use crate::engine::vanishing::Analysis;
 use crate::web::charts::{Scale, colors, message, tick};
 use crate::web::js_error;
@@ -109,71 +109,4 @@ pub fn draw_spectrum(root: &Area, a: &Analysis) -> Result<(), JsError> {
             .map_err(js_error)?;
     }
     root.present().map_err(js_error)
-}
-
-/// The mark in front of a key entry.
-enum Swatch {
-    Bar(RGBAColor),
-    /// A line, dashed or not.
-    Line(RGBColor, bool),
-}
-
-/// One centred row of key entries (swatch + label) across `area`.
-fn key_row(area: &Area, s: Scale, items: &[(Swatch, String)]) -> Result<(), JsError> {
-    let font = s.font(14.0);
-    let swatch = s.px(22.0) as i32;
-    let gap = s.px(8.0) as i32;
-    let space = s.px(22.0) as i32;
-    let widths: Vec<i32> = items
-        .iter()
-        .map(|(_, label)| {
-            area.estimate_text_size(label, &font)
-                .map(|(w, _)| w as i32)
-                .unwrap_or(0)
-        })
-        .collect();
-    let total: i32 = widths.iter().map(|w| swatch + gap + w).sum::<i32>()
-        + space * (items.len() as i32 - 1).max(0);
-    let (w, h) = area.dim_in_pixel();
-    let mut x = ((w as i32 - total) / 2).max(0);
-    let y = h as i32 / 2;
-    let style = font.pos(plotters::style::text_anchor::Pos::new(
-        plotters::style::text_anchor::HPos::Left,
-        plotters::style::text_anchor::VPos::Center,
-    ));
-    for ((sw, label), tw) in items.iter().zip(widths) {
-        match sw {
-            Swatch::Bar(c) => area.draw(&Rectangle::new(
-                [
-                    (x + s.px(4.0) as i32, y - s.px(6.0) as i32),
-                    (x + swatch - s.px(4.0) as i32, y + s.px(6.0) as i32),
-                ],
-                c.filled(),
-            )),
-            Swatch::Line(c, false) => area.draw(&PathElement::new(
-                vec![(x, y), (x + swatch, y)],
-                s.line(*c, 2.5),
-            )),
-            Swatch::Line(c, true) => area
-                .draw(&PathElement::new(
-                    vec![(x, y), (x + swatch * 2 / 5, y)],
-                    s.line(*c, 2.0),
-                ))
-                .and_then(|_| {
-                    area.draw(&PathElement::new(
-                        vec![(x + swatch * 3 / 5, y), (x + swatch, y)],
-                        s.line(*c, 2.0),
-                    ))
-                }),
-        }
-        .map_err(js_error)?;
-        area.draw(&Text::new(
-            label.clone(),
-            (x + swatch + gap, y),
-            style.clone(),
-        ))
-        .map_err(js_error)?;
-        x += swatch + gap + tw + space;
-    }
-    Ok(())
 }
