@@ -122,6 +122,8 @@ struct ContributionsView {
     steps: usize,
     /// "W_xh", "W_hh", "W_hy": the order of every list below.
     names: [&'static str; 3],
+    /// The full shape of each matrix (the lists below may be cropped).
+    shape: [[usize; 2]; 3],
     /// Row and column labels of each matrix (units "1".."H", symbols).
     row_labels: [Vec<String>; 3],
     col_labels: [Vec<String>; 3],
@@ -242,31 +244,39 @@ impl Lab {
 
     /// Step t's contribution (1 ≤ t ≤ T) to dW_xh, dW_hh, dW_hy, the sum
     /// accumulated from T down to t, and the engine's gradient (see
-    /// `ContributionsView`).
-    pub fn training_contributions(&self, t: usize) -> Result<JsValue, JsError> {
+    /// `ContributionsView`). Matrices are cropped to their first `max_size`
+    /// rows and columns (default: all), for pictures of large models; the
+    /// scales and the sum check use the whole matrices.
+    pub fn training_contributions(
+        &self,
+        t: usize,
+        max_size: Option<usize>,
+    ) -> Result<JsValue, JsError> {
         let trace = self.session.trace();
         let grads = self.session.gradients();
         let steps = trace.len();
-        let terms: Vec<Params> = (1..=steps)
-            .map(|s| step_contribution(&trace, &grads, s))
-            .collect::<crate::engine::Result<_>>()
-            .map_err(js_error)?;
-        let here = terms
-            .get(t.wrapping_sub(1))
-            .ok_or_else(|| js_error(format!("step t must be between 1 and {steps}, got {t}")))?;
+        if !(1..=steps).contains(&t) {
+            return Err(js_error(format!(
+                "step t must be between 1 and {steps}, got {t}"
+            )));
+        }
         let (vocab, hidden) = (grads.dy.ncols(), grads.da.ncols());
+        // One term at a time: memory stays O(H²) whatever T is.
+        let mut here = Params::zeros(vocab, hidden);
         let mut so_far = Params::zeros(vocab, hidden);
         let mut total = Params::zeros(vocab, hidden);
-        for (s, term) in terms.iter().enumerate() {
-            total.add_assign(term);
-            if s + 1 >= t {
-                so_far.add_assign(term);
-            }
-        }
         let mut m = [0.0f64; 3];
-        for term in terms.iter().chain([&grads.params]) {
-            for (k, a) in three(term).into_iter().enumerate() {
+        for s in 1..=steps {
+            let term = step_contribution(&trace, &grads, s).map_err(js_error)?;
+            for (k, a) in three(&term).into_iter().enumerate() {
                 m[k] = m[k].max(max_abs(a));
+            }
+            total.add_assign(&term);
+            if s >= t {
+                so_far.add_assign(&term);
+            }
+            if s == t {
+                here = term;
             }
         }
         let mut err = [0.0f64; 3];
@@ -275,24 +285,34 @@ impl Lab {
             .zip(three(&grads.params))
             .enumerate()
         {
+            m[k] = m[k].max(max_abs(b));
             err[k] = max_abs(&(a - b));
         }
-        let units: Vec<String> = (1..=hidden).map(|i| i.to_string()).collect();
+        let n = max_size.unwrap_or(usize::MAX).max(1);
+        let units: Vec<String> = (1..=hidden.min(n)).map(|i| i.to_string()).collect();
         let symbols: Vec<String> = self
             .session
             .vocab()
             .symbols()
             .iter()
+            .take(n)
             .map(|c| c.to_string())
             .collect();
-        let r = |p: &Params| three(p).map(rows);
+        let crop = |a: &ndarray::Array2<f64>| {
+            rows(
+                &a.slice(ndarray::s![..a.nrows().min(n), ..a.ncols().min(n)])
+                    .to_owned(),
+            )
+        };
+        let r = |p: &Params| three(p).map(crop);
         to_js(&ContributionsView {
             t,
             steps,
             names: ["W_xh", "W_hh", "W_hy"],
+            shape: three(&grads.params).map(|a| [a.nrows(), a.ncols()]),
             row_labels: [units.clone(), units.clone(), symbols.clone()],
             col_labels: [symbols, units.clone(), units],
-            step: r(here),
+            step: r(&here),
             so_far: r(&so_far),
             gradient: r(&grads.params),
             sum_error: err,

@@ -121,7 +121,7 @@ test('the shown dW_hh sum is the engine’s gradient, and the per-step terms add
     assert.equal(t, fmt(g[i][j], 4), `dW_hh[${i}][${j}]`);
     assert.equal(Number(title.replace(MINUS, '-')), g[i][j]);
   }
-  const c = await page.evaluate(() => window.rnnLab.lab.training_contributions(2));
+  const c = await page.evaluate(() => window.rnnLab.lab.training_contributions(2, undefined));
   assert.ok(c.sum_error[1] < 1e-14, `Σ_t terms − gradient = ${c.sum_error[1]}`);
   assert.deepEqual(c.gradient[1], g);
   assert.ok(await canvasHasInk(page, '#training-contrib-chart'));

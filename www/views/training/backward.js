@@ -8,6 +8,9 @@ import { Chart } from '../charts.js';
 import { DiagramView, matrixEl, vectorEl, numberEl } from '../../diagram/index.js';
 import { BACKWARD_SUBSTEPS } from '../../player.js';
 
+/** Heatmaps show at most this many rows and columns (the corner of a larger matrix). */
+const MAX_HEAT = 24;
+
 const op = (s) => el('span', { class: 'op', text: s });
 const lhs = (s) => el('span', { class: 'lhs' }, math(s));
 const expr = (s) => el('span', { class: 'sym-expr' }, math(s));
@@ -109,7 +112,7 @@ export function backwardPanel(app) {
     className: 'heatmaps',
     caption: 'Row 1: step t’s term (da_t x_tᵀ, da_t h_{t−1}ᵀ, dy_t h_tᵀ). Row 2: the terms of steps t…T added so far. Row 3 (framed): the sum over all steps, the gradient the optimiser uses. Blue < 0 < red, one scale per matrix.',
   });
-  ui.sum = el('div', { class: 'dw-sum', id: 'training-dwhh-sum' });
+  ui.sum = el('div', { class: 'dw-sum', id: 'training-dwhh-sum', tabindex: '0', role: 'region', 'aria-label': 'dW_hh, the sum over all steps' });
   ui.sumNote = el('p', { class: 'note', id: 'training-sum-check' });
   const root = el('div', { class: 'training-backward' },
     ui.diagram.el,
@@ -147,15 +150,16 @@ export function backwardPanel(app) {
       values: norms, labels: norms.map((_, s) => String(s + 1)), highlight: t - 1, title: '‖dL/dh_t‖ per time step',
     }, `Bars of ‖dL/dh_t‖ for t = 1 to ${T}: ${norms.map((v) => fmt(v)).join(', ')}.`);
 
-    const c = app.cache[`training:contrib${t}`] ??= app.lab.training_contributions(t);
+    const c = app.cache[`training:contrib${t}`] ??= app.lab.training_contributions(t, MAX_HEAT);
     const panels = [];
     const titles = [
       [`da_${t} x_${t}ᵀ`, `da_${t} h_${t - 1}ᵀ`, `dy_${t} h_${t}ᵀ`],
       [`Σ s=${t}…${T} (W_xh)`, `Σ s=${t}…${T} (W_hh)`, `Σ s=${t}…${T} (W_hy)`],
       ['dW_xh = Σ all', 'dW_hh = Σ all', 'dW_hy = Σ all'],
     ];
+    const cropped = (k) => (c.shape[k][0] > MAX_HEAT || c.shape[k][1] > MAX_HEAT ? ` (corner ${MAX_HEAT}×${MAX_HEAT})` : '');
     [c.step, c.so_far, c.gradient].forEach((mats, r) => mats.forEach((m, k) => panels.push({
-      title: titles[r][k], matrix: m, row_labels: c.row_labels[k], col_labels: c.col_labels[k].map(showSymbol),
+      title: titles[r][k] + cropped(k), matrix: m, row_labels: c.row_labels[k], col_labels: c.col_labels[k].map(showSymbol),
       scale: c.max_abs[k], emphasis: r === 2,
     })));
     ui.heat.update(`${app.version}/${t}`, { panels, columns: 3 },
@@ -164,6 +168,7 @@ export function backwardPanel(app) {
     if (ui.sum.dataset.key !== sumKey) {
       ui.sum.dataset.key = sumKey;
       ui.sum.replaceChildren(matrixEl(c.gradient[1], { q: 'dw_hh_sum', name: 'dW_hh', digits: 4 }));
+      if (c.shape[1][0] > MAX_HEAT) ui.sum.append(el('span', { class: 'note', text: ` (the first ${MAX_HEAT} rows and columns of ${c.shape[1][0]})` }));
       ui.sumNote.textContent = `This is the engine’s gradient dL/dW_hh; adding the ${T} per-step terms gives it to within ${c.sum_error[1].toExponential(1)} (rounding).`;
     }
   }
