@@ -59,7 +59,7 @@ pub fn bench_one(
     seq: usize,
     runs: usize,
     target: f64,
-) -> CliResult<serde_json::Value> {
+) -> CliResult<String> {
     let config = SessionConfig {
         model: ModelConfig {
             hidden,
@@ -107,16 +107,23 @@ pub fn bench_one(
         (sorted[runs / 2 - 1] + sorted[runs / 2]) / 2.0
     };
     let round = |x: f64| (x * 100.0).round() / 100.0;
-    Ok(json!({
-        "impl": "rnn-lab-native-f64",
-        "H": hidden,
-        "seq": seq,
-        "V": session.vocab().len(),
-        "iters_per_run": n,
-        "runs": rates.iter().map(|&r| round(r)).collect::<Vec<_>>(),
-        "median": round(median),
-        "min": round(sorted[0]),
-        "max": round(sorted[runs - 1]),
-        "last_loss": last_loss,
-    }))
+    let runs: Vec<f64> = rates.iter().map(|&r| round(r)).collect();
+    // Keys in the order of the baselines' lines (serde_json's map would sort them).
+    let fields: [(&str, serde_json::Value); 10] = [
+        ("impl", json!("rnn-lab-native-f64")),
+        ("H", json!(hidden)),
+        ("seq", json!(seq)),
+        ("V", json!(session.vocab().len())),
+        ("iters_per_run", json!(n)),
+        ("runs", json!(runs)),
+        ("median", json!(round(median))),
+        ("min", json!(round(sorted[0]))),
+        ("max", json!(round(sorted[sorted.len() - 1]))),
+        ("last_loss", json!(last_loss)),
+    ];
+    let body: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("\"{k}\": {v}"))
+        .collect();
+    Ok(format!("{{{}}}", body.join(", ")))
 }

@@ -96,9 +96,11 @@ pub fn matrix(v: &Value, path: &str, rows: usize, cols: usize) -> CliResult<Arra
 pub fn params(v: &Value, path: &str, vocab: usize, hidden: usize) -> CliResult<Params> {
     let obj = object(v, path)?;
     let get = |name: &str| field(obj, name, path);
+    // W_hh first: H is read from it when the input does not give H.
+    let w_hh = matrix(get("W_hh")?, &join(path, "W_hh"), hidden, hidden)?;
     Ok(Params {
         w_xh: matrix(get("W_xh")?, &join(path, "W_xh"), hidden, vocab)?,
-        w_hh: matrix(get("W_hh")?, &join(path, "W_hh"), hidden, hidden)?,
+        w_hh,
         w_hy: matrix(get("W_hy")?, &join(path, "W_hy"), vocab, hidden)?,
         b_h: vector(get("b_h")?, &join(path, "b_h"), Some(hidden))?,
         b_y: vector(get("b_y")?, &join(path, "b_y"), Some(vocab))?,
