@@ -66,8 +66,9 @@
  *   { palette: app.palette ({W_xh, W_hh, W_hy, gradient, text, axis, grid, background}),
  *     dpr: devicePixelRatio, scrollX: CSS px of the diagram scrolled out at the left,
  *     zoom: 0.75 | 1 | 1.25 | 1.5, morph: 0 (rolled: one cell with its loop) … 1 (unrolled),
- *     focus: cell | null (drawn with a focus ring), now: animation clock in ms (glow pulse;
- *     omit for a still picture — tests compare pixels with it omitted) }
+ *     focus: cell | null (drawn with a focus ring), layout: a computeLayout() result to reuse,
+ *     gradientColor: the backward arrows' colour (default palette.gradient) }
+ *   The glow of the active sub-step is still (no clock), so equal cursors give equal pixels.
  *
  * ## The interactive wrapper
  *   new DiagramView(app, { idPrefix, label }) builds a scrolling figure (a sticky
