@@ -493,14 +493,18 @@ impl Session {
         });
     }
 
-    /// Gradients of the biases are dropped when the model has none; None if
+    /// Drops the bias gradients when the model has none, then clips.
+    /// Returns ‖g‖ per tensor before clipping and the clip report; None if
     /// the gradient is not finite.
-    fn prepare(&self, grads: &mut Params) -> Option<[f64; 5]> {
+    fn clip(&self, grads: &mut Params) -> Option<([f64; 5], ClipReport)> {
         if !self.config.model.bias {
             grads.zero_biases();
         }
-        let norms = super::clip::norms(grads);
-        norms.iter().all(|n| n.is_finite()).then_some(norms)
+        let (norms, report) = self.config.clip.apply_with_norms(grads);
+        norms
+            .iter()
+            .all(|n| n.is_finite())
+            .then_some((norms, report))
     }
 
     /// One iteration with a single update: forward, BPTT (full or truncated),
@@ -522,9 +526,7 @@ impl Session {
                 (g.params, norms)
             }
         };
-        let grad_norms = self.prepare(&mut grads)?;
-        let total = grad_norms.iter().map(|n| n * n).sum::<f64>().sqrt();
-        let clip = self.config.clip.apply_with_norm(&mut grads, total);
+        let (grad_norms, clip) = self.clip(&mut grads)?;
         let bias = self.config.model.bias;
         if !self.optimizer.step(&mut self.params, &grads, bias) {
             return None;
@@ -597,9 +599,12 @@ impl Session {
                 row -= &g.dh.row(0);
             }
             let mut grads = g.params;
-            self.prepare(&mut grads)?;
+            if !self.config.model.bias {
+                grads.zero_biases();
+            }
+            // The iteration's gradient norms are those of the summed chunk gradients.
             sum.add_assign(&grads);
-            clip = self.config.clip.apply(&mut grads);
+            (_, clip) = self.clip(&mut grads)?;
             fired |= clip.fired;
             if !self.optimizer.step(&mut self.params, &grads, bias) {
                 return None;
