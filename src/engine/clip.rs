@@ -102,33 +102,11 @@ impl Clip {
     }
 
     /// Like [`Clip::apply`], also returning ‖g‖ of each tensor before
-    /// clipping (PARAM_NAMES order). Clipping by value does it all in one
-    /// pass over the gradient.
+    /// clipping (PARAM_NAMES order).
     pub fn apply_with_norms(&self, grads: &mut Params) -> ([f64; 5], ClipReport) {
-        match *self {
-            Clip::Value(c) => {
-                let mut norms = [0.0; 5];
-                let (mut before, mut after, mut fired) = (0.0, 0.0, false);
-                for (n, s) in norms.iter_mut().zip(grads.slices_mut()) {
-                    let (b, a, f) = clamp_with_sums(s, c);
-                    *n = b.sqrt();
-                    before += b;
-                    after += a;
-                    fired |= f;
-                }
-                let report = ClipReport {
-                    fired,
-                    norm_before: before.sqrt(),
-                    norm_after: after.sqrt(),
-                };
-                (norms, report)
-            }
-            _ => {
-                let norms = norms(grads);
-                let total = norms.iter().map(|n| n * n).sum::<f64>().sqrt();
-                (norms, self.apply_with_norm(grads, total))
-            }
-        }
+        let norms = norms(grads);
+        let total = norms.iter().map(|n| n * n).sum::<f64>().sqrt();
+        (norms, self.apply_with_norm(grads, total))
     }
 
     /// Like [`Clip::apply`] when ‖g‖ (`norm_before`) is already known.
@@ -209,46 +187,6 @@ fn clamp_slice(s: &mut [f64], c: f64) -> bool {
 }
 }
 
-multiversion! {
-/// Clamps every entry to [−c, c] and returns (Σ g² before, Σ g² after,
-/// whether any entry changed), the sums in 8 fixed partial sums.
-fn clamp_with_sums(s: &mut [f64], c: f64) -> (f64, f64, bool) {
-    let (mut before, mut after) = ([0.0f64; 8], [0.0f64; 8]);
-    let mut fired = false;
-    let mut chunks = s.chunks_exact_mut(8);
-    for ch in &mut chunks {
-        for k in 0..8 {
-            let v = ch[k];
-            let clipped = if v > c {
-                c
-            } else if v < -c {
-                -c
-            } else {
-                v
-            };
-            before[k] += v * v;
-            after[k] += clipped * clipped;
-            fired |= clipped != v;
-            ch[k] = clipped;
-        }
-    }
-    let reduce = |a: [f64; 8]| {
-        let t = [a[0] + a[4], a[1] + a[5], a[2] + a[6], a[3] + a[7]];
-        (t[0] + t[2]) + (t[1] + t[3])
-    };
-    let (mut b, mut a) = (reduce(before), reduce(after));
-    for g in chunks.into_remainder() {
-        let v = *g;
-        let clipped = v.clamp(-c, c);
-        b += v * v;
-        a += clipped * clipped;
-        fired |= clipped != v;
-        *g = clipped;
-    }
-    (b, a, fired)
-}
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,7 +214,7 @@ mod tests {
     }
 
     #[test]
-    fn one_pass_value_clipping_agrees_with_the_plain_one() {
+    fn clipping_with_norms_agrees_with_the_plain_one() {
         let mut big = Params::zeros(7, 9);
         for (k, s) in big.slices_mut().into_iter().enumerate() {
             for (i, g) in s.iter_mut().enumerate() {
