@@ -264,6 +264,8 @@ export default {
       return ui.model;
     };
     return {
+      /** The chapter's two wasm Labs: {init, trained}. */
+      lab: () => ({ init: ready().init, trained: ready().trained }),
       analysis: () => ready().analysed().vanishing_analysis(),
       initialAnalysis: () => ready().init.vanishing_analysis(),
       trainedAnalysis: () => ready().trained.vanishing_analysis(),

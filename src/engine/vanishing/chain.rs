@@ -21,6 +21,8 @@
 use crate::engine::analysis::spectral_norm;
 use crate::engine::forward::{Trace, dot};
 use crate::engine::params::Params;
+#[cfg(test)]
+use ndarray::Array1;
 use ndarray::{Array2, linalg::general_mat_mul};
 use serde::Serialize;
 
@@ -76,13 +78,8 @@ pub fn jacobian_chain(params: &Params, trace: &Trace) -> ChainNorms {
                 .activation
                 .derivative(trace.a[[k, i]], trace.h[[k + 1, i]]);
         }
-        // q = p · diag(d), then p = q · W_hh.
-        for (mut q_row, p_row) in q.rows_mut().into_iter().zip(p.rows()) {
-            for ((qv, &pv), &dv) in q_row.iter_mut().zip(p_row.iter()).zip(&d) {
-                *qv = pv * dv;
-            }
-        }
-        general_mat_mul(1.0, &q, w_hh, 0.0, &mut p);
+        // p ← p · diag(d) · W_hh.
+        step_product(&mut p, &mut q, &d, w_hh);
         let max = p.iter().fold(0.0f64, |m, &v| m.max(v.abs()));
         if max.is_nan() || max.is_infinite() {
             break; // this k and all smaller stay NaN
@@ -118,6 +115,48 @@ pub fn jacobian_chain(params: &Params, trace: &Trace) -> ChainNorms {
         out.log10_frobenius[k] = (frob.ln() + log_scale) / std::f64::consts::LN_10;
     }
     out
+}
+
+/// p ← p · diag(d) · W_hh, with `q` as scratch ([n, n] each, row-major).
+///
+/// Natively ndarray's matrix product (matrixmultiply's AVX kernels) is fastest.
+/// In wasm, where matrixmultiply has no SIMD kernel, a row-by-row product whose
+/// inner loop runs over contiguous rows of W_hh lets LLVM use simd128.
+fn step_product(p: &mut Array2<f64>, q: &mut Array2<f64>, d: &[f64], w_hh: &Array2<f64>) {
+    if cfg!(target_arch = "wasm32") {
+        std::mem::swap(p, q);
+        let n = d.len();
+        let (src, out, w) = (
+            q.as_slice().expect("standard layout"),
+            p.as_slice_mut().expect("standard layout"),
+            w_hh.as_slice().expect("standard layout"),
+        );
+        scaled_product(src, d, w, out, n);
+    } else {
+        for (mut q_row, p_row) in q.rows_mut().into_iter().zip(p.rows()) {
+            for ((qv, &pv), &dv) in q_row.iter_mut().zip(p_row.iter()).zip(d) {
+                *qv = pv * dv;
+            }
+        }
+        general_mat_mul(1.0, &*q, w_hh, 0.0, p);
+    }
+}
+
+/// out = a · diag(d) · w for row-major n×n slices: row i of out is
+/// Σ_k a[i][k]·d[k]·w[k][..], accumulated over contiguous rows of w.
+pub fn scaled_product(a: &[f64], d: &[f64], w: &[f64], out: &mut [f64], n: usize) {
+    for (a_row, out_row) in a.chunks_exact(n).zip(out.chunks_exact_mut(n)) {
+        out_row.fill(0.0);
+        for ((&aik, &dk), w_row) in a_row.iter().zip(d).zip(w.chunks_exact(n)) {
+            let c = aik * dk;
+            if c != 0.0 {
+                out_row
+                    .iter_mut()
+                    .zip(w_row)
+                    .for_each(|(o, &wv)| *o += c * wv);
+            }
+        }
+    }
 }
 
 /// Work vectors for [`top_singular_value`].
@@ -206,5 +245,30 @@ fn normalise(v: &mut [f64]) {
     let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
     if norm > 0.0 && norm.is_finite() {
         v.iter_mut().for_each(|x| *x /= norm);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wasm_product_equals_ndarrays() {
+        let n = 7;
+        let a = Array2::from_shape_fn((n, n), |(i, j)| ((i * 3 + j * 5) % 11) as f64 - 4.5);
+        let w = Array2::from_shape_fn((n, n), |(i, j)| ((i * 7 + j) % 5) as f64 * 0.3 - 0.6);
+        let d: Vec<f64> = (0..n).map(|k| 0.1 * k as f64 - 0.2).collect();
+        let mut out = vec![0.0; n * n];
+        scaled_product(
+            a.as_slice().unwrap(),
+            &d,
+            w.as_slice().unwrap(),
+            &mut out,
+            n,
+        );
+        let want = (&a * &Array1::from(d.clone())).dot(&w);
+        for (x, y) in out.iter().zip(want.iter()) {
+            assert!((x - y).abs() < 1e-12, "{x} vs {y}");
+        }
     }
 }

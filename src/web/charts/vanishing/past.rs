@@ -26,7 +26,7 @@ pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), JsE
     if a.dh_log10.iter().any(|v| v.is_nan()) {
         notes.push("Exploded: some ‖∂L/∂h_t‖ are NaN or ∞ and are not drawn");
     }
-    if a.dh_log10.iter().any(|&v| v == f64::NEG_INFINITY) {
+    if a.dh_log10.contains(&f64::NEG_INFINITY) {
         notes.push("Some ‖∂L/∂h_t‖ are exactly 0: not drawn on a log scale");
     }
     let root = &with_notes(root, s, &notes)?;
@@ -130,7 +130,7 @@ pub fn draw_chain(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), Js
     if a.jacobian_log10.iter().any(|v| v.is_nan()) {
         notes.push("Exploded: some products are NaN or ∞ and are not drawn");
     }
-    if a.jacobian_log10.iter().any(|&v| v == f64::NEG_INFINITY) {
+    if a.jacobian_log10.contains(&f64::NEG_INFINITY) {
         notes.push("Some products are exactly 0 (every unit dead): not drawn");
     }
     let root = &with_notes(root, s, &notes)?;
