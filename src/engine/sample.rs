@@ -11,7 +11,7 @@
 
 use super::activation::Activation;
 use super::error::{EngineError, Result};
-use super::kernels::dot;
+use super::kernels::{dot, rows_times, softmax_row, tanh};
 use super::params::Params;
 use super::rng::Rng;
 use super::vocab::Vocab;
@@ -69,7 +69,6 @@ pub fn sample(
     let mut h = h0.to_vec();
     let mut a = vec![0.0; hidden];
     let mut p = vec![0.0; size];
-    let w_hh = params.w_hh.as_slice().expect("standard layout");
     let w_hy = params.w_hy.as_slice().expect("standard layout");
     let mut x = start;
     let mut out = Sample {
@@ -77,26 +76,26 @@ pub fn sample(
         text: String::new(),
         probs: Vec::with_capacity(length),
     };
+    // The same recurrence, in the same order, as the forward pass.
+    let w_hh_t = params.w_hh.t().as_standard_layout().into_owned();
+    let w_hh_t = w_hh_t.as_slice().expect("standard layout");
+    let mut y = vec![0.0; size];
     for _ in 0..length {
-        for i in 0..hidden {
-            a[i] =
-                params.w_xh[[i, x]] + dot(&w_hh[i * hidden..(i + 1) * hidden], &h) + params.b_h[i];
+        for ((av, xv), bv) in a.iter_mut().zip(params.w_xh.column(x)).zip(&params.b_h) {
+            *av = xv + bv;
         }
+        rows_times(&h, w_hh_t, &mut a);
         for (hv, &av) in h.iter_mut().zip(&a) {
-            *hv = activation.apply(av);
+            *hv = match activation {
+                Activation::Tanh => tanh(av),
+                other => other.apply(av),
+            };
         }
-        let mut max = f64::NEG_INFINITY;
-        for (k, pk) in p.iter_mut().enumerate() {
-            *pk = (dot(&w_hy[k * hidden..(k + 1) * hidden], &h) + params.b_y[k]) / temperature;
-            max = max.max(*pk);
+        for (k, yk) in y.iter_mut().enumerate() {
+            *yk = (dot(&w_hy[k * hidden..(k + 1) * hidden], &h) + params.b_y[k]) / temperature;
         }
-        let mut sum = 0.0;
-        for pk in p.iter_mut() {
-            *pk = libm::exp(*pk - max);
-            sum += *pk;
-        }
-        p.iter_mut().for_each(|pk| *pk /= sum);
-        if !sum.is_finite() || sum <= 0.0 {
+        softmax_row(&y, &mut p);
+        if !p.iter().all(|v| v.is_finite()) {
             return Err(EngineError::Invalid(
                 "the model's outputs are not finite numbers, so it cannot be sampled".into(),
             ));
@@ -142,6 +141,23 @@ mod tests {
         }
         let c = sample(&p, Activation::Tanh, &v, &h0, 0, 50, 1.0, 8).unwrap();
         assert_ne!(a.indices, c.indices);
+    }
+
+    #[test]
+    fn states_follow_the_forward_pass_exactly() {
+        let (p, v) = model();
+        let h0 = Array1::zeros(5);
+        let s = sample(&p, Activation::Tanh, &v, &h0, 2, 6, 1.0, 3).unwrap();
+        // Feeding the start symbol and the samples through forward() gives the same p_t
+        // (to rounding of the logits' matrix product).
+        let mut inputs = vec![2];
+        inputs.extend(&s.indices[..5]);
+        let t = crate::engine::forward(&p, Activation::Tanh, &inputs, &[None; 6], &h0).unwrap();
+        for (row, probs) in t.p.rows().into_iter().zip(&s.probs) {
+            for (a, b) in row.iter().zip(probs) {
+                assert!((a - b).abs() < 1e-14);
+            }
+        }
     }
 
     #[test]
