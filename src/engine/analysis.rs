@@ -80,10 +80,10 @@ pub fn singular_values(m: ArrayView2<f64>) -> Vec<f64> {
 /// M v = σ u also satisfies ‖Mᵀu − σ v‖ ≤ 1e-13 σ (then σ is within that
 /// distance of a singular value of M); otherwise the Jacobi SVD decides.
 pub fn spectral_norm(m: ArrayView2<f64>) -> f64 {
-    if m.nrows().min(m.ncols()) > 24 {
-        if let Some(sigma) = power_spectral_norm(m) {
-            return sigma;
-        }
+    if m.nrows().min(m.ncols()) > 24
+        && let Some(sigma) = power_spectral_norm(m)
+    {
+        return sigma;
     }
     singular_values(m).first().copied().unwrap_or(0.0)
 }
