@@ -74,8 +74,10 @@ export function drawBackward(env) {
       gradArrow(env, g.prev, n.to_prev);
       text(ctx, 'W_hhᵀ', (g.prev[0] + g.prev[2]) / 2, g.prev[1] + 8 * L.zoom, { color, size: L.font * 0.9, weight: 700, baseline: 'top' });
     }
-    if (s === cursor.t && level >= B.dh) {
-      const label = level >= B.da ? `da_${s} = dL/dh_${s} ⊙ f′` : `dL/dh_${s}`;
+    // Which gradient the cells hold: the row is labelled dL/dh, and from the 'da' sub-step
+    // on a column holds da_s instead (labelled in every column past the cursor too).
+    if (level >= B.da || (s === cursor.t && level >= B.dh)) {
+      const label = s !== cursor.t ? `da_${s}` : level >= B.da ? `da_${s} = dL/dh_${s} ⊙ f′` : `dL/dh_${s}`;
       // Under the block: the gap above carries the W_hyᵀ arrow and its label.
       text(ctx, label, cx, L.hidTop + L.H * L.cellH + 4 * L.zoom, { size: L.font * 0.85, weight: 700, baseline: 'top', background: INK.empty });
     }

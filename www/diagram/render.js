@@ -54,8 +54,8 @@ export function drawDiagram(canvas, data, cursor, options = {}) {
   const env = {
     ctx, layout, data, cursor, pal, place, visible, width, height, backward, dpr,
     gradColor: options.gradientColor,
-    /** The gradient the hidden cells of column s show in the backward pass, or null. */
-    hiddenGrad: (s) => (backward ? hiddenGradient(data, cursor, s).values : null),
+    /** What the hidden cells of column s show in the backward pass ({key, values}), or null. */
+    hiddenGrad: (s) => (backward ? hiddenGradient(data, cursor, s) : null),
   };
   const T = layout.T;
 
@@ -128,17 +128,16 @@ function drawH0(env, x) {
   const { ctx, layout: L, data } = env;
   const sc = scales(data);
   text(ctx, 'h_0', x + L.cellW / 2, L.headerTop + L.font * 1.1, { size: L.font * 1.05, weight: 700 });
-  const fade = env.backward ? 0.35 : 1;
-  const grad = env.backward ? env.hiddenGrad(0) : null;
+  const grad = env.backward ? env.hiddenGrad(0).values : null;
+  if (env.backward && !grad) {
+    // Not reached by the gradient yet: no numbers, so nothing reads as a gradient.
+    blit(env, 'h-unreached', x, L.hidTop, L.H * L.cellH, (g) => paintEmpty(g, L, true));
+    return;
+  }
   for (let i = 0; i < L.H; i++) {
     const y = L.cellY('h', i);
     if (grad) valueCell(ctx, L, x, y, grad[i], sc.grad);
-    else {
-      const base = ctx.globalAlpha;
-      ctx.globalAlpha = base * fade;
-      valueCell(ctx, L, x, y, data.forward.h0[i], sc.h);
-      ctx.globalAlpha = base;
-    }
+    else valueCell(ctx, L, x, y, data.forward.h0[i], sc.h);
   }
 }
 
@@ -153,8 +152,11 @@ function valueCell(ctx, L, x, y, v, limit) {
   if (L.numbersInCells) text(ctx, fmt(v, 2), x + L.cellW / 2, y + L.cellH / 2, { color: textOn(rgb), size: L.cellFont });
 }
 
-/** H empty hidden cells at y = 0: not computed yet at this cursor. */
-function paintEmpty(g, L) {
+/**
+ * H empty hidden cells at y = 0: not computed yet at this cursor. `dot`: a "·" in each
+ * (the backward pass: the gradient has not reached them yet).
+ */
+function paintEmpty(g, L, dot = false) {
   g.fillStyle = INK.empty;
   g.fillRect(0, 0, L.cellW, L.H * L.cellH);
   g.setLineDash([3, 3]);
@@ -162,6 +164,7 @@ function paintEmpty(g, L) {
   g.lineWidth = 1;
   for (let i = 0; i < L.H; i++) g.strokeRect(0.5, i * L.cellH + 0.5, L.cellW - 1, L.cellH - 1);
   g.setLineDash([]);
+  if (dot) for (let i = 0; i < L.H; i++) text(g, '·', L.cellW / 2, (i + 0.5) * L.cellH, { color: INK.muted, size: L.cellFont * 1.3, weight: 700 });
 }
 
 function drawColumn(env, s, x) {
@@ -186,26 +189,27 @@ function drawColumn(env, s, x) {
   // Output block: logits or probabilities, target outlined, arg max marked.
   const out = outputQuantity(data, cursor, s);
   const bwOut = env.backward && backwardLevel(cursor, s) >= 1;
-  ctx.globalAlpha = base * (bwOut ? 1 : fade);
-  if (!bwOut) {
+  if (env.backward && !bwOut) {
+    // The gradient dL_s/dy_s is not computed yet: labelled, dashed, empty cells (the
+    // forward p_s here would read as a gradient).
+    blit(env, 'out-unreached', x, L.outTop, L.V * L.cellH, (g) => paintOutputs(g, L, data.forward.vocab, true, true));
+  } else if (!bwOut) {
     // bwOut: the backward layer draws these cells.
     blit(env, out.values ? 'out' : 'out-dashed', x, L.outTop, L.V * L.cellH, (g) => paintOutputs(g, L, data.forward.vocab, !out.values));
     for (let k = 0; k < L.V; k++) outputCell(env, x, L.cellY('y', k), k, out, snap, sc);
   }
-  ctx.globalAlpha = base;
 
-  // Hidden block.
-  const grad = env.backward ? env.hiddenGrad(s) : null;
-  const hid = hiddenQuantity(data, cursor, s);
-  if (!grad && !hid.values) blit(env, 'h-empty', x, L.hidTop, L.H * L.cellH, (g) => paintEmpty(g, L));
+  // Hidden block. In the backward pass: the gradient once it has reached column s, else
+  // empty cells with a "·" (never the forward h_s, which would read as a gradient).
+  const bw = env.backward ? env.hiddenGrad(s) : null;
+  const grad = bw?.values ?? null;
+  const hid = env.backward ? { key: null, values: null } : hiddenQuantity(data, cursor, s);
+  if (env.backward && !grad) blit(env, 'h-unreached', x, L.hidTop, L.H * L.cellH, (g) => paintEmpty(g, L, true));
+  else if (!grad && !hid.values) blit(env, 'h-empty', x, L.hidTop, L.H * L.cellH, (g) => paintEmpty(g, L));
   for (let i = 0; i < L.H; i++) {
     const y = L.cellY('h', i);
     if (grad) valueCell(ctx, L, x, y, grad[i], sc.grad);
-    else if (hid.values) {
-      ctx.globalAlpha = base * fade;
-      valueCell(ctx, L, x, y, hid.values[i], hid.key === 'h_t' ? sc.h : sc.pre);
-      ctx.globalAlpha = base;
-    }
+    else if (hid.values) valueCell(ctx, L, x, y, hid.values[i], hid.key === 'h_t' ? sc.h : sc.pre);
   }
   if (hid.key && hid.key !== 'h_t' && !grad) {
     // Say which quantity the cells hold while h_t is being formed.
@@ -236,8 +240,11 @@ function paintInputs(g, L, vocab, on) {
   }
 }
 
-/** The V empty output cells with their symbols at y = 0 (dashed: not computed yet). */
-function paintOutputs(g, L, vocab, dashed) {
+/**
+ * The V empty output cells with their symbols at y = 0 (dashed: not computed yet; `dot`:
+ * a "·" in each, the backward pass has not reached them).
+ */
+function paintOutputs(g, L, vocab, dashed, dot = false) {
   const labelW = Math.min(L.cellW * 0.3, 16 * L.zoom);
   g.fillStyle = INK.empty;
   g.fillRect(0, 0, L.cellW, L.V * L.cellH);
@@ -248,6 +255,7 @@ function paintOutputs(g, L, vocab, dashed) {
     const y = k * L.cellH;
     g.strokeRect(0.5, y + 0.5, L.cellW - 1, L.cellH - 1);
     text(g, showSymbol(vocab[k]), labelW / 2 + 1, y + L.cellH / 2, { color: INK.muted, size: L.cellFont * 0.95 });
+    if (dot) text(g, '·', L.cellW / 2 + labelW / 2, y + L.cellH / 2, { color: INK.muted, size: L.cellFont * 1.3, weight: 700 });
   }
   g.setLineDash([]);
 }
