@@ -2,7 +2,7 @@
 // numbers filled in, one row per sub-step, as far as the cursor has gone. DOM text only
 // (textContent); every number is a <span class="num" data-q data-i [data-j]> showing the
 // rounded value, with the full value in its title. A pure function of (data, cursor).
-import { el, fmt, showSymbol } from '../views/common.js';
+import { el, fmt, math, showSymbol } from '../views/common.js';
 import { FORWARD_SUBSTEPS } from '../player.js';
 
 /** Decimals shown: matrices are compact, vectors and results a little finer. */
@@ -68,7 +68,9 @@ function symbolVector(v, vocab, { q, digits, pick, target }) {
 }
 
 const op = (s) => el('span', { class: 'op', text: s });
-const lhs = (s) => el('span', { class: 'lhs', text: s });
+const lhs = (s) => el('span', { class: 'lhs' }, math(s));
+/** A formula in the lecture's notation (real subscripts); `tail`: plain text after it. */
+const expr = (s, tail = '') => el('span', { class: 'sym-expr' }, math(s), tail);
 
 /** f's name as the lecture writes it. */
 function fname(act) {
@@ -95,27 +97,27 @@ export function buildEquationPanel(container, data, cursor) {
         matrixEl(f.w_xh, { q: 'w_xh', name: 'W_xh', pickCol: s.input_index }),
         symbolVector(s.x_t, V, { q: 'x_t', digits: 0, pick: s.input_index }), op('='),
         vectorEl(s.w_xh_x, { q: 'w_xh_x' }),
-        el('span', { class: 'note', text: `the column of W_xh for “${showSymbol(s.input)}”` })]
+        el('span', { class: 'note' }, 'the column of ', math('W_xh'), ` for “${showSymbol(s.input)}”`)]
       // With many symbols only the column that the one-hot x_t picks is shown.
-      : [lhs(`W_xh x_${t}`), op('='), el('span', { class: 'sym-expr', text: `W_xh[:, “${showSymbol(s.input)}”]` }), op('='),
+      : [lhs(`W_xh x_${t}`), op('='), expr('W_xh', `[:, “${showSymbol(s.input)}”]`), op('='),
         vectorEl(s.w_xh_x, { q: 'w_xh_x' }),
-        el('span', { class: 'note', text: `x_${t} is one-hot (1 at “${showSymbol(s.input)}”, ${V.length} symbols), so the product is that column of W_xh` })]),
+        el('span', { class: 'note' }, math(`x_${t}`), ` is one-hot (1 at “${showSymbol(s.input)}”, ${V.length} symbols), so the product is that column of `, math('W_xh'))]),
     w_hh_h: () => [lhs(`W_hh h_${t - 1}`), op('='),
       matrixEl(f.w_hh, { q: 'w_hh', name: 'W_hh' }), vectorEl(s.h_prev, { q: 'h_prev' }), op('='),
       vectorEl(s.w_hh_h, { q: 'w_hh_h' })],
-    sum: () => [lhs(`a_${t}`), op('='), el('span', { class: 'sym-expr', text: `W_hh h_${t - 1} + W_xh x_${t}${bias ? ' + b_h' : ''}` }), op('='),
+    sum: () => [lhs(`a_${t}`), op('='), expr(`W_hh h_${t - 1} + W_xh x_${t}${bias ? ' + b_h' : ''}`), op('='),
       vectorEl(s.w_hh_h, { q: 'w_hh_h' }), op('+'), vectorEl(s.w_xh_x, { q: 'w_xh_x' }),
       ...(bias ? [op('+'), vectorEl(s.b_h, { q: 'b_h' })] : []), op('='), vectorEl(s.a_t, { q: 'a_t' })],
-    activation: () => [lhs(`h_${t}`), op('='), el('span', { class: 'sym-expr', text: `${fn}(a_${t})` }), op('='),
+    activation: () => [lhs(`h_${t}`), op('='), expr(`${fn}(a_${t})`), op('='),
       vectorEl(s.h_t, { q: 'h_t' })],
-    output: () => [lhs(`y_${t}`), op('='), el('span', { class: 'sym-expr', text: `W_hy h_${t}${bias ? ' + b_y' : ''}` }), op('='),
+    output: () => [lhs(`y_${t}`), op('='), expr(`W_hy h_${t}${bias ? ' + b_y' : ''}`), op('='),
       matrixEl(f.w_hy, { q: 'w_hy', name: 'W_hy' }), vectorEl(s.h_t, { q: 'h_t' }),
       ...(bias ? [op('+'), vectorEl(s.b_y, { q: 'b_y' })] : []), op('='),
       symbolVector(s.y_t, V, { q: 'y_t', digits: DIGITS.vector })],
     softmax: () => {
       const verdict = s.target_index == null ? 'no target at this step'
         : s.correct ? 'right' : 'wrong';
-      return [lhs(`p_${t}`), op('='), el('span', { class: 'sym-expr', text: `softmax(y_${t})` }), op('='),
+      return [lhs(`p_${t}`), op('='), expr(`softmax(y_${t})`), op('='),
         symbolVector(s.p_t, V, { q: 'p_t', digits: DIGITS.vector, pick: s.predicted_index, target: s.target_index }),
         el('span', { class: 'verdict' },
           'predicted ', el('strong', { class: 'sym', text: `“${showSymbol(s.predicted)}”` }),
@@ -124,10 +126,10 @@ export function buildEquationPanel(container, data, cursor) {
     },
     loss: () => {
       if (s.target_index == null) return [lhs(`loss_${t}`), op('='), numberEl(0, { q: 'loss_t' }), el('span', { class: 'note', text: 'no target at this step' })];
-      return [lhs(`loss_${t}`), op('='), el('span', { class: 'sym-expr', text: `−log p_${t}[${showSymbol(s.target)}]` }), op('='),
+      return [lhs(`loss_${t}`), op('='), expr(`−log p_${t}`, `[${showSymbol(s.target)}]`), op('='),
         el('span', { class: 'sym-expr' }, '−log ', numberEl(s.p_t[s.target_index], { q: 'p_t', i: s.target_index, digits: DIGITS.vector })),
         op('='), numberEl(s.loss_t, { q: 'loss_t', cls: 'result' }),
-        el('span', { class: 'running' }, `running total loss_1 + … + loss_${t} = `, numberEl(s.running_loss, { q: 'running_loss', cls: 'result' }),
+        el('span', { class: 'running' }, 'running total ', math(`loss_1 + … + loss_${t}`), ' = ', numberEl(s.running_loss, { q: 'running_loss', cls: 'result' }),
           ` (all ${f.steps} steps: L = `, numberEl(f.loss, { q: 'loss' }), ')')];
     },
   };
@@ -145,13 +147,13 @@ export function buildEquationPanel(container, data, cursor) {
     const state = k < active ? 'done' : k === active ? 'active' : 'todo';
     const li = el('li', { class: `eq-row ${state}`, dataset: { sub: name } });
     if (state === 'active') li.setAttribute('aria-current', 'step');
-    if (state === 'todo') li.append(el('span', { class: 'sym-expr todo-text', text: `${formulas[name]} — next` }));
+    if (state === 'todo') li.append(el('span', { class: 'sym-expr todo-text' }, math(formulas[name]), ' — next'));
     else li.append(...rows[name]());
     list.append(li);
   });
   const general = el('p', { class: 'eq-general' },
-    el('span', { text: `h_t = ${fn}(W_hh h_{t−1} + W_xh x_t${bias ? ' + b_h' : ''})` }),
-    el('span', { text: `y_t = W_hy h_t${bias ? ' + b_y' : ''}` }),
+    math(`h_t = ${fn}(W_hh h_{t−1} + W_xh x_t${bias ? ' + b_h' : ''})`),
+    math(`y_t = W_hy h_t${bias ? ' + b_y' : ''}`),
     el('span', { class: 'eq-step', text: `now: t = ${t}, input “${showSymbol(s.input)}”` }));
   container.replaceChildren(general, list);
 }

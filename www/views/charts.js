@@ -2,7 +2,7 @@
 // caption, and a "Save PNG" button. The canvas is sized in device pixels
 // (CSS size × devicePixelRatio) so the Rust side draws crisp lines and text; a chart is
 // redrawn only when its data key or its size changed.
-import { el } from './common.js';
+import { el, math } from './common.js';
 
 /** Sizes `canvas` to its CSS box × devicePixelRatio. Returns true if it changed. */
 export function fitCanvas(canvas) {
@@ -39,7 +39,8 @@ export class Chart {
     this.drawFn = draw;
     this.key = null;
     this.canvas = el('canvas', { id, class: 'chart-canvas', role: 'img', 'aria-label': title });
-    this.caption = el('figcaption', { class: 'chart-caption', text: caption ?? '' });
+    // Captions are our own text in the lecture's notation: real subscripts and powers.
+    this.caption = el('figcaption', { class: 'chart-caption' }, math(caption ?? ''));
     const save = el('button', {
       type: 'button',
       class: 'small',

@@ -58,17 +58,19 @@ export function showSymbol(c) {
 }
 
 /**
- * Lecture notation as text with real subscripts: "W_hh h_{t−1}" → W<sub>hh</sub>
- * h<sub>t−1</sub>. Built from text nodes, so any text is safe.
+ * Lecture notation as text with real subscripts and superscripts: "W_hh h_{t−1}" →
+ * W<sub>hh</sub> h<sub>t−1</sub>; "10^−6.0", "(γλ1)^(T−k)", "W^{n}" → a <sup> of
+ * "−6.0", "T−k", "n". Built from text nodes, so any text is safe.
  */
 export function math(text, attrs = {}) {
   const span = el('span', { class: 'math', ...attrs });
-  const re = /_(?:\{([^}]*)\}|([A-Za-z0-9]+))/g;
+  const re = /_(?:\{([^}]*)\}|([A-Za-z0-9]+))|\^(?:\{([^}]*)\}|\(([^)]*)\)|([−-]?[A-Za-z0-9.]*[A-Za-z0-9]))/g;
   let last = 0;
   let m;
   while ((m = re.exec(text))) {
     if (m.index > last) span.append(text.slice(last, m.index));
-    span.append(el('sub', { text: m[1] ?? m[2] }));
+    const sub = m[1] ?? m[2];
+    span.append(sub !== undefined ? el('sub', { text: sub }) : el('sup', { text: m[3] ?? m[4] ?? m[5] }));
     last = re.lastIndex;
   }
   span.append(text.slice(last));

@@ -1,10 +1,10 @@
 // Form controls built from rows of the state table (www/state.js): a labelled input or
 // select per setting, wired to app.setState, and kept in sync with the state.
 import { prop } from '../state.js';
-import { el } from './common.js';
+import { el, math } from './common.js';
 
 /** One labelled control for the state property `name`. */
-export function control(app, name, { id = `set-${name}`, hint } = {}) {
+export function control(app, name, { id = `set-${name}`, hint, label } = {}) {
   const p = prop(name);
   if (!p) throw new Error(`no state property ${name}`);
   const commit = (value) => {
@@ -35,7 +35,7 @@ export function control(app, name, { id = `set-${name}`, hint } = {}) {
   }
   const hintEl = hint ? el('span', { class: 'hint', id: `${id}-hint`, text: hint }) : null;
   if (hintEl) input.setAttribute('aria-describedby', hintEl.id);
-  const field = el('div', { class: `field field-${p.type}` }, el('label', { for: id, text: p.label ?? name }), input, hintEl);
+  const field = el('div', { class: `field field-${p.type}` }, el('label', { for: id }, math(label ?? p.label ?? name)), input, hintEl);
   sync(input, app.state[name]);
   return field;
 }

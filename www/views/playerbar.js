@@ -2,9 +2,13 @@
 // Last, the speed, the pass (forward or backward) and where the cursor is. They drive
 // app.player; the same actions are on the keys ←/→, Home/End and Space.
 import { SPEEDS } from '../player.js';
-import { el } from './common.js';
+import { el, math } from './common.js';
 
-export function playerBar(app, { idPrefix }) {
+/**
+ * `substepText(name, t)`: the sub-step in the lecture's notation (e.g. "W_xh x_1"), shown
+ * after the step; without it the sub-step's name is shown.
+ */
+export function playerBar(app, { idPrefix, substepText }) {
   const player = app.player;
   // The visible text is each button's accessible name; the key is in the tooltip.
   const button = (cls, text, title, action) =>
@@ -42,8 +46,13 @@ export function playerBar(app, { idPrefix }) {
     first.setAttribute('aria-disabled', atStart);
     next.setAttribute('aria-disabled', atEnd);
     last.setAttribute('aria-disabled', atEnd);
-    const sub = player.fine ? ` · ${player.substepName}` : '';
-    where.textContent = `t = ${player.t} of ${T} · ${player.phase}${sub}`;
+    const text = `t = ${player.t} of ${T} · ${player.phase}`;
+    const sub = player.fine ? substepText?.(player.substepName, player.t) ?? player.substepName : '';
+    const key = `${text}|${sub}`;
+    if (where.dataset.key !== key) {
+      where.dataset.key = key;
+      where.replaceChildren(text, ...(sub ? [' · ', math(sub)] : []));
+    }
   }
   return { el: bar, update };
 }

@@ -6,6 +6,7 @@
 // text in a second Lab. Every number comes from the wasm Lab.
 import { el, fmt, math } from './common.js';
 import { playerBar } from './playerbar.js';
+import { substepText } from './unrolled.js';
 import { TrainingModel } from './training/model.js';
 import { backwardPanel, diagramData } from './training/backward.js';
 import { trainPanel } from './training/train.js';
@@ -34,7 +35,7 @@ export default {
   mount(root, app) {
     stylesheet();
     ui.model = new TrainingModel(app);
-    ui.player = playerBar(app, { idPrefix: 'training' });
+    ui.player = playerBar(app, { idPrefix: 'training', substepText: (name, t) => substepText(app, name, t) });
     ui.backward = backwardPanel(app);
     ui.train = trainPanel(app, ui.model);
     ui.text = textPanel(app, ui.model);

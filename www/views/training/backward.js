@@ -114,8 +114,12 @@ export function backwardPanel(app) {
   });
   ui.sum = el('div', { class: 'dw-sum', id: 'training-dwhh-sum', tabindex: '0', role: 'region', 'aria-label': 'dW_hh, the sum over all steps' });
   ui.sumNote = el('p', { class: 'note', id: 'training-sum-check' });
+  const key = el('p', { class: 'diagram-legend', id: 'training-diagram-key' },
+    math('A “·” in a cell: the gradient has not reached it yet (the pass runs from t = T back to 1). '
+      + 'Row dL/dh holds dL/dh_t, and da_t once its column is labelled so.'));
   const root = el('div', { class: 'training-backward' },
     ui.diagram.el,
+    key,
     ui.equation,
     el('div', { class: 'charts' }, ui.dhChart.figure),
     el('div', { class: 'charts one' }, ui.heat.figure),
@@ -132,11 +136,13 @@ export function backwardPanel(app) {
     const cursor = backwardCursor(app);
     // The diagram is redrawn only when something it shows changed (it is the largest canvas).
     const d = ui.diagram;
+    // Presenter mode: the picture fits in three quarters of the window (the player bar above it).
+    const fitHeight = app.state.present ? Math.round(window.innerHeight * 0.75) : false;
     const dKey = JSON.stringify([app.version, cursor, d.scroller.scrollLeft, d.scroller.clientWidth, d.hover, d.keyFocus, d.rolled,
-      Math.round(d.morph() * 1000), window.devicePixelRatio]);
+      Math.round(d.morph() * 1000), window.devicePixelRatio, fitHeight]);
     if (dKey !== drawKey) {
       drawKey = dKey;
-      d.render(data, cursor, { palette: app.palette });
+      d.render(data, cursor, { palette: app.palette, fitHeight });
     }
     const key = `${app.version}/${cursor.phase}/${cursor.t}/${cursor.substep}`;
     if (key !== panelKey) {
@@ -169,7 +175,9 @@ export function backwardPanel(app) {
       ui.sum.dataset.key = sumKey;
       ui.sum.replaceChildren(matrixEl(c.gradient[1], { q: 'dw_hh_sum', name: 'dW_hh', digits: 4 }));
       if (c.shape[1][0] > MAX_HEAT) ui.sum.append(el('span', { class: 'note', text: ` (the first ${MAX_HEAT} rows and columns of ${c.shape[1][0]})` }));
-      ui.sumNote.textContent = `This is the engine’s gradient dL/dW_hh; adding the ${T} per-step terms gives it to within ${c.sum_error[1].toExponential(1)} (rounding).`;
+      const err = c.sum_error[1];
+      const how = err === 0 ? 'exactly' : `to within ${err.toExponential(1).replace('-', '\u2212')} (rounding)`;
+      ui.sumNote.replaceChildren(math(`This is the engine’s gradient dL/dW_hh; adding the ${T} per-step terms gives it ${how}.`));
     }
   }
   return { el: root, update, ui };

@@ -81,7 +81,11 @@ export function textPanel(app, model) {
     const what = k1 > 0 ? `TBPTT(k1 = ${k1}, k2 = ${k2 > 0 ? k2 : k1})` : 'full BPTT';
     ui.timeline.update(key, { ...tl, inputs: tl.inputs.map(showSymbol) },
       `Timeline of ${tl.steps} steps with ${what}: ${chunks.length} chunk${chunks.length === 1 ? '' : 's'}; gradient norms dropped at the borders: ${chunks.map((c) => fmt(c.dh_start_norm)).join(', ')}.`);
-    ui.summary.textContent = `${what} on the next sequence (T = ${tl.steps}): ${chunks.length} chunk${chunks.length === 1 ? '' : 's'}; ‖g‖ = ${fmt(tl.grad_norm)} against ${fmt(tl.full_grad_norm)} for full BPTT (relative difference ${fmt(tl.grad_difference, 4)}); Σ of the dropped ‖dL/dh_start‖ = ${fmt(tl.discarded_norm_sum)}.`;
+    // Full BPTT is one chunk: comparing it with itself would say nothing.
+    const summary = k1 > 0
+      ? `${what} on the next sequence (T = ${tl.steps}): ${chunks.length} chunk${chunks.length === 1 ? '' : 's'}; ‖g‖ = ${fmt(tl.grad_norm)} against ${fmt(tl.full_grad_norm)} for full BPTT (relative difference ${fmt(tl.grad_difference, 4)}); the gradients dropped at the chunk starts add up to Σ ‖dL/dh_start‖ = ${fmt(tl.discarded_norm_sum)}.`
+      : `Full BPTT on the next sequence (T = ${tl.steps}): one chunk, ‖g‖ = ${fmt(tl.grad_norm)}; the gradient that reaches its start, ‖dL/dh_0‖ = ${fmt(tl.discarded_norm_sum)}, stops there.`;
+    ui.summary.replaceChildren(math(summary));
     const items = chunks.map((c, i) => el('li', { dataset: { start: c.start } },
       math(`chunk ${i + 1}: losses of steps ${c.loss_from + 1}–${c.end}, back-propagated through steps ${c.start + 1}–${c.end}; at h_${c.start} it stops, dropping ‖dL/dh_${c.start}‖ = `),
       el('span', { class: 'num', text: fmt(c.dh_start_norm, 4), title: String(c.dh_start_norm) }),

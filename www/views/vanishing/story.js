@@ -1,6 +1,6 @@
 // The chapter's words: what the numbers of the current model say, written from the
 // engine's analysis (never from the settings alone), plus the fixed explanations.
-import { el, fmt } from '../common.js';
+import { el, fmt, math } from '../common.js';
 
 /** A number in plain or exponent form, with a true minus sign. */
 export function num(x, digits = 3) {
@@ -39,7 +39,7 @@ export function verdict(a, distance) {
   if (a.bound_factor < 1) {
     out.push(`γ·λ1 = ${num(a.gamma)} × ${num(a.lambda1)} = ${num(a.bound_factor)} < 1, so λ1 < 1/γ = ${num(a.threshold)}: `
       + `every step back multiplies the gradient by at most ${num(a.bound_factor)}. Vanishing is guaranteed: `
-      + `over ${n} steps the bound is ${pow10(b)}, and this model's ‖∂h_T/∂h_{T−${n}}‖ is ${pow10(j)}.`);
+      + `over ${n} steps the bound is ${pow10(b)}, and this model’s ‖∂h_T/∂h_{T−${n}}‖ is ${pow10(j)}.`);
   } else {
     out.push(`γ·λ1 = ${num(a.bound_factor)} ≥ 1, so λ1 ≥ 1/γ = ${num(a.threshold)}: the bound (γλ1)^(T−k) no longer shrinks, `
       + `so exploding becomes possible, but nothing forces it. Over ${n} steps the bound allows ${pow10(b)}; this model has ${pow10(j)}.`);
@@ -67,9 +67,9 @@ export function explanations() {
   return el('div', { class: 'vanishing-explain' },
     el('h3', { text: 'Why the gradient vanishes or explodes' }),
     p('Backpropagation through time carries the error from the last step back to step k through a product of one Jacobian per step: ',
-      el('span', { class: 'math', text: '∂h_T/∂h_k = Π_{j=k+1..T} diag(f′(a_j)) W_hh' }),
+      math('∂h_T/∂h_k = Π_{j=k+1..T} diag(f′(a_j)) W_hh'),
       '. Each factor has norm at most γ·λ1, where λ1 is the largest singular value of W_hh and γ the largest slope of f (1 for tanh, ReLU and the identity, 1/4 for the sigmoid). So ',
-      el('span', { class: 'math', text: '‖∂h_T/∂h_k‖ ≤ (γ·λ1)^(T−k)' }), ' (Pascanu, Mikolov & Bengio, 2013).'),
+      math('‖∂h_T/∂h_k‖ ≤ (γ·λ1)^(T−k)'), ' (Pascanu, Mikolov & Bengio, 2013).'),
     p('If λ1 < 1/γ the bound shrinks geometrically, and the gradient from far back is guaranteed to vanish: the network cannot learn that the answer depends on a symbol d steps earlier. ',
       'If λ1 > 1/γ the bound grows, which makes exploding possible but does not cause it: the slopes f′ along the way and the eigenvalues of W_hh (its spectral radius ρ ≤ λ1) decide what happens.'),
     p('With tanh or the sigmoid a large W_hh mostly drives the units into saturation, where f′ is nearly 0, and the gradient vanishes anyway. ',
