@@ -2,8 +2,10 @@
 //
 // Events change state (setState) → requestRender() → the next animation frame draws
 // the current chapter once. Chapters are modules in www/views/ exporting
-//   { id, title, mount(sectionEl, app), render(app), granularity?, describeStep?(app) }
-// and are registered in CHAPTERS below, in lecture order.
+//   { id, title, mount(sectionEl, app), render(app), granularity?, describeStep?(app),
+//     settingsBar? }
+// and are registered in CHAPTERS below, in lecture order. `settingsBar: false` hides the
+// model settings bar on a chapter that has its own model and controls (default: shown).
 import { PROPS, prop, defineChapters, defaults, validate, parseHash, serialise } from './state.js';
 import { Notices, Announcer } from './notice.js';
 import { Player } from './player.js';
@@ -25,7 +27,7 @@ const MORE_SETTINGS = ['scale', 'bias', 'clip', 'clipc'];
 const HASH_WRITE_MS = 200;
 
 export class App {
-  /** `wasm`: the loaded module; `dom`: {nav, settings, notices, announcer, main}. */
+  /** `wasm`: the loaded module; `dom`: {nav, tools, settings, notices, announcer, main}. */
   constructor(wasm, dom) {
     this.wasm = wasm;
     this.dom = dom;
@@ -73,8 +75,11 @@ export class App {
     this.player.settle();
     this.buildNav();
     this.buildSettings();
+    this.buildHeaderTools();
     this.bindKeys();
     window.addEventListener('hashchange', () => this.fromHash());
+    // A taller or shorter window changes what fits (presenter mode fits the diagram to it).
+    window.addEventListener('resize', () => this.requestRender());
     this.showChapter();
     if (notes.length) this.notice(`Some settings in the address were changed: ${notes.join('; ')}.`, 'warn');
     this.writeHash(true);
@@ -108,6 +113,42 @@ export class App {
     this.dom.settings.replaceChildren(el('div', { class: 'fields' }, main), more);
   }
 
+  /** The presenter-mode toggle and, in presenter mode, the button that shows the settings. */
+  buildHeaderTools() {
+    this.presentButton = el('button', {
+      type: 'button', id: 'present-toggle', class: 'small', 'aria-pressed': 'false', text: 'Presenter mode',
+      title: 'Large type and high contrast for a projector; settings and long explanations tucked away (key P)',
+      on: { click: () => this.setState({ present: !this.state.present }) },
+    });
+    this.settingsButton = el('button', {
+      type: 'button', id: 'show-settings', class: 'small', 'aria-expanded': 'false', 'aria-controls': this.dom.settings.id,
+      text: 'Show settings', on: { click: () => this.toggleSettings() },
+    });
+    this.settingsShown = false;
+    this.dom.tools.replaceChildren(this.settingsButton, this.presentButton);
+  }
+
+  /** In presenter mode the settings bar is hidden until this asks for it. */
+  toggleSettings(show = !this.settingsShown) {
+    this.settingsShown = show;
+    this.applyPresent();
+    if (show) this.dom.settings.querySelector('input, select')?.focus();
+  }
+
+  /** Puts the page in (or out of) presenter mode, as state.present says. */
+  applyPresent() {
+    const on = this.state.present;
+    const root = document.documentElement;
+    root.classList.toggle('present', on);
+    this.presentButton.setAttribute('aria-pressed', String(on));
+    const barUsed = this.chapter().settingsBar !== false;
+    this.settingsButton.hidden = !on || !barUsed;
+    const shown = !on || this.settingsShown;
+    this.settingsButton.setAttribute('aria-expanded', String(on && this.settingsShown));
+    this.settingsButton.textContent = this.settingsShown ? 'Hide settings' : 'Show settings';
+    this.dom.settings.hidden = !barUsed || !shown;
+  }
+
   bindKeys() {
     document.addEventListener('keydown', (ev) => {
       if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey) return;
@@ -122,6 +163,8 @@ export class App {
         case 'ArrowLeft': this.player.step(-1); break;
         case 'Home': this.player.home(); break;
         case 'End': this.player.end(); break;
+        case 'p':
+        case 'P': this.setState({ present: !this.state.present }); break;
         case ' ':
           if (activates) handled = false;
           else this.player.toggle();
@@ -174,9 +217,11 @@ export class App {
       }
     }
     const chapterBefore = this.state.chapter;
+    const presentBefore = this.state.present;
     for (const [k, v] of Object.entries(values)) if (!prop(k).engine) this.state[k] = v;
     this.clampStep();
     if (this.state.chapter !== chapterBefore) this.showChapter();
+    else if (this.state.present !== presentBefore) this.applyPresent();
     this.player.settle();
     this.writeHash();
     syncAll(this.dom.settings, this.state);
@@ -371,6 +416,9 @@ export class App {
       if (id === c.id) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
     }
+    // The settings bar only where its model is the one on the page (see applyPresent).
+    this.applyPresent();
+    document.body.dataset.chapter = c.id;
     document.title = `${c.title} · RNN Lab`;
   }
 

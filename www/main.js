@@ -68,6 +68,7 @@ async function boot() {
   try {
     const app = new App(wasm, {
       nav: $('chapter-nav'),
+      tools: $('header-tools'),
       settings: $('settings'),
       notices: $('notices'),
       announcer: $('announcer'),

@@ -37,12 +37,14 @@ export const PROPS = [
     engine: true, label: 'Gradient clipping',
   },
   { name: 'clipc', type: 'float', default: 5, min: 0.01, max: 1000, engine: true, label: 'Clip threshold c' },
+  // Presenter mode (large type, high contrast, settings and long paragraphs tucked away).
+  { name: 'present', type: 'bool', default: false, label: 'Presenter mode' },
   { name: 'step', type: 'int', default: 1, min: 1, max: 100000, label: 'Time step t' },
   { name: 'phase', type: 'enum', default: 'forward', options: ['forward', 'backward'], label: 'Pass' },
   // Chapter "Vanishing and exploding gradients" (www/views/vanishing.js); defaults = its "vanishing" preset.
   {
     name: 'vsrc', type: 'enum', default: 'task', options: ['task', 'word', 'paragraph'],
-    optionLabels: { task: 'the long-range task', word: 'the word of the settings bar', paragraph: 'the built-in paragraph' },
+    optionLabels: { task: 'the long-range task', word: 'the word of the other chapters', paragraph: 'the built-in paragraph' },
     label: 'Sequences',
   },
   { name: 'vd', type: 'int', default: 20, min: 2, max: 100, label: 'Distance d' },

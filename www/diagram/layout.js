@@ -22,23 +22,33 @@ const BASE = {
   rowBudget: 22,
 };
 
+/** Smallest zoom 'fit' goes to when it must also fit a height (presenter mode). */
+const MIN_FIT_TO_HEIGHT = 0.6;
+
 /**
  * The layout of `data.forward` at `zoom`. `width` is the visible width (CSS px) the
  * diagram is drawn into; zoom 'fit' picks the largest zoom in [1, 1.6] at which every
- * column fits (1 when they do not).
+ * column fits (1 when they do not). With `maxHeight` (CSS px; presenter mode), 'fit' also
+ * keeps the whole picture within that height, down to a zoom of MIN_FIT_TO_HEIGHT.
  */
-export function computeLayout(data, { width = 800, zoom = 1 } = {}) {
+export function computeLayout(data, { width = 800, zoom = 1, maxHeight } = {}) {
   const f = data.forward;
   const T = f.steps;
   const V = f.vocab.length;
   const H = f.hidden;
   const rows = 2 * V + H;
   const natural = (z) => z * (BASE.labelW + BASE.cellW + T * (BASE.cellW + BASE.gapX) + BASE.padRight);
+  const shrink = Math.min(1, BASE.rowBudget / rows);
   let z = Number(zoom);
   if (zoom === 'fit' || !Number.isFinite(z) || z <= 0) {
     z = Math.max(1, Math.min(1.6, width / natural(1)));
+    if (Number.isFinite(maxHeight) && maxHeight > 0) {
+      // The height is linear in z: (fixed rows + cells) × z.
+      const cells = (2 * V + H) * Math.max(BASE.minCellH, Math.floor(BASE.cellH * shrink));
+      const unit = BASE.padTop + BASE.header + cells + 2 * BASE.gapY + 8 + (data.backward ? BASE.footer : 0) + BASE.padBottom;
+      z = Math.max(MIN_FIT_TO_HEIGHT, Math.min(z, maxHeight / unit));
+    }
   }
-  const shrink = Math.min(1, BASE.rowBudget / rows);
   const cellH = Math.max(BASE.minCellH, Math.floor(BASE.cellH * shrink)) * z;
   const cellW = BASE.cellW * z;
   const gapX = BASE.gapX * z;

@@ -139,14 +139,15 @@ export class DiagramView {
   }
 
   /**
-   * Draws (data, cursor). opts: { rolled, zoom, phase-independent options for
-   * drawDiagram (palette, gradientColor) }. Returns the layout.
+   * Draws (data, cursor). opts: { rolled, zoom, fitHeight (presenter mode: 'fit' also
+   * fits the window's height), phase-independent options for drawDiagram (palette,
+   * gradientColor) }. Returns the layout.
    */
   render(data, cursor, opts = {}) {
     this.setRolled(Boolean(opts.rolled));
     if (!this.last) this.settleMorph();
     const viewW = Math.max(200, this.scroller.clientWidth);
-    const layout = computeLayout(data, { width: viewW, zoom: opts.zoom ?? 'fit' });
+    const layout = computeLayout(data, { width: viewW, zoom: opts.zoom ?? 'fit', maxHeight: this.heightLeft(opts) });
     const now = performance.now();
     const morph = this.morph(now);
     const unrolled = morph >= 1;
@@ -182,6 +183,20 @@ export class DiagramView {
     if (this.canvas.getAttribute('aria-label') !== aria) this.canvas.setAttribute('aria-label', aria);
     if (morph !== (this.rolled ? 0 : 1)) this.app.requestRender(); // animating
     return layout;
+  }
+
+  /**
+   * With opts.fitHeight (presenter mode) true: the CSS px from the picture's top to the
+   * bottom of the window, less room for a scroll bar, so the whole picture is seen at once
+   * when the page is scrolled to the top; a number: that height. Otherwise undefined (the
+   * width alone sets 'fit').
+   */
+  heightLeft(opts) {
+    if (!opts.fitHeight) return undefined;
+    if (typeof opts.fitHeight === 'number') return opts.fitHeight;
+    const top = this.scroller.getBoundingClientRect().top + window.scrollY;
+    const bar = this.scroller.offsetHeight - this.scroller.clientHeight;
+    return Math.max(0, window.innerHeight - top - Math.max(bar, 16) - 8);
   }
 
   /** Puts the tooltip beside the focused cell. */

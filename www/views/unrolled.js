@@ -3,7 +3,7 @@
 // Rust charts (hidden-state heatmap, output probabilities) that grow with the steps.
 // Every number comes from lab.unrolled_forward() (one call per model change); every
 // picture is derived from (that data, the step cursor), so stepping back is exact.
-import { el, fmt, showSymbol } from './common.js';
+import { el, fmt, math, showSymbol } from './common.js';
 import { Chart } from './charts.js';
 import { playerBar } from './playerbar.js';
 import { nextFrame } from '../lab.js';
@@ -33,6 +33,11 @@ export const SUBSTEP_WORDS = {
   da: (t) => `da_${t} = dL/dh_${t} ⊙ f′(a_${t})`,
   to_prev: (t) => `W_hhᵀ da_${t} → h_${t - 1}`,
 };
+
+/** The sub-step in the lecture's notation, for the player bar. */
+export function substepText(app, name, t) {
+  return SUBSTEP_WORDS[name]?.(t, app.state.bias, app.state.act) ?? name;
+}
 
 const ui = {};
 
@@ -126,7 +131,13 @@ function controlsBar(app) {
   ui.rolled = el('button', {
     type: 'button', id: 'unrolled-rolled', 'aria-pressed': 'false', text: 'Rolled view',
     title: 'Fold the chain back into one cell with a loop (and back)',
-    on: { click: () => app.setState({ rolled: !app.state.rolled }) },
+    on: {
+      click: () => {
+        app.setState({ rolled: !app.state.rolled });
+        // The button says its state at once, not a frame later.
+        ui.rolled.setAttribute('aria-pressed', app.state.rolled ? 'true' : 'false');
+      },
+    },
   });
   const zoomProp = prop('zoom');
   ui.zoom = el('select', { id: 'unrolled-zoom', on: { change: () => app.setState({ zoom: ui.zoom.value }) } },
@@ -160,12 +171,12 @@ export default {
       label: 'The RNN unrolled over time',
       describe: (cursor) => stepWords(app, cursor),
     });
-    ui.player = playerBar(app, { idPrefix: 'unrolled' });
+    ui.player = playerBar(app, { idPrefix: 'unrolled', substepText: (name, t) => substepText(app, name, t) });
     ui.word = el('p', { class: 'unrolled-word', id: 'unrolled-word' });
     ui.hiddenNote = el('p', { class: 'hint', id: 'unrolled-hidden-note', hidden: true });
     ui.status = el('p', { class: 'readout', id: 'unrolled-status' });
     ui.eq = el('div', { class: 'eq-panel', id: 'unrolled-equations' });
-    ui.backNote = el('p', { class: 'hint', hidden: true, text: 'In the backward pass the picture shows the gradients flowing from t = T back to 1 (arrow widths follow ‖·‖); the equations below are the forward ones of this step. Chapter 3 steps through the backward equations.' });
+    ui.backNote = el('p', { class: 'hint', hidden: true, text: 'In the backward pass the picture shows the gradients flowing from t = T back to 1 (arrow widths follow ‖·‖; a “·” marks a cell the gradient has not reached yet); the equations below are the forward ones of this step. Chapter 3 steps through the backward equations.' });
     ui.hiddenChart = new Chart(app, {
       id: 'unrolled-hidden-chart', title: 'Hidden state h_t, units × time', draw: app.wasm.draw_hidden_heatmap_chart,
       caption: 'Each column is h_t, filled in as the steps are computed; blue below 0, red above, the current step framed.',
@@ -177,10 +188,9 @@ export default {
     section.append(
       el('h2', { id: 'unrolled-title', text: 'The recurrence, unrolled' }),
       el('p', { class: 'lead' },
-        'One cell, drawn once per time step: x_t comes in through W_xh, the memory h_{t−1} through W_hh, and W_hy turns h_t into scores y_t for the next character. ',
+        math('One cell, drawn once per time step: x_t comes in through W_xh, the memory h_{t−1} through W_hh, and W_hy turns h_t into scores y_t for the next character. '),
         'Same colour, same matrix, at every step.'),
-      el('p', { class: 'equation', 'aria-label': 'h_t equals tanh of W_hh h_{t−1} plus W_xh x_t; y_t equals W_hy h_t' },
-        el('span', { text: 'h_t = tanh(W_hh h_{t−1} + W_xh x_t)' }), el('span', { text: 'y_t = W_hy h_t' })),
+      el('p', { class: 'equation' }, math('h_t = tanh(W_hh h_{t−1} + W_xh x_t)'), math('y_t = W_hy h_t')),
       ui.word, ui.hiddenNote,
       ui.player.el,
       ui.view.el,
@@ -254,7 +264,7 @@ export default {
 
     ui.rolled.setAttribute('aria-pressed', app.state.rolled ? 'true' : 'false');
     if (ui.zoom.value !== app.state.zoom) ui.zoom.value = app.state.zoom;
-    ui.view.render(data, cursor, { rolled: app.state.rolled, zoom: app.state.zoom, palette: app.palette });
+    ui.view.render(data, cursor, { rolled: app.state.rolled, zoom: app.state.zoom, palette: app.palette, fitHeight: app.state.present });
 
     const eqKey = `${app.version}/${cursor.phase}/${cursor.t}/${cursor.substep}`;
     // One costly piece of work per frame (the panel or one chart), so Play stays smooth:

@@ -4,7 +4,7 @@
 // values of W_hh with the threshold 1/γ, and during training the gradient norm per
 // parameter and the step × iteration heatmap of ‖dL/dh_t‖. The chapter's model lives in
 // two Labs of its own (vanishing/model.js); every number comes from them.
-import { el, fmt, showSymbol } from './common.js';
+import { el, fmt, math, showSymbol } from './common.js';
 import { Chart, fitCanvas } from './charts.js';
 import { control, sync, syncAll } from './controls.js';
 import { prop, serialise } from '../state.js';
@@ -47,7 +47,7 @@ function lambdaSlider(app) {
   input.addEventListener('input', () => app.setState({ vl1: Number(input.value) }));
   ui.lambdaOut = out;
   return el('div', { class: 'field field-range' },
-    el('label', { for: 'vanishing-lambda1', text: `${p.label}: rescales W_hh` }),
+    el('label', { for: 'vanishing-lambda1' }, math(`${p.label}: rescales W_hh`)),
     el('div', { class: 'range-row' }, input, out));
 }
 
@@ -85,6 +85,8 @@ function chart(app, id, title, caption) {
 export default {
   id: 'vanishing',
   title: 'Vanishing gradients',
+  // Its own model and controls: the model settings bar of the other chapters is hidden here.
+  settingsBar: false,
 
   mount(root, app) {
     stylesheet();
@@ -107,9 +109,13 @@ export default {
     ui.sequence = el('p', { class: 'sequence', id: 'vanishing-sequence' });
     ui.readout = el('p', { class: 'readout', id: 'vanishing-readout' });
     ui.verdict = el('div', { class: 'verdict-box', id: 'vanishing-verdict', 'aria-live': 'polite' });
+    // The word the other chapters train on, editable here when it is the chosen sequence.
+    ui.word = control(app, 'word', {
+      id: 'vanishing-word', label: 'Word (shared with the other chapters)', hint: `2–${prop('word').maxLength} characters`,
+    });
     ui.controls = el('div', { class: 'vanishing-controls' },
       el('fieldset', {}, el('legend', { text: 'Task' }),
-        el('div', { class: 'fields' }, control(app, 'vsrc', { id: 'vanishing-vsrc' }), control(app, 'vd', { id: 'vanishing-vd' }),
+        el('div', { class: 'fields' }, control(app, 'vsrc', { id: 'vanishing-vsrc' }), ui.word, control(app, 'vd', { id: 'vanishing-vd' }),
           control(app, 'vlen', { id: 'vanishing-vlen' }), control(app, 'vloss', { id: 'vanishing-vloss' }))),
       el('fieldset', {}, el('legend', { text: 'Model' }),
         el('div', { class: 'fields' }, lambdaSlider(app), control(app, 'vact', { id: 'vanishing-vact' }),
@@ -123,7 +129,7 @@ export default {
         'in between come only filler symbols x, y, z, and the question mark asks for the answer. Every curve below is computed by the engine from this very model.'),
       el('p', { class: 'note' },
         'Each sequence starts with the previous sequence’s answer, a distractor: the right answer is always the last a or b before “?”. ',
-        'The chapter has its own model and settings below; the settings bar at the top belongs to the other chapters (its word is used when you choose it as the sequences).'),
+        'This chapter has its own model and settings, below; the other chapters’ model is not changed here.'),
       presetBar(app),
       ui.controls,
       ui.notes,
@@ -155,6 +161,7 @@ export default {
     m.sync();
     const state = app.state;
     syncAll(ui.controls, state);
+    ui.word.hidden = state.vsrc !== 'word';
     sync(ui.weights.querySelector('select'), state.vw);
     ui.lambdaOut.textContent = fmt(state.vl1, 2);
     for (const [i, a] of ui.presetLinks.entries()) {
@@ -227,12 +234,12 @@ export default {
       seq.answer == null ? '' : el('span', { class: 'seq-answer', text: ` → answer ${showSymbol(seq.answer)}` }),
       seq.predicted == null ? '' : el('span', { text: `; the ${app.state.vw === 'trained' ? 'trained' : 'initial'} network says ${showSymbol(seq.predicted)}${p == null ? '' : ` (p = ${fmt(p, 3)} for the answer)`}.` }));
     ui.readout.replaceChildren(
-      'λ1 = σ_max(W_hh) = ', el('strong', { id: 'vanishing-lambda1-shown', text: fmt(a.lambda1, 4) }),
+      math('λ1 = σ_max(W_hh) = '), el('strong', { id: 'vanishing-lambda1-shown', text: fmt(a.lambda1, 4) }),
       ` · γ = ${num(a.gamma)} · 1/γ = ${num(a.threshold)} · γλ1 = `, el('strong', { text: num(a.bound_factor) }),
       ' · spectral radius ρ = ', el('span', { id: 'vanishing-rho-shown', text: fmt(a.spectral_radius, 4) }),
       ' · saturated units ', el('span', { id: 'vanishing-saturated', text: `${fmt(100 * a.saturated_fraction, 1)} %` }),
       ` · loss L = ${num(a.loss)}`);
-    ui.verdict.replaceChildren(...verdict(a, m.settings.source === 'task' ? m.settings.distance : null).map((s) => el('p', { class: 'verdict', text: s })));
+    ui.verdict.replaceChildren(...verdict(a, m.settings.source === 'task' ? m.settings.distance : null).map((s) => el('p', { class: 'verdict' }, math(s))));
     const exploded = a.exploded || Boolean(m.diverged) || t.diverged;
     ui.badge.hidden = !exploded;
     if (exploded) {
