@@ -85,7 +85,7 @@ export function drawBackward(env) {
   const h0 = place(0);
   if (visible(h0.x) && backwardLevel(cursor, 1) >= B.to_prev) bar(env, h0.x, bw.dh0_norm, bw.max_dh_norm);
   if (L.hasFooter) {
-    text(ctx, '‖dL/dh‖', L.labelW / 2 - 2, L.footTop + L.footer / 2 - 6 * L.zoom, { size: L.font * 0.8, weight: 700 });
+    text(ctx, '‖dL/dh‖', env.labelX, L.footTop + L.footer / 2 - 6 * L.zoom, { size: L.font * 0.8, weight: 700 });
   }
 }
 

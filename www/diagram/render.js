@@ -54,6 +54,11 @@ export function drawDiagram(canvas, data, cursor, options = {}) {
   const env = {
     ctx, layout, data, cursor, pal, place, visible, width, height, backward, dpr,
     gradColor: options.gradientColor,
+    /**
+     * Centre x of the row labels: at the left edge, or beside h_0 when the whole
+     * diagram is narrower than the view and drawn centred (so labels stay by their rows).
+     */
+    labelX: Math.max(layout.labelW / 2 - 2, morph >= 1 ? place(0).x - layout.labelW / 2 - 2 : 0),
     /** What the hidden cells of column s show in the backward pass ({key, values}), or null. */
     hiddenGrad: (s) => (backward ? hiddenGradient(data, cursor, s) : null),
   };
@@ -415,13 +420,13 @@ function drawRowLabels(env) {
   const { ctx, layout: L } = env;
   ctx.globalAlpha = 1;
   ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, L.labelW - 4, L.inTop + L.V * L.cellH + 2);
+  ctx.fillRect(env.labelX - L.labelW / 2 + 2, 0, L.labelW - 4, L.inTop + L.V * L.cellH + 2);
   const mid = (kind) => L.cellY(kind, 0) + ((kind === 'h' ? L.H : L.V) * L.cellH) / 2;
   const bw = env.backward;
   const size = L.font;
-  text(ctx, bw ? 'dL/dy' : 'y, p', L.labelW / 2 - 2, mid('y'), { size, weight: 700, color: INK.text });
-  text(ctx, bw ? 'dL/dh' : 'h', L.labelW / 2 - 2, mid('h'), { size, weight: 700, color: INK.text });
-  text(ctx, 'x', L.labelW / 2 - 2, mid('x'), { size, weight: 700, color: INK.text });
+  text(ctx, bw ? 'dL/dy' : 'y, p', env.labelX, mid('y'), { size, weight: 700, color: INK.text });
+  text(ctx, bw ? 'dL/dh' : 'h', env.labelX, mid('h'), { size, weight: 700, color: INK.text });
+  text(ctx, 'x', env.labelX, mid('x'), { size, weight: 700, color: INK.text });
 }
 
 /**
