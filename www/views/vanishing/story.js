@@ -63,13 +63,14 @@ export function verdict(a, distance) {
 
 /** The fixed explanations under the charts (our own words). */
 export function explanations() {
-  const p = (...parts) => el('p', {}, ...parts);
+  // Prose in the lecture's notation (real subscripts); the displayed formulas in mono.
+  const p = (...parts) => el('p', {}, ...parts.map((x) => (typeof x === 'string' ? math(x) : x)));
   return el('div', { class: 'vanishing-explain' },
     el('h3', { text: 'Why the gradient vanishes or explodes' }),
     p('Backpropagation through time carries the error from the last step back to step k through a product of one Jacobian per step: ',
-      math('∂h_T/∂h_k = Π_{j=k+1..T} diag(f′(a_j)) W_hh'),
+      math('∂h_T/∂h_k = Π_{j=k+1..T} diag(f′(a_j)) W_hh', { class: 'math formula' }),
       '. Each factor has norm at most γ·λ1, where λ1 is the largest singular value of W_hh and γ the largest slope of f (1 for tanh, ReLU and the identity, 1/4 for the sigmoid). So ',
-      math('‖∂h_T/∂h_k‖ ≤ (γ·λ1)^(T−k)'), ' (Pascanu, Mikolov & Bengio, 2013).'),
+      math('‖∂h_T/∂h_k‖ ≤ (γ·λ1)^(T−k)', { class: 'math formula' }), ' (Pascanu, Mikolov & Bengio, 2013).'),
     p('If λ1 < 1/γ the bound shrinks geometrically, and the gradient from far back is guaranteed to vanish: the network cannot learn that the answer depends on a symbol d steps earlier. ',
       'If λ1 > 1/γ the bound grows, which makes exploding possible but does not cause it: the slopes f′ along the way and the eigenvalues of W_hh (its spectral radius ρ ≤ λ1) decide what happens.'),
     p('With tanh or the sigmoid a large W_hh mostly drives the units into saturation, where f′ is nearly 0, and the gradient vanishes anyway. ',

@@ -35,7 +35,8 @@ pub fn draw_spectrum(root: &Area, a: &Analysis) -> Result<(), JsError> {
     if a.spectral_radius.is_finite() {
         items.push((
             Swatch::Line(colors::W_XH, true),
-            format!("spectral radius ρ = {}", tick(a.spectral_radius)),
+            // Short, so the key fits a third of a wide screen; the caption names ρ.
+            format!("ρ = {}", tick(a.spectral_radius)),
         ));
     }
     let (header, body) = root.split_vertically(s.px(58.0));
