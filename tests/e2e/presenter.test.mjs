@@ -43,6 +43,8 @@ test('the settings bar shows on the chapters that use it, not on "Vanishing grad
   assert.equal(await page.inputValue('#vanishing-word'), 'hello');
   await page.fill('#vanishing-word', 'abcabd');
   await page.press('#vanishing-word', 'Enter');
+  // The chapter rebuilds its model on the next frame; then wait for its replay.
+  await page.evaluate(() => window.rnnLab.frame());
   await page.evaluate(() => window.rnnLab.vanishing.settled());
   const seq = await page.evaluate(() => window.rnnLab.vanishing.sequence());
   assert.equal(seq.input_chars.join(''), 'abcab', 'the chapter reads the new word (inputs: all but the last character)');
