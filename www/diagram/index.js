@@ -8,7 +8,7 @@
  *   drawDiagram(canvas, data, cursor, options) → layout
  *       Draws the whole picture on `canvas` (already sized in device pixels:
  *       canvas.width = CSS width × dpr). Returns the layout it used.
- *   computeLayout(data, { width, zoom, morph }) → layout       (CSS pixels)
+ *   computeLayout(data, { width, zoom, maxHeight }) → layout   (CSS pixels)
  *       Where every column and cell sits; layout.fullWidth / layout.height are the
  *       diagram's size; layout.colX(t) is the left edge of column t (t = 0: h_0).
  *   hitTest(layout, data, x, y) → cell | null
@@ -54,11 +54,13 @@
  *   Steps s < t are complete, steps s > t show only their inputs (nothing computed yet).
  *
  *   Backward sub-steps (BACKWARD_SUBSTEPS), t runs T → 1; steps s > t are complete, s < t
- *   not reached (forward values stay, faded). At step t:
+ *   not reached: their output and hidden cells are empty with a "·" (a forward value there
+ *   would read as a gradient); inputs stay, faded. At step t:
  *     'dy'       dL_t/dy_t = p_t − onehot(target): output cells show dy_t, arrow into y_t
  *     'dh'       W_hyᵀ dy_t (down from the output) + W_hhᵀ da_{t+1} (from h_{t+1}) → dL/dh_t;
  *                h_t cells show dh_t, the ‖dL/dh_t‖ bar under column t appears
- *     'da'       diag(f′(a_t)) dL/dh_t: cells show da_t
+ *     'da'       diag(f′(a_t)) dL/dh_t: cells show da_t (so do the columns after it, each
+ *                labelled da_s under its block)
  *     'to_prev'  W_hhᵀ da_t: the arrow from h_t back to h_{t−1} (width from norms.to_prev)
  *   Unknown sub-step names draw the step as complete (a chapter may refine the list).
  *
@@ -76,7 +78,8 @@
  *   visible columns are drawn), a tooltip, hover and keyboard focus of cells (↑/↓ move
  *   the focused cell within column t when the canvas has focus), and the rolled ↔
  *   unrolled animation. view.el is the element to insert; call
- *   view.render(data, cursor, { rolled, zoom }) from the chapter's render(); it keeps
+ *   view.render(data, cursor, { rolled, zoom, fitHeight }) from the chapter's render()
+ *   (fitHeight, presenter mode: zoom 'fit' also fits the window's height); it keeps
  *   column t in view. view.focusedCell(), view.describeFocus() serve tests and aria.
  */
 export { FORWARD_SUBSTEPS, BACKWARD_SUBSTEPS } from '../player.js';
