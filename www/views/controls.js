@@ -46,10 +46,15 @@ export function sync(input, value) {
   else if (input.value !== String(value)) input.value = String(value);
 }
 
-/** Re-syncs every control under `root` with the state. */
+/**
+ * Re-syncs every control under `root` with the state, except the one being edited: a
+ * frame drawn while a student types (a chapter training in the background redraws every
+ * frame) must not put the old value back into the field. Its own commit syncs it.
+ */
 export function syncAll(root, state) {
   for (const input of root.querySelectorAll('[data-prop]')) {
     const name = input.dataset.prop;
+    if (input === document.activeElement && input.type !== 'checkbox' && input.tagName !== 'SELECT') continue;
     if (name in state) sync(input, state[name]);
   }
 }

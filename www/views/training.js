@@ -67,7 +67,7 @@ export default {
     const t = app.state.step;
     if (app.state.phase !== 'backward') return `Forward pass, step t = ${t} of ${app.steps()}.`;
     const b = diagramData(app).backward;
-    return `Backward pass, step t = ${t} of ${b.steps}, ${app.player.substepName}: ‖dL/dh_${t}‖ = ${fmt(b.norms[t - 1].dh)}.`;
+    return `Backward pass, step t = ${t} of ${b.steps}, ${substepText(app, app.player.substepName, t)}: ‖dL/dh_${t}‖ = ${fmt(b.norms[t - 1].dh)}.`;
   },
 
   extendSnapshot(app, snap) {

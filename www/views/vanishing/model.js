@@ -151,7 +151,7 @@ export class VanishingModel {
   /** The "Train n" buttons: n more iterations, recorded in the URL. */
   trainMore(n) {
     if (this.diverged) {
-      this.app.notice('Training diverged (NaN or ∞). Change a setting or press "Start again" to train a fresh model.', 'warn');
+      this.app.notice('Training diverged (NaN or ∞). Change a setting or press “Start again” to train a fresh model.', 'warn');
       return this.replay;
     }
     this.app.setState({ vit: Math.min(this.app.state.vit + n, 100000) });
