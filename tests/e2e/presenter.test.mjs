@@ -87,6 +87,14 @@ test('presenter mode at 1024×768: the unrolled diagram and the Next button fit 
   const violations = await axeViolations(page);
   assert.deepEqual(violations, [], formatViolations(violations));
 
+  // The step table of chapter 1 fits the projector's width at the larger type.
+  await page.evaluate(() => window.rnnLab.set({ chapter: 'steps' }));
+  const table = await page.$eval('#chapter-steps .table-wrap', (e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+  assert.ok(table.scroll <= table.client, `the step table needs no sideways scrolling: ${JSON.stringify(table)}`);
+  const stepsViolations = await axeViolations(page);
+  assert.deepEqual(stepsViolations, [], formatViolations(stepsViolations));
+  await page.evaluate(() => window.rnnLab.set({ chapter: 'unrolled' }));
+
   // The header toggle leaves presenter mode, and the link says so.
   await page.click('#present-toggle');
   await page.evaluate(() => window.rnnLab.frame());
