@@ -11,15 +11,15 @@
 //!
 //! The weight gradients are summed over steps because the same W is used at
 //! every step. They are formed after the recurrent loop as matrix products
-//! over the whole window (`dW_hh = dAᵀ H_prev`), which is much faster than T
-//! outer products.
+//! over the whole window (`dW_hh = dAᵀ H_prev`, [`gemm_acc`]), which is much
+//! faster than T outer products.
 
 use super::activation::Activation;
 use super::error::{EngineError, Result};
 use super::forward::Trace;
-use super::kernels::{multiversion, rows_times};
+use super::kernels::{gemm_acc, multiversion, rows_times, with_scratch};
 use super::params::Params;
-use ndarray::{Array1, Array2, Axis, linalg::general_mat_mul, s};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, s};
 
 /// What full BPTT computed.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,49 +75,85 @@ pub(crate) fn backward_window(
     mut dh_out: Option<&mut Array2<f64>>,
     da_out: Option<&mut Array2<f64>>,
 ) -> Array1<f64> {
-    let hidden = params.hidden();
+    let (hidden, vocab) = (params.hidden(), params.vocab_size());
     let n = end - start;
-    // Rows of the window: steps start+1..=end are rows start..end.
-    let mut dy_w = dy.slice(s![start..end, ..]).to_owned();
-    dy_w.slice_mut(s![..loss_from - start, ..]).fill(0.0);
-    let h_out = trace.h.slice(s![start + 1..end + 1, ..]);
-    let h_prev = trace.h.slice(s![start..end, ..]);
-
-    general_mat_mul(1.0, &dy_w.t(), &h_out, 1.0, &mut grads.w_hy);
-    grads.b_y += &dy_w.sum_axis(Axis(0));
-    // What each step's own output sends back into h_t, for all steps at once.
-    let dh_from_y = dy_w.dot(&params.w_hy);
-
-    let mut da_w = Array2::<f64>::zeros((n, hidden));
     let mut carry = Array1::<f64>::zeros(hidden);
-    let mut dh_w = Array2::<f64>::zeros((n, hidden));
-    recurrence_backward(
-        params.w_hh.as_slice().expect("standard layout"),
-        dh_from_y.as_slice().expect("standard layout"),
-        trace
-            .a
-            .slice(s![start..end, ..])
-            .as_slice()
-            .expect("contiguous rows"),
-        h_out.as_slice().expect("contiguous rows"),
-        trace.activation,
-        dh_w.as_slice_mut().expect("standard layout"),
-        da_w.as_slice_mut().expect("standard layout"),
-        carry.as_slice_mut().expect("standard layout"),
-    );
-    if let Some(dh) = dh_out.as_deref_mut() {
-        dh.slice_mut(s![start + 1..end + 1, ..]).assign(&dh_w);
-    }
-    general_mat_mul(1.0, &da_w.t(), &h_prev, 1.0, &mut grads.w_hh);
-    grads.b_h += &da_w.sum_axis(Axis(0));
-    for (r, da_row) in da_w.rows().into_iter().enumerate() {
-        let x = trace.inputs[start + r];
-        let mut col = grads.w_xh.column_mut(x);
-        col += &da_row;
-    }
-    if let Some(da) = da_out {
-        da.slice_mut(s![start..end, ..]).assign(&da_w);
-    }
+    with_scratch(|buf| {
+        // The window's temporaries in one reused buffer: dY, dY W_hy, dA, dH, [n, ·] each.
+        buf.clear();
+        buf.resize(n * (vocab + 3 * hidden), 0.0);
+        let (dy_w, rest) = buf.split_at_mut(n * vocab);
+        let (dh_from_y, rest) = rest.split_at_mut(n * hidden);
+        let (da_w, dh_w) = rest.split_at_mut(n * hidden);
+        // Rows of the window: steps start+1..=end are rows start..end; only the
+        // losses from step loss_from+1 on are back-propagated.
+        let skip = (loss_from - start) * vocab;
+        dy_w[skip..].copy_from_slice(
+            dy.slice(s![loss_from..end, ..])
+                .as_slice()
+                .expect("contiguous rows"),
+        );
+        let h_out = trace.h.slice(s![start + 1..end + 1, ..]);
+        let h_out = h_out.as_slice().expect("contiguous rows");
+        let h_prev = trace.h.slice(s![start..end, ..]);
+        let h_prev = h_prev.as_slice().expect("contiguous rows");
+
+        // dW_hy += dYᵀ H_{start+1..end}: A = dYᵀ read from dY with strides (1, V).
+        gemm_acc(
+            (vocab, n, hidden),
+            dy_w,
+            (1, vocab),
+            h_out,
+            grads.w_hy.as_slice_mut().expect("standard layout"),
+        );
+        for row in dy_w.chunks_exact(vocab) {
+            grads.b_y += &ArrayView1::from(row);
+        }
+        // What each step's own output sends back into h_t, for all steps at once: dY W_hy.
+        gemm_acc(
+            (n, vocab, hidden),
+            dy_w,
+            (vocab, 1),
+            params.w_hy.as_slice().expect("standard layout"),
+            dh_from_y,
+        );
+        recurrence_backward(
+            params.w_hh.as_slice().expect("standard layout"),
+            dh_from_y,
+            trace
+                .a
+                .slice(s![start..end, ..])
+                .as_slice()
+                .expect("contiguous rows"),
+            h_out,
+            trace.activation,
+            dh_w,
+            da_w,
+            carry.as_slice_mut().expect("standard layout"),
+        );
+        let da_view = ArrayView2::from_shape((n, hidden), &*da_w).expect("n×H");
+        if let Some(dh) = dh_out.as_deref_mut() {
+            let dh_view = ArrayView2::from_shape((n, hidden), &*dh_w).expect("n×H");
+            dh.slice_mut(s![start + 1..end + 1, ..]).assign(&dh_view);
+        }
+        // dW_hh += dAᵀ H_{start..end−1}: A = dAᵀ read from dA with strides (1, H).
+        gemm_acc(
+            (hidden, n, hidden),
+            da_w,
+            (1, hidden),
+            h_prev,
+            grads.w_hh.as_slice_mut().expect("standard layout"),
+        );
+        for (r, da_row) in da_view.rows().into_iter().enumerate() {
+            grads.b_h += &da_row;
+            let x = trace.inputs[start + r];
+            let mut col = grads.w_xh.column_mut(x);
+            col += &da_row;
+        }
+        if let Some(da) = da_out {
+            da.slice_mut(s![start..end, ..]).assign(&da_view);
+        }
+    });
     if let Some(dh) = dh_out {
         dh.row_mut(start).assign(&carry);
     }

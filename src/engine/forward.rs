@@ -9,14 +9,16 @@
 //! ```
 //!
 //! Outputs do not feed back into the recurrence, so after the recurrent loop
-//! all logits come from one matrix product `Y = H_{1..T} W_hyᵀ`.
+//! all logits come from one matrix product `Y = H_{1..T} W_hyᵀ` ([`gemm_acc`]).
 
 use super::activation::Activation;
 use super::error::{EngineError, Result};
 pub use super::kernels::dot;
-use super::kernels::{multiversion, rows_times, softmax_row, tanh};
+use super::kernels::{
+    gemm_acc, multiversion, rows_times, softmax_row, tanh, transpose_into, with_scratch,
+};
 use super::params::Params;
-use ndarray::{Array1, Array2, ArrayView1, linalg::general_mat_mul, s};
+use ndarray::{Array1, Array2, ArrayView1};
 
 /// Which steps have a loss: every step (many-to-many) or the last only
 /// (many-to-one, and the long-range task).
@@ -176,18 +178,6 @@ pub fn forward(
     let mut a = Array2::<f64>::zeros((steps, hidden));
     let mut h = Array2::<f64>::zeros((steps + 1, hidden));
     h.row_mut(0).assign(h0);
-    // Row x of W_xhᵀ is W_xh x_t for a one-hot x_t: read contiguously, not with a stride.
-    let w_xh_t = params.w_xh.t().as_standard_layout().into_owned();
-    let w_hh_t = params.w_hh.t().as_standard_layout().into_owned();
-    recurrence(
-        w_hh_t.as_slice().expect("standard layout"),
-        w_xh_t.as_slice().expect("standard layout"),
-        params.b_h.as_slice().expect("standard layout"),
-        activation,
-        inputs,
-        a.as_slice_mut().expect("standard layout"),
-        h.as_slice_mut().expect("standard layout"),
-    );
     let mut y = Array2::<f64>::zeros((steps, vocab));
     y.assign(
         &params
@@ -195,7 +185,36 @@ pub fn forward(
             .broadcast((steps, vocab))
             .expect("b_y has V entries"),
     );
-    general_mat_mul(1.0, &h.slice(s![1.., ..]), &params.w_hy.t(), 1.0, &mut y);
+    with_scratch(|w_t| {
+        // Row j of W_hhᵀ is column j of W_hh: the recurrence reads it contiguously.
+        transpose_into(
+            params.w_hh.as_slice().expect("standard layout"),
+            (hidden, hidden),
+            w_t,
+        );
+        recurrence(
+            w_t,
+            params.w_xh.as_slice().expect("standard layout"),
+            params.b_h.as_slice().expect("standard layout"),
+            activation,
+            inputs,
+            a.as_slice_mut().expect("standard layout"),
+            h.as_slice_mut().expect("standard layout"),
+        );
+        // Y = H_{1..T} W_hyᵀ + b_y, with B = W_hyᵀ [H, V] contiguous.
+        transpose_into(
+            params.w_hy.as_slice().expect("standard layout"),
+            (vocab, hidden),
+            w_t,
+        );
+        gemm_acc(
+            (steps, hidden, vocab),
+            &h.as_slice().expect("standard layout")[hidden..],
+            (hidden, 1),
+            w_t,
+            y.as_slice_mut().expect("standard layout"),
+        );
+    });
     let mut p = Array2::<f64>::zeros((steps, vocab));
     let mut losses = vec![0.0; steps];
     for s in 0..steps {
@@ -221,14 +240,15 @@ pub fn forward(
 multiversion! {
 /// The recurrent loop over flat row-major buffers (`a: [T, H]`, `h: [T+1, H]`
 /// with row 0 = h_0 already set):
-/// `a_t = W_xhᵀ[x_t] + b_h + Σ_j W_hhᵀ[j]·h_{t−1,j}`, `h_t = f(a_t)`.
+/// `a_t = W_xh[:, x_t] + b_h + Σ_j W_hhᵀ[j]·h_{t−1,j}`, `h_t = f(a_t)`
+/// (`w_xh: [H, V]`).
 ///
 /// W_hh h is formed as a sum of the rows of W_hhᵀ (`w_hh_t: [H, H]`, row j =
 /// column j of W_hh) scaled by h_j: every inner loop is contiguous and
 /// element-wise, so it vectorises at any width with the same result.
 fn recurrence(
     w_hh_t: &[f64],
-    w_xh_t: &[f64],
+    w_xh: &[f64],
     b_h: &[f64],
     activation: Activation,
     inputs: &[usize],
@@ -236,11 +256,14 @@ fn recurrence(
     h: &mut [f64],
 ) {
     let hidden = b_h.len();
+    let vocab = w_xh.len() / hidden.max(1);
     for (s, &x) in inputs.iter().enumerate() {
         let (done, rest) = h.split_at_mut((s + 1) * hidden);
         let h_prev = &done[s * hidden..];
         let a_row = &mut a[s * hidden..(s + 1) * hidden];
-        let x_col = &w_xh_t[x * hidden..(x + 1) * hidden];
+        // W_xh x_t for a one-hot x_t is column x of W_xh ([H, V]): H reads with
+        // stride V, cheaper than a transposed copy of all of W_xh per sequence.
+        let x_col = w_xh[x..].iter().step_by(vocab);
         for ((av, &xv), &bv) in a_row.iter_mut().zip(x_col).zip(b_h) {
             *av = xv + bv;
         }
