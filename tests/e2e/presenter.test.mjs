@@ -39,6 +39,8 @@ test('the settings bar shows on the chapters that use it, not on "Vanishing grad
   // On the vanishing chapter the word is edited in its own field, shown when it is the sequence.
   assert.equal(await shown(page, '#vanishing-word'), false, 'no word field for the long-range task');
   await page.selectOption('#vanishing-vsrc', 'word');
+  // The field appears when the chapter renders, on the next animation frame.
+  await page.waitForSelector('#vanishing-word', { state: 'visible', timeout: 5000 });
   assert.equal(await shown(page, '#vanishing-word'), true);
   assert.equal(await page.inputValue('#vanishing-word'), 'hello');
   await page.fill('#vanishing-word', 'abcabd');
