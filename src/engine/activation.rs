@@ -1,8 +1,12 @@
 //! The hidden-layer nonlinearity f and its derivative f′.
 //!
-//! `libm` is used instead of `f64::tanh`/`exp` so that native and wasm builds
-//! produce bit-identical numbers (std defers to the platform's libm natively).
+//! tanh is the engine's one tanh, [`kernels::tanh`]: branch-free, within
+//! ~2 ulp of libm's, and the same one the forward kernels vectorise, so
+//! `apply` and the forward pass agree to the bit. Sigmoid uses `libm::exp`
+//! instead of `f64::exp` so that native and wasm builds produce bit-identical
+//! numbers (std defers to the platform's libm natively).
 
+use super::kernels;
 use serde::{Deserialize, Serialize};
 
 /// f in `h_t = f(a_t)`.
@@ -20,11 +24,11 @@ impl Activation {
     /// All activations, in the order the app lists them.
     pub const ALL: [Activation; 4] = [Self::Tanh, Self::Sigmoid, Self::Relu, Self::Identity];
 
-    /// f(a).
+    /// f(a); tanh is [`kernels::tanh`], as in the forward pass.
     #[inline]
     pub fn apply(self, a: f64) -> f64 {
         match self {
-            Self::Tanh => libm::tanh(a),
+            Self::Tanh => kernels::tanh(a),
             Self::Sigmoid => 1.0 / (1.0 + libm::exp(-a)),
             Self::Relu => a.max(0.0),
             Self::Identity => a,
@@ -95,6 +99,32 @@ mod tests {
                     "{act:?} at {a}: {numeric} vs {exact}"
                 );
                 assert!(exact.abs() <= act.gamma() + 1e-12);
+            }
+        }
+    }
+
+    #[test]
+    fn apply_agrees_with_the_forward_pass_to_the_bit() {
+        // The forward kernels compute h_t = f(a_t) their own way (tanh
+        // vectorised); apply must give the very same numbers.
+        let config = crate::engine::params::ModelConfig {
+            hidden: 5,
+            weight_scale: 2.0,
+            bias: true,
+            ..Default::default()
+        };
+        let params = crate::engine::params::Params::init(4, &config).unwrap();
+        for act in Activation::ALL {
+            let inputs = [0, 1, 2, 2, 3, 0];
+            let targets = [None; 6];
+            let h0 = ndarray::Array1::from_elem(5, 0.3);
+            let tr = crate::engine::forward::forward(&params, act, &inputs, &targets, &h0).unwrap();
+            for ((s, i), &a) in tr.a.indexed_iter() {
+                assert_eq!(
+                    act.apply(a).to_bits(),
+                    tr.h[[s + 1, i]].to_bits(),
+                    "{act:?} at a = {a}"
+                );
             }
         }
     }
