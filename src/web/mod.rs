@@ -37,6 +37,7 @@ pub mod bench;
 pub mod charts;
 pub mod lab;
 pub mod model_file;
+pub mod settings;
 pub mod snapshot;
 pub mod training;
 pub mod unrolled;

@@ -2,7 +2,8 @@
 //! load back. A second `#[wasm_bindgen] impl Lab` block, in its own module,
 //! as every chapter's methods are.
 
-use super::lab::{Lab, activation};
+use super::lab::Lab;
+use super::settings::activation;
 use super::snapshot::rows;
 use super::{js_error, to_js};
 use crate::engine::{EngineError, Params, Session};

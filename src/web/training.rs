@@ -18,7 +18,8 @@
 //! Text mode is a second `Lab` object (the same struct, its own session),
 //! held by the page beside the word model: no field is added to `Lab`.
 
-use super::lab::{Lab, Settings};
+use super::lab::Lab;
+use super::settings::Settings;
 use super::snapshot::rows;
 use super::{js_error, to_js};
 use crate::engine::contributions::step_contribution;

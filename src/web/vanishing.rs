@@ -11,7 +11,8 @@ use super::charts::area;
 use super::charts::vanishing::{
     PastOptions, draw_chain, draw_heatmap, draw_param_norms, draw_past, draw_spectrum,
 };
-use super::lab::{Lab, activation};
+use super::lab::Lab;
+use super::settings::activation;
 use super::{js_error, to_js};
 use crate::engine::tasks::{LongRangeTask, TextTask};
 use crate::engine::vanishing::training::TrainingView;
