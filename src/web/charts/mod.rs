@@ -21,6 +21,7 @@ use web_sys::HtmlCanvasElement;
 
 pub mod grad_bars;
 pub mod loss;
+pub mod scales;
 pub mod training;
 pub mod unrolled;
 pub mod vanishing;

@@ -5,61 +5,18 @@
 //! speak of), every size given in CSS pixels and scaled by the device pixel
 //! ratio like the shared charts.
 
+use super::scales::{anchored, diverging, text_on};
 use super::{Scale, area, colors, data, tick};
 use crate::web::js_error;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 use plotters_canvas::CanvasBackend;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 type Area = DrawingArea<CanvasBackend, Shift>;
-
-/// ColorBrewer's RdBu (7 classes), blue below 0, near white at 0, red
-/// above: the diverging scale of the unrolled diagram (www/diagram/colors.js),
-/// so a cell means the same colour in both, readable with colour-blindness.
-const RDBU: [(u8, u8, u8); 7] = [
-    (0x21, 0x66, 0xac),
-    (0x67, 0xa9, 0xcf),
-    (0xd1, 0xe5, 0xf0),
-    (0xf7, 0xf7, 0xf7),
-    (0xfd, 0xdb, 0xc7),
-    (0xef, 0x8a, 0x62),
-    (0xb2, 0x18, 0x2b),
-];
-
-/// The diverging colour of `v` on the scale ±`scale` (clamped); NaN/∞ grey.
-pub fn diverging(v: f64, scale: f64) -> RGBColor {
-    if !v.is_finite() {
-        return RGBColor(0x80, 0x80, 0x80);
-    }
-    let u = (v / scale).clamp(-1.0, 1.0);
-    let pos = (u + 1.0) / 2.0 * (RDBU.len() - 1) as f64;
-    let k = (pos.floor() as usize).min(RDBU.len() - 2);
-    let f = pos - k as f64;
-    let (a, b) = (RDBU[k], RDBU[k + 1]);
-    let mix = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * f).round() as u8;
-    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
-}
-
-/// Black or white text, whichever reads on `bg`.
-fn text_on(bg: RGBColor) -> RGBColor {
-    let l = 0.299 * bg.0 as f64 + 0.587 * bg.1 as f64 + 0.114 * bg.2 as f64;
-    if l > 150.0 {
-        colors::TEXT
-    } else {
-        colors::BACKGROUND
-    }
-}
-
-fn anchored(s: Scale, size: f64, color: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
-    ("sans-serif", size * s.dpr)
-        .into_font()
-        .color(&color)
-        .pos(Pos::new(h, v))
-}
 
 /// One small heatmap.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -9,12 +9,12 @@
 //! current step is framed in the event colour. Sizes are CSS pixels scaled
 //! by the device pixel ratio.
 
-use super::training::diverging;
+use super::scales::{anchored, diverging, sequential, text_on};
 use super::{Scale, area, colors, data, tick};
 use crate::web::js_error;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 use plotters_canvas::CanvasBackend;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -55,43 +55,6 @@ pub struct OutputProbsData {
     pub current: Option<usize>,
     pub input_chars: Vec<String>,
     pub title: Option<String>,
-}
-
-fn anchored(s: Scale, size: f64, color: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
-    ("sans-serif", size * s.dpr)
-        .into_font()
-        .color(&color)
-        .pos(Pos::new(h, v))
-}
-
-/// Black or white, whichever reads on `bg`.
-fn text_on(bg: RGBColor) -> RGBColor {
-    let l = 0.299 * bg.0 as f64 + 0.587 * bg.1 as f64 + 0.114 * bg.2 as f64;
-    if l > 150.0 {
-        colors::TEXT
-    } else {
-        colors::BACKGROUND
-    }
-}
-
-/// White at 0 to dark blue at 1 (ColorBrewer Blues), clamped; NaN/∞ grey.
-pub fn sequential(p: f64) -> RGBColor {
-    if !p.is_finite() {
-        return RGBColor(0x80, 0x80, 0x80);
-    }
-    const STOPS: [(u8, u8, u8); 5] = [
-        (0xff, 0xff, 0xff),
-        (0xc6, 0xdb, 0xef),
-        (0x6b, 0xae, 0xd6),
-        (0x21, 0x71, 0xb5),
-        (0x08, 0x30, 0x6b),
-    ];
-    let pos = p.clamp(0.0, 1.0) * (STOPS.len() - 1) as f64;
-    let k = (pos.floor() as usize).min(STOPS.len() - 2);
-    let f = pos - k as f64;
-    let (a, b) = (STOPS[k], STOPS[k + 1]);
-    let mix = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * f).round() as u8;
-    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
 /// A grid with one column per step: where it sits, in device pixels.

@@ -6,6 +6,7 @@
 
 use super::{Area, decade_label, message};
 use crate::engine::vanishing::training::TrainingView;
+use crate::web::charts::scales::along;
 use crate::web::charts::{Scale, colors};
 use crate::web::js_error;
 use plotters::prelude::*;
@@ -33,12 +34,8 @@ const NOT_FINITE: (u8, u8, u8) = (0xBD, 0xBD, 0xBD);
 /// The viridis colour at u ∈ [0, 1] (clamped), interpolated linearly.
 pub fn viridis(u: f64) -> (u8, u8, u8) {
     let u = if u.is_nan() { 0.0 } else { u.clamp(0.0, 1.0) };
-    let x = u * 10.0;
-    let i = (x.floor() as usize).min(9);
-    let f = x - i as f64;
-    let (a, b) = (VIRIDIS[i], VIRIDIS[i + 1]);
-    let mix = |p: u8, q: u8| (p as f64 + (q as f64 - p as f64) * f).round() as u8;
-    (mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+    let RGBColor(r, g, b) = along(&VIRIDIS, u);
+    (r, g, b)
 }
 
 /// The colour of one cell: log10 value `v` on the scale lo..hi.
