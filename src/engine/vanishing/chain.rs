@@ -8,29 +8,29 @@
 //! The products are built right to left as in [`analysis::jacobian_to_last`],
 //! but (1) each product is divided by its largest entry and the scale kept as
 //! a logarithm, so norms like 0.1^200 or 3^200 neither underflow nor overflow,
-//! and (2) the spectral norm comes from power iteration on J Jᵀ instead of a
-//! full SVD. The top *left* singular vector of J(T, k) settles as k moves away
-//! from T (the left end of the product is fixed), so the previous vector is a
-//! good start and a few iterations usually suffice. Convergence is tested on
-//! the residual: with J v = σ u and ‖Jᵀu − σ v‖ ≤ tol·σ, some singular value
-//! lies within tol·σ of σ. If that does not happen within a bounded number of
-//! iterations the exact one-sided Jacobi SVD is used instead.
+//! and (2) the spectral norm comes from power iteration
+//! ([`analysis::top_singular_value`]) instead of a full SVD. The top *left*
+//! singular vector of J(T, k) settles as k moves away from T (the left end of
+//! the product is fixed), so the previous vector is a good start and a few
+//! rounds usually suffice. Power iteration stops on its residual test (σ then
+//! lies within 1e-13·σ of a singular value); if that does not happen within
+//! its bounded number of rounds, [`analysis::spectral_norm`] (the exact
+//! one-sided Jacobi SVD) decides.
 //!
 //! [`analysis::jacobian_to_last`]: crate::engine::analysis::jacobian_to_last
+//! [`analysis::top_singular_value`]: crate::engine::analysis::top_singular_value
+//! [`analysis::spectral_norm`]: crate::engine::analysis::spectral_norm
 
-use crate::engine::analysis::spectral_norm;
-use crate::engine::forward::{Trace, dot};
+use crate::engine::analysis::{
+    PowerScratch, generic_unit_vector, spectral_norm, top_singular_value,
+};
+use crate::engine::forward::Trace;
 use crate::engine::params::Params;
 #[cfg(test)]
 use ndarray::Array1;
 use ndarray::{Array2, linalg::general_mat_mul};
 use serde::Serialize;
 
-/// Relative residual at which power iteration stops: σ is then within 1e-8·σ
-/// of a singular value (and, as a Rayleigh quotient, usually far closer).
-const TOLERANCE: f64 = 1e-8;
-/// Power iterations before falling back to the Jacobi SVD.
-const MAX_ITERATIONS: usize = 400;
 /// Weight of a fixed generic vector mixed into the warm start, so that the
 /// start is never orthogonal to the top singular vector.
 const MIX: f64 = 1e-2;
@@ -48,7 +48,7 @@ pub struct ChainNorms {
     pub log10_frobenius: Vec<f64>,
     /// How many products needed the Jacobi fallback.
     pub fallbacks: usize,
-    /// Power iterations used in all.
+    /// Power-iteration rounds used in all.
     pub power_iterations: usize,
 }
 
@@ -67,9 +67,10 @@ pub fn jacobian_chain(params: &Params, trace: &Trace) -> ChainNorms {
     let mut p = Array2::<f64>::eye(n);
     let mut q = Array2::<f64>::zeros((n, n));
     let mut log_scale = 0.0f64;
-    let generic = generic_vector(n);
+    let mut generic = vec![0.0; n];
+    generic_unit_vector(&mut generic);
     let mut u = generic.clone();
-    let mut scratch = Scratch::new(n);
+    let mut scratch = PowerScratch::default();
     let mut d = vec![0.0; n];
     for k in (0..steps).rev() {
         // d = f′(a_{k+1}): row k of a, row k+1 of h.
@@ -99,13 +100,14 @@ pub fn jacobian_chain(params: &Params, trace: &Trace) -> ChainNorms {
         }
         normalise(&mut u);
         let slice = p.as_slice().expect("standard layout");
-        let sigma = match top_singular_value(slice, n, &mut u, &mut scratch) {
-            Ok(iters) => {
-                out.power_iterations += iters;
-                scratch.sigma
+        let power = top_singular_value(slice, n, n, Some(&u), &mut scratch);
+        out.power_iterations += power.rounds;
+        let sigma = match power.sigma {
+            Some(sigma) => {
+                u.copy_from_slice(scratch.left());
+                sigma
             }
-            Err(iters) => {
-                out.power_iterations += iters;
+            None => {
                 out.fallbacks += 1;
                 u.copy_from_slice(&generic);
                 spectral_norm(p.view())
@@ -157,88 +159,6 @@ pub fn scaled_product(a: &[f64], d: &[f64], w: &[f64], out: &mut [f64], n: usize
             }
         }
     }
-}
-
-/// Work vectors for [`top_singular_value`].
-struct Scratch {
-    v: Vec<f64>,
-    z: Vec<f64>,
-    w: Vec<f64>,
-    sigma: f64,
-}
-
-impl Scratch {
-    fn new(n: usize) -> Self {
-        Self {
-            v: vec![0.0; n],
-            z: vec![0.0; n],
-            w: vec![0.0; n],
-            sigma: 0.0,
-        }
-    }
-}
-
-/// Power iteration for σ_max of the row-major n×n matrix `p`, from the unit
-/// vector `u` (overwritten with the left singular vector). Leaves σ in
-/// `scratch.sigma`; returns the iterations used, or Err(iterations) when the
-/// residual test was not met.
-fn top_singular_value(
-    p: &[f64],
-    n: usize,
-    u: &mut [f64],
-    scratch: &mut Scratch,
-) -> Result<usize, usize> {
-    let Scratch { v, z, w, sigma } = scratch;
-    *sigma = 0.0;
-    for it in 0..MAX_ITERATIONS {
-        // z = Pᵀ u, accumulated row by row (P is never read with a stride).
-        z.fill(0.0);
-        for (r, &ur) in u.iter().enumerate() {
-            if ur != 0.0 {
-                let row = &p[r * n..(r + 1) * n];
-                z.iter_mut().zip(row).for_each(|(zj, &pj)| *zj += ur * pj);
-            }
-        }
-        if it > 0 {
-            // Residual of the pair from the last round: P v = σ u holds exactly.
-            let residual = z
-                .iter()
-                .zip(v.iter())
-                .map(|(&zj, &vj)| (zj - *sigma * vj).powi(2))
-                .sum::<f64>()
-                .sqrt();
-            if residual <= TOLERANCE * *sigma {
-                return Ok(it);
-            }
-        }
-        let z_norm = z.iter().map(|x| x * x).sum::<f64>().sqrt();
-        if z_norm == 0.0 || !z_norm.is_finite() {
-            return Err(it);
-        }
-        v.iter_mut()
-            .zip(z.iter())
-            .for_each(|(vj, &zj)| *vj = zj / z_norm);
-        for (r, wr) in w.iter_mut().enumerate() {
-            *wr = dot(&p[r * n..(r + 1) * n], v);
-        }
-        *sigma = w.iter().map(|x| x * x).sum::<f64>().sqrt();
-        if *sigma == 0.0 {
-            return Err(it);
-        }
-        u.iter_mut()
-            .zip(w.iter())
-            .for_each(|(ui, &wi)| *ui = wi / *sigma);
-    }
-    Err(MAX_ITERATIONS)
-}
-
-/// A fixed unit vector with no special direction (no zero entries, no symmetry).
-fn generic_vector(n: usize) -> Vec<f64> {
-    let mut g: Vec<f64> = (0..n)
-        .map(|i| 1.0 + 0.5 * ((i as f64 + 1.0) * 1.618_033_988_749_895).sin())
-        .collect();
-    normalise(&mut g);
-    g
 }
 
 fn normalise(v: &mut [f64]) {
