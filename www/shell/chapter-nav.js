@@ -1,0 +1,57 @@
+// The chapter navigation and the chapter sections: the nav links (each carrying the
+// current settings), which chapter's <section> is shown (mounted on its first visit),
+// aria-current, the page title and body[data-chapter].
+import { el } from '../views/common.js';
+import { CHAPTERS } from './chapters.js';
+
+export class ChapterNav {
+  constructor(app) {
+    this.app = app;
+    /** Chapter id → its nav link. */
+    this.links = new Map();
+    /** Chapter id → its section, once mounted. */
+    this.sections = new Map();
+  }
+
+  /** Fills dom.nav with one link per chapter. */
+  build() {
+    const app = this.app;
+    this.links = new Map();
+    const items = CHAPTERS.map((c) => {
+      const a = el('a', { href: `#chapter=${c.id}`, text: c.title, dataset: { chapter: c.id } });
+      a.addEventListener('click', (ev) => {
+        ev.preventDefault();
+        app.setState({ chapter: c.id });
+      });
+      this.links.set(c.id, a);
+      return el('li', {}, a);
+    });
+    app.dom.nav.replaceChildren(el('ul', {}, items));
+  }
+
+  /** Shows the current chapter's section (mounting it the first time) and hides the others. */
+  show() {
+    const app = this.app;
+    const c = app.chapter();
+    if (!this.sections.has(c.id)) {
+      const section = el('section', { class: 'chapter', id: `chapter-${c.id}`, 'aria-labelledby': `${c.id}-title` });
+      app.dom.main.append(section);
+      c.mount(section, app);
+      this.sections.set(c.id, section);
+    }
+    for (const [id, section] of this.sections) section.hidden = id !== c.id;
+    for (const [id, a] of this.links) {
+      if (id === c.id) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
+    // The settings bar only where its model is the one on the page (see SettingsBar.apply).
+    app.settingsBar.apply();
+    document.body.dataset.chapter = c.id;
+    document.title = `${c.title} · RNN Lab`;
+  }
+
+  /** Points each chapter's link at `hrefFor(chapterId)`. */
+  setHrefs(hrefFor) {
+    for (const [id, a] of this.links) a.href = hrefFor(id);
+  }
+}

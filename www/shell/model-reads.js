@@ -1,0 +1,50 @@
+// The model's numbers as the views read them, memoised in app.cache until the model
+// changes (app.modelChanged empties it). These are methods of App: app.js mixes them in,
+// so views keep calling app.trace(), app.status(), app.snapshot(), …
+import { CHAPTERS } from './chapters.js';
+
+export const modelReads = {
+  steps() {
+    return (this.cache.steps ??= this.lab.steps());
+  },
+
+  trace() {
+    return (this.cache.trace ??= this.lab.trace());
+  },
+
+  gradients() {
+    return (this.cache.gradients ??= this.lab.gradients());
+  },
+
+  status() {
+    return (this.cache.status ??= this.lab.status());
+  },
+
+  lossHistory(maxPoints) {
+    const key = `loss${maxPoints}`;
+    return (this.cache[key] ??= this.lab.loss_history(maxPoints));
+  },
+
+  /** The forward snapshot at the current step. */
+  forwardSnapshot() {
+    const key = `fwd${this.state.step}`;
+    return (this.cache[key] ??= this.lab.forward_snapshot(this.state.step));
+  },
+
+  /** The backward snapshot at the current step. */
+  backwardSnapshot() {
+    const key = `bwd${this.state.step}`;
+    return (this.cache[key] ??= this.lab.backward_snapshot(this.state.step));
+  },
+
+  /**
+   * The engine's numbers at the current step, for window.rnnLab: the forward snapshot,
+   * plus `backward` in the backward pass; chapters with `extendSnapshot(app, snap)` add theirs.
+   */
+  snapshot() {
+    const snap = { ...this.forwardSnapshot(), phase: this.state.phase, substep: this.player.substep, substep_name: this.player.substepName };
+    if (this.state.phase === 'backward') snap.backward = this.backwardSnapshot();
+    for (const c of CHAPTERS) c.extendSnapshot?.(this, snap);
+    return snap;
+  },
+};
