@@ -12,123 +12,20 @@
 //! into a second buffer and only swapped in when every new number is finite,
 //! so a step that would produce NaN/Inf leaves the parameters and the
 //! optimiser's memory exactly as they were, without copying them first.
+//!
+//! - this file: [`Optimizer`], the memory and the step that applies a rule
+//!   to each of the five tensors;
+//! - `config.rs`: [`OptimizerKind`], [`OptimizerConfig`] and their checks;
+//! - `rules.rs`: the four update rules on flat slices.
 
-use super::error::{EngineError, Result, positive_finite};
-use super::kernels::multiversion;
+mod config;
+mod rules;
+
+pub use config::{OptimizerConfig, OptimizerKind, check_learning_rate};
+
+use super::error::{EngineError, Result};
 use super::params::Params;
-use serde::{Deserialize, Serialize};
-
-/// Which update rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OptimizerKind {
-    Sgd,
-    Momentum,
-    #[default]
-    Adagrad,
-    Adam,
-}
-
-impl OptimizerKind {
-    /// Lower-case name, as in URLs and JSON.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Sgd => "sgd",
-            Self::Momentum => "momentum",
-            Self::Adagrad => "adagrad",
-            Self::Adam => "adam",
-        }
-    }
-
-    /// Parses a lower-case name.
-    pub fn parse(name: &str) -> Option<Self> {
-        [Self::Sgd, Self::Momentum, Self::Adagrad, Self::Adam]
-            .into_iter()
-            .find(|k| k.name() == name)
-    }
-
-    /// How many tensors of memory per parameter tensor the rule keeps.
-    fn moments(self) -> usize {
-        match self {
-            Self::Sgd => 0,
-            Self::Momentum | Self::Adagrad => 1,
-            Self::Adam => 2,
-        }
-    }
-}
-
-/// The update rule and its hyper-parameters (each rule reads the ones it uses).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct OptimizerConfig {
-    pub kind: OptimizerKind,
-    /// lr, finite and > 0.
-    pub learning_rate: f64,
-    /// μ for momentum, in [0, 1).
-    pub momentum: f64,
-    /// β1 for Adam, in [0, 1).
-    pub beta1: f64,
-    /// β2 for Adam, in [0, 1).
-    pub beta2: f64,
-    /// eps for Adagrad (inside the square root, as min-char-rnn) and Adam (outside).
-    pub eps: f64,
-}
-
-impl Default for OptimizerConfig {
-    /// Adagrad with lr 0.1, as min-char-rnn.
-    fn default() -> Self {
-        Self {
-            kind: OptimizerKind::Adagrad,
-            learning_rate: 0.1,
-            momentum: 0.9,
-            beta1: 0.9,
-            beta2: 0.999,
-            eps: 1e-8,
-        }
-    }
-}
-
-impl OptimizerConfig {
-    /// A config of `kind` with learning rate `lr` and the usual defaults.
-    pub fn new(kind: OptimizerKind, learning_rate: f64) -> Self {
-        Self {
-            kind,
-            learning_rate,
-            ..Self::default()
-        }
-    }
-
-    /// Checks every field, naming the first bad one.
-    pub fn validate(&self) -> Result<()> {
-        check_learning_rate(self.learning_rate)?;
-        unit_interval("momentum μ", self.momentum)?;
-        unit_interval("Adam's β1", self.beta1)?;
-        unit_interval("Adam's β2", self.beta2)?;
-        positive_finite("eps", self.eps)?;
-        Ok(())
-    }
-}
-
-/// The learning rate must be finite and > 0.
-pub fn check_learning_rate(lr: f64) -> Result<f64> {
-    if lr.is_finite() && lr > 0.0 {
-        Ok(lr)
-    } else {
-        Err(EngineError::LearningRate(lr))
-    }
-}
-
-fn unit_interval(name: &'static str, value: f64) -> Result<f64> {
-    if value.is_finite() && (0.0..1.0).contains(&value) {
-        Ok(value)
-    } else {
-        Err(EngineError::BadNumber {
-            name,
-            got: value,
-            hint: " in [0, 1)",
-        })
-    }
-}
+use rules::{adagrad, adam, momentum, sgd};
 
 /// An optimiser with its memory (velocity, Σg², or Adam's two moments).
 #[derive(Debug, Clone)]
@@ -294,80 +191,6 @@ impl Optimizer {
     }
 }
 
-// The update rules on flat slices (θ, g, old memory → new memory, θ′);
-// each returns whether every new number is finite.
-
-multiversion! {
-/// θ′ = θ − lr·g.
-fn sgd(th: &[f64], g: &[f64], out: &mut [f64], lr: f64) -> bool {
-    let mut ok = true;
-    for ((o, &t), &gi) in out.iter_mut().zip(th).zip(g) {
-        *o = t - lr * gi;
-        ok &= o.is_finite();
-    }
-    ok
-}
-}
-
-multiversion! {
-/// v′ = μ·v − lr·g;  θ′ = θ + v′.
-fn momentum(th: &[f64], g: &[f64], v0: &[f64], v1: &mut [f64], out: &mut [f64], lr: f64, mu: f64) -> bool {
-    let mut ok = true;
-    for ((((o, &t), &gi), &v), vn) in out.iter_mut().zip(th).zip(g).zip(v0).zip(v1.iter_mut()) {
-        *vn = mu * v - lr * gi;
-        *o = t + *vn;
-        ok &= o.is_finite() & vn.is_finite();
-    }
-    ok
-}
-}
-
-multiversion! {
-/// m′ = m + g²;  θ′ = θ − lr·g/√(m′ + eps).
-fn adagrad(th: &[f64], g: &[f64], m0: &[f64], m1: &mut [f64], out: &mut [f64], lr: f64, eps: f64) -> bool {
-    let mut ok = true;
-    for ((((o, &t), &gi), &m), mn) in out.iter_mut().zip(th).zip(g).zip(m0).zip(m1.iter_mut()) {
-        *mn = m + gi * gi;
-        *o = t - lr * gi / (*mn + eps).sqrt();
-        ok &= o.is_finite() & mn.is_finite();
-    }
-    ok
-}
-}
-
-multiversion! {
-/// m′ = β1·m + (1−β1)·g;  v′ = β2·v + (1−β2)·g²;
-/// θ′ = θ − lr·(m′/c1)/(√(v′/c2) + eps), with c1 = 1−β1ᵗ, c2 = 1−β2ᵗ.
-#[allow(clippy::too_many_arguments)]
-fn adam(
-    th: &[f64],
-    g: &[f64],
-    out: &mut [f64],
-    m0: &[f64],
-    m1: &mut [f64],
-    v0: &[f64],
-    v1: &mut [f64],
-    lr: f64,
-    b1: f64,
-    b2: f64,
-    eps: f64,
-    c1: f64,
-    c2: f64,
-) -> bool {
-    let mut ok = true;
-    for i in 0..out.len().min(th.len()).min(g.len()).min(m0.len()).min(m1.len()).min(v0.len()).min(v1.len()) {
-        let gi = g[i];
-        m1[i] = b1 * m0[i] + (1.0 - b1) * gi;
-        v1[i] = b2 * v0[i] + (1.0 - b2) * gi * gi;
-        let m_hat = m1[i] / c1;
-        let v_hat = v1[i] / c2;
-        out[i] = th[i] - lr * m_hat / (v_hat.sqrt() + eps);
-        ok &= out[i].is_finite() & v1[i].is_finite();
-    }
-    ok
-}
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -436,34 +259,5 @@ mod tests {
         assert_eq!(p, p1);
         assert_eq!(opt.state(), &s1[..]);
         assert_eq!(opt.steps(), 1);
-    }
-
-    #[test]
-    fn bad_configs_are_refused() {
-        for lr in [0.0, -1.0, f64::NAN, f64::INFINITY] {
-            assert!(matches!(
-                OptimizerConfig::new(OptimizerKind::Sgd, lr).validate(),
-                Err(EngineError::LearningRate(_))
-            ));
-        }
-        let bad = OptimizerConfig {
-            momentum: 1.0,
-            ..Default::default()
-        };
-        assert!(bad.validate().is_err());
-        let bad = OptimizerConfig {
-            eps: 0.0,
-            ..Default::default()
-        };
-        assert!(bad.validate().is_err());
-    }
-
-    #[test]
-    fn names_round_trip_and_serde_is_lowercase() {
-        for k in ["sgd", "momentum", "adagrad", "adam"] {
-            assert_eq!(OptimizerKind::parse(k).unwrap().name(), k);
-        }
-        let json = serde_json::to_string(&OptimizerConfig::default()).unwrap();
-        assert!(json.contains("\"kind\":\"adagrad\""), "{json}");
     }
 }
