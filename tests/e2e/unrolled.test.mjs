@@ -295,6 +295,42 @@ test('the rolled view animates from the chain to one cell and back, exactly', as
   await page.context().close();
 });
 
+test('at the W_hh h_{t-1} sub-step the W_hh arrow runs between columns, and rolled up only the loop shows it', async () => {
+  // Pixels of W_hh's colour (#d55e00) on the horizontal line through the middle
+  // hidden cell of column t, from dx0 to dx1 CSS px off the cell's centre.
+  const orangeOnLine = (page, dx0, dx1) => page.evaluate(([sel, a, b]) => {
+    const canvas = document.querySelector(sel);
+    const c = window.rnnLab.snapshot().unrolled.cells.h[1];
+    const r = canvas.getBoundingClientRect();
+    const k = canvas.width / r.width;
+    const y = Math.round((c.y - r.top) * k);
+    const x0 = Math.round((c.x + a - r.left) * k);
+    const x1 = Math.round((c.x + b - r.left) * k);
+    const px = canvas.getContext('2d').getImageData(x0, y, x1 - x0, 1).data;
+    let n = 0;
+    for (let i = 0; i < px.length; i += 4) {
+      if (Math.abs(px[i] - 0xd5) < 24 && Math.abs(px[i + 1] - 0x5e) < 24 && px[i + 2] < 40) n++;
+    }
+    return n;
+  }, [CANVAS, dx0, dx1]);
+  const { page, errors } = await open('chapter=unrolled&step=2&sub=1');
+  await page.$eval(CANVAS, (c) => c.scrollIntoView({ block: 'center' }));
+  await page.mouse.move(1, 1);
+  await page.evaluate(() => window.rnnLab.frame());
+  assert.equal((await page.evaluate(() => window.rnnLab.state())).substep_name, 'w_hh_h');
+  // Unrolled: the arrow from h_1 into h_2 crosses the gap left of the cell.
+  assert.ok(await orangeOnLine(page, -75, -32) > 10, 'W_hh arrow between h_1 and h_2');
+  await page.click('#unrolled-rolled');
+  await page.waitForTimeout(1200);
+  await page.$eval(CANVAS, (c) => c.scrollIntoView({ block: 'center' }));
+  await page.evaluate(() => window.rnnLab.frame());
+  // Rolled: h_1 is the same cell, so no arrow may cross it (the loop on its right says W_hh).
+  assert.equal(await orangeOnLine(page, -26, 26), 0, 'nothing of W_hh across the one cell');
+  assert.ok(await orangeOnLine(page, 30, 150) > 0, 'the W_hh loop right of the cell');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test('the URL carries word, sizes, cursor and view; a 64-character word keeps the current step in view', async () => {
   const word = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ!?';
   assert.equal(word.length, 64);

@@ -23,7 +23,10 @@ export function drawColumnArrows(env, s, x) {
   if (!env.backward) text(ctx, 'W_xh', cx + 7 * L.zoom, (L.inTop + hBottom) / 2, { color: pal.W_xh, size: L.font * 0.95, weight: 700, align: 'left' });
   ctx.globalAlpha = base * on(level >= F.output);
   arrow(ctx, cx, L.hidTop - 3, cx, oBottom + 3, { color: pal.W_hy, width: lw });
-  if (!env.backward) text(ctx, 'W_hy', cx + 7 * L.zoom, (L.hidTop + oBottom) / 2, { color: pal.W_hy, size: L.font * 0.95, weight: 700, align: 'left' });
+  // The next column's sub-step label ("W_hh h_1" …) reaches into this gap; this
+  // column's W_hy label gives way to it (every other column still names W_hy).
+  const gives = !env.backward && s < L.T && hasSubstepLabel(env.data, cursor, s + 1);
+  if (!env.backward && !gives) text(ctx, 'W_hy', cx + 7 * L.zoom, (L.hidTop + oBottom) / 2, { color: pal.W_hy, size: L.font * 0.95, weight: 700, align: 'left' });
   const prev = place(s - 1);
   const hMid = L.hidTop + (L.H * L.cellH) / 2 - (env.backward ? 7 * L.zoom : 0);
   const x1 = prev.x + L.cellW + 3;
@@ -99,7 +102,7 @@ export function drawColumn(env, s, x) {
     if (grad) valueCell(ctx, L, x, y, grad[i], sc.grad);
     else if (hid.values) valueCell(ctx, L, x, y, hid.values[i], hid.key === 'h_t' ? sc.h : sc.pre);
   }
-  if (hid.key && hid.key !== 'h_t' && !grad) {
+  if (hasSubstepLabel(data, cursor, s) && !env.backward) {
     // Say which quantity the cells hold while h_t is being formed.
     // Left of the W_hy arrow, in the gap above the block: clear of every arrow and label.
     const label = hid.key === 'a_t' ? `a_${s}` : hid.key === 'w_hh_h' ? `W_hh h_${s - 1}` : `W_xh x_${s}`;
@@ -111,4 +114,10 @@ export function drawColumn(env, s, x) {
   const vocab = data.forward.vocab;
   blit(env, `x${snap.input_index}`, x, L.inTop, L.V * L.cellH, (g) => paintInputs(g, L, vocab, snap.input_index));
   ctx.globalAlpha = base;
+}
+
+/** Whether column s's hidden cells hold a partial sum (W_xh x_t, W_hh h_{t−1}, a_t) that is labelled. */
+function hasSubstepLabel(data, cursor, s) {
+  const key = hiddenQuantity(data, cursor, s).key;
+  return key != null && key !== 'h_t';
 }

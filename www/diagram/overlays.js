@@ -27,8 +27,11 @@ export function drawGlow(env) {
     case 'w_hh_h': {
       const prev = place(t - 1);
       block('h', prev.x);
+      // Rolled up, h_{t−1} is the same cell: the loop (drawn by drawLoop) is the W_hh
+      // arrow, and a straight one would cross the cell backwards.
       const hMid = L.hidTop + (L.H * L.cellH) / 2;
-      arrow(ctx, prev.x + L.cellW + 3, hMid, x - 3, hMid, { color: pal.W_hh, width: 2.5 * L.zoom, glow: INK.glow });
+      const [x1, x2] = [prev.x + L.cellW + 3, x - 3];
+      if (x2 - x1 > 8) arrow(ctx, x1, hMid, x2, hMid, { color: pal.W_hh, width: 2.5 * L.zoom, glow: INK.glow });
       break;
     }
     case 'sum':
