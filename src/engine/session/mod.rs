@@ -1,29 +1,29 @@
 //! A training session: a model, its data, an optimiser and the histories.
 //!
-//! Two ways to cut the text into sequences:
-//! - word mode (`seq_len: None`): every iteration trains on the whole text,
-//!   inputs `text[..n−1]`, targets `text[1..]`, from h_0 = 0 ("hello": h,e,l,l → e,l,l,o);
-//! - text mode (`seq_len: Some(s)`, min-char-rnn): inputs `text[p..p+s]`,
-//!   targets `text[p+1..p+s+1]`; the data pointer p advances by s, the hidden
-//!   state h is carried from one iteration to the next, and both are reset
-//!   (p = 0, h = 0) when `p + s + 1 > n`.
-//!
-//! One iteration = forward + BPTT (full or truncated) + clipping + one
-//! optimiser step, or, with `update_per_chunk`, one step per chunk.
-//! The smooth loss starts at −ln(1/V)·(scored steps per sequence) and follows
-//! `s ← 0.999·s + 0.001·L`.
+//! - this file: [`SessionConfig`], the [`Session`] itself, how it is built
+//!   and validated, its settings (optimiser, clipping, truncation), reset
+//!   and read-outs;
+//! - `sequence.rs`: the data: how the text is cut into sequences (word mode
+//!   or text mode with a data pointer), the state a sequence starts from,
+//!   and what the engine computes on the next sequence (trace, gradients,
+//!   gradient check, samples);
+//! - `train.rs`: the training step: forward + BPTT (full or truncated) +
+//!   clipping + optimiser step, per sequence or per chunk, the train loop,
+//!   the smooth loss, the histories and [`TrainReport`].
 
-use super::bptt::{Gradients, TruncatedGradients, backward, truncated};
-use super::clip::{Clip, ClipReport};
+mod sequence;
+mod train;
+
+pub use train::TrainReport;
+
+use super::clip::Clip;
 use super::error::{EngineError, Result};
-use super::forward::{LossMode, Trace, forward};
-use super::gradcheck::{GradCheckReport, grad_check};
-use super::history::{History, HistoryEntry};
+use super::forward::LossMode;
+use super::history::History;
 use super::optim::{Optimizer, OptimizerConfig, check_learning_rate};
 use super::params::{ModelConfig, Params};
-use super::sample::{Sample, sample};
 use super::vocab::Vocab;
-use ndarray::{Array1, Array2, s};
+use ndarray::Array1;
 use serde::{Deserialize, Serialize};
 
 /// Everything that defines a session.
@@ -62,23 +62,6 @@ impl Default for SessionConfig {
             history_capacity: 10_000,
         }
     }
-}
-
-/// What a call to [`Session::train`] did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TrainReport {
-    pub iterations_run: usize,
-    /// Iterations done since the last reset.
-    pub iteration: u64,
-    /// L of the last iteration (NaN if none has run yet).
-    pub loss: f64,
-    pub smooth_loss: f64,
-    /// Clipping in the last iteration (its last chunk, with per-chunk updates).
-    pub clip: ClipReport,
-    /// In how many of the iterations run clipping fired.
-    pub clip_fired_count: usize,
-    /// ‖dL/dθ‖ of the last iteration, before clipping.
-    pub grad_norm: f64,
 }
 
 /// Checks a truncation setting: k1 ≥ 1, k2 ≥ k1.
@@ -125,20 +108,6 @@ pub struct Session {
     last_loss: Option<f64>,
     diverged_at: Option<u64>,
     history: History,
-}
-
-/// What one iteration produced, before it is recorded.
-struct Step {
-    loss: f64,
-    h_last: Array1<f64>,
-    grad_norms: [f64; 5],
-    dh_norms: Vec<f64>,
-    clip: ClipReport,
-    fired: bool,
-}
-
-fn norm(v: ndarray::ArrayView1<f64>) -> f64 {
-    v.dot(&v).sqrt()
 }
 
 impl Session {
@@ -263,16 +232,6 @@ impl Session {
         self.history.clear();
     }
 
-    /// Text mode: carry h from one sequence to the next (the default, as
-    /// min-char-rnn) or start every sequence from h = 0.
-    pub fn set_carry_state(&mut self, carry: bool) {
-        self.carry_state = carry;
-    }
-
-    pub fn carry_state(&self) -> bool {
-        self.carry_state
-    }
-
     /// Changes lr without touching anything else.
     pub fn set_learning_rate(&mut self, lr: f64) -> Result<()> {
         check_learning_rate(lr)?;
@@ -304,83 +263,6 @@ impl Session {
         self.config.update_per_chunk = on;
     }
 
-    /// Steps per sequence: n − 1 in word mode, s in text mode.
-    pub fn seq_steps(&self) -> usize {
-        self.config.seq_len.unwrap_or(self.data.len() - 1)
-    }
-
-    fn initial_smooth_loss(&self) -> f64 {
-        let scored = match self.config.loss_mode {
-            LossMode::PerStep => self.seq_steps(),
-            LossMode::LastStep => 1,
-        };
-        -(1.0 / self.vocab.len() as f64).ln() * scored as f64
-    }
-
-    /// Where the next sequence starts and whether the pointer wraps first.
-    fn window(&self) -> (usize, bool) {
-        match self.config.seq_len {
-            None => (0, true),
-            Some(s) if self.pointer + s + 1 > self.data.len() => (0, true),
-            Some(_) => (self.pointer, false),
-        }
-    }
-
-    /// Text mode: the data pointer p of the next sequence (0 in word mode).
-    pub fn pointer(&self) -> usize {
-        self.window().0
-    }
-
-    /// Inputs and scored targets of the sequence the next iteration uses.
-    pub fn sequence(&self) -> (Vec<usize>, Vec<Option<usize>>) {
-        let (p, _) = self.window();
-        let n = self.seq_steps();
-        let inputs = self.data[p..p + n].to_vec();
-        let targets = self.config.loss_mode.scored(&self.data[p + 1..p + n + 1]);
-        (inputs, targets)
-    }
-
-    /// The state the next sequence starts from (zero in word mode and at a wrap).
-    pub fn h_prev(&self) -> Array1<f64> {
-        match self.window() {
-            (_, true) => Array1::zeros(self.config.model.hidden),
-            (_, false) if !self.carry_state => Array1::zeros(self.config.model.hidden),
-            (_, false) => self.h_prev.clone(),
-        }
-    }
-
-    /// The forward pass of [`Session::sequence`] with the current parameters.
-    pub fn trace(&self) -> Trace {
-        let (inputs, targets) = self.sequence();
-        forward(
-            &self.params,
-            self.config.model.activation,
-            &inputs,
-            &targets,
-            &self.h_prev(),
-        )
-        .expect("session sequences are validated")
-    }
-
-    /// Full BPTT of [`Session::trace`] (bias gradients are zero when biases are off).
-    pub fn gradients(&self) -> Gradients {
-        let mut g = backward(&self.params, &self.trace());
-        if !self.config.model.bias {
-            g.params.zero_biases();
-        }
-        g
-    }
-
-    /// Truncated BPTT of [`Session::trace`] with the session's (k1, k2), if set.
-    pub fn truncated_gradients(&self) -> Option<TruncatedGradients> {
-        let (k1, k2) = self.config.truncation?;
-        let mut g = truncated(&self.params, &self.trace(), k1, k2).ok()?;
-        if !self.config.model.bias {
-            g.params.zero_biases();
-        }
-        Some(g)
-    }
-
     pub fn iteration(&self) -> u64 {
         self.iteration
     }
@@ -400,275 +282,5 @@ impl Session {
 
     pub fn history(&self) -> &History {
         &self.history
-    }
-
-    /// Samples `length` symbols after symbol `start`, from [`Session::h_prev`].
-    pub fn sample(
-        &self,
-        start: usize,
-        length: usize,
-        temperature: f64,
-        seed: u64,
-    ) -> Result<Sample> {
-        sample(
-            &self.params,
-            self.config.model.activation,
-            &self.vocab,
-            &self.h_prev(),
-            start,
-            length,
-            temperature,
-            seed,
-        )
-    }
-
-    /// Finite differences against BPTT on the next sequence (see [`super::gradcheck`]).
-    pub fn grad_check(&self) -> GradCheckReport {
-        let (inputs, targets) = self.sequence();
-        grad_check(
-            &self.params,
-            self.config.model.activation,
-            &inputs,
-            &targets,
-            &self.h_prev(),
-            self.config.model.bias,
-        )
-    }
-
-    /// Runs `iterations` training iterations. On NaN/Inf the parameters and
-    /// optimiser memory of the last good iteration are kept and
-    /// `Err(Diverged { iteration })` names the iteration that failed; later
-    /// calls refuse the same way until [`Session::reset`].
-    pub fn train(&mut self, iterations: usize) -> Result<TrainReport> {
-        if let Some(iteration) = self.diverged_at {
-            return Err(EngineError::Diverged { iteration });
-        }
-        let mut report = TrainReport {
-            iterations_run: 0,
-            iteration: self.iteration,
-            loss: self.last_loss.unwrap_or(f64::NAN),
-            smooth_loss: self.smooth_loss,
-            clip: ClipReport::default(),
-            clip_fired_count: 0,
-            grad_norm: f64::NAN,
-        };
-        for _ in 0..iterations {
-            let step = match (self.config.truncation, self.config.update_per_chunk) {
-                (Some(k), true) => self.iterate_per_chunk(k),
-                (t, _) => self.iterate(t),
-            };
-            let Some(step) = step else {
-                let iteration = self.iteration + 1;
-                self.diverged_at = Some(iteration);
-                return Err(EngineError::Diverged { iteration });
-            };
-            self.record(&step);
-            report.iterations_run += 1;
-            report.clip = step.clip;
-            report.clip_fired_count += step.fired as usize;
-            report.grad_norm = step.grad_norms.iter().map(|n| n * n).sum::<f64>().sqrt();
-        }
-        report.iteration = self.iteration;
-        report.loss = self.last_loss.unwrap_or(f64::NAN);
-        report.smooth_loss = self.smooth_loss;
-        Ok(report)
-    }
-
-    /// Accepts an iteration: counters, pointer, carried state, smooth loss, history.
-    fn record(&mut self, step: &Step) {
-        let (p, _) = self.window();
-        self.pointer = p + self.seq_steps();
-        self.h_prev.assign(&step.h_last);
-        self.iteration += 1;
-        self.smooth_loss = 0.999 * self.smooth_loss + 0.001 * step.loss;
-        self.last_loss = Some(step.loss);
-        self.history.push(HistoryEntry {
-            iteration: self.iteration,
-            loss: step.loss,
-            smooth_loss: self.smooth_loss,
-            grad_norms: step.grad_norms,
-            grad_norm_total: step.grad_norms.iter().map(|n| n * n).sum::<f64>().sqrt(),
-            dh_norms: step.dh_norms.clone(),
-            clip_fired: step.fired,
-        });
-    }
-
-    /// Drops the bias gradients when the model has none, then clips.
-    /// Returns ‖g‖ per tensor before clipping and the clip report; None if
-    /// the gradient is not finite.
-    fn clip(&self, grads: &mut Params) -> Option<([f64; 5], ClipReport)> {
-        if !self.config.model.bias {
-            grads.zero_biases();
-        }
-        let (norms, report) = self.config.clip.apply_with_norms(grads);
-        norms
-            .iter()
-            .all(|n| n.is_finite())
-            .then_some((norms, report))
-    }
-
-    /// One iteration with a single update: forward, BPTT (full or truncated),
-    /// clip, step. None (and nothing changed) on NaN/Inf.
-    fn iterate(&mut self, truncation: Option<(usize, usize)>) -> Option<Step> {
-        let trace = self.trace();
-        if !trace.loss.is_finite() {
-            return None;
-        }
-        let (mut grads, dh_norms) = match truncation {
-            None => {
-                let g = backward(&self.params, &trace);
-                let norms = g.dh_norms();
-                (g.params, norms)
-            }
-            Some((k1, k2)) => {
-                let g = truncated(&self.params, &trace, k1, k2).ok()?;
-                let norms = g.dh.rows().into_iter().map(norm).collect();
-                (g.params, norms)
-            }
-        };
-        let (grad_norms, clip) = self.clip(&mut grads)?;
-        let bias = self.config.model.bias;
-        if !self.optimizer.step(&mut self.params, &grads, bias) {
-            return None;
-        }
-        Some(Step {
-            loss: trace.loss,
-            h_last: trace.last_state(),
-            grad_norms,
-            dh_norms,
-            fired: clip.fired,
-            clip,
-        })
-    }
-
-    /// TBPTT(k1, k2) with an update after each chunk, as min-char-rnn does
-    /// across sequences: for each chunk of (up to) k1 losses, steps
-    /// f+1..=e (f → e the chunk's losses), the steps max(0, f−(k2−k1))+1..=e
-    /// are run forward with the current parameters
-    /// from the state reached there, back-propagated (that entering state is
-    /// a constant), clipped and applied. The iteration's loss is the sum of
-    /// the chunk losses; its gradient norms are those of the summed chunk
-    /// gradients before clipping. On NaN/Inf everything is restored.
-    fn iterate_per_chunk(&mut self, (k1, k2): (usize, usize)) -> Option<Step> {
-        let backup = (self.params.clone(), self.optimizer.clone());
-        let step = self.chunks(k1, k2);
-        if step.is_none() {
-            (self.params, self.optimizer) = backup;
-        }
-        step
-    }
-
-    fn chunks(&mut self, k1: usize, k2: usize) -> Option<Step> {
-        let (inputs, targets) = self.sequence();
-        let steps = inputs.len();
-        let hidden = self.config.model.hidden;
-        let activation = self.config.model.activation;
-        let bias = self.config.model.bias;
-        // states[t] = h_t as the chunk that produced it computed it.
-        let mut states = vec![self.h_prev()];
-        let mut sum = Params::zeros(self.vocab.len(), hidden);
-        let mut dh = Array2::<f64>::zeros((steps + 1, hidden));
-        let (mut loss, mut fired, mut clip) = (0.0, false, ClipReport::default());
-        let mut loss_from = 0;
-        while loss_from < steps {
-            let end = (loss_from + k1).min(steps);
-            let start = loss_from.saturating_sub(k2 - k1);
-            let scored: Vec<Option<usize>> = (start..end)
-                .map(|t| if t >= loss_from { targets[t] } else { None })
-                .collect();
-            let tr = forward(
-                &self.params,
-                activation,
-                &inputs[start..end],
-                &scored,
-                &states[start],
-            )
-            .ok()?;
-            if !tr.loss.is_finite() {
-                return None;
-            }
-            let g = backward(&self.params, &tr);
-            for t in loss_from + 1..=end {
-                states.push(tr.h.row(t - start).to_owned());
-            }
-            let mut window = dh.slice_mut(s![start..=end, ..]);
-            window += &g.dh;
-            if start > 0 {
-                // That gradient leaves the chunk and is discarded.
-                let mut row = dh.row_mut(start);
-                row -= &g.dh.row(0);
-            }
-            let mut grads = g.params;
-            if !self.config.model.bias {
-                grads.zero_biases();
-            }
-            // The iteration's gradient norms are those of the summed chunk gradients.
-            sum.add_assign(&grads);
-            (_, clip) = self.clip(&mut grads)?;
-            fired |= clip.fired;
-            if !self.optimizer.step(&mut self.params, &grads, bias) {
-                return None;
-            }
-            loss += tr.loss;
-            loss_from = end;
-        }
-        Some(Step {
-            loss,
-            h_last: states.pop()?,
-            grad_norms: super::clip::norms(&sum),
-            dh_norms: dh.rows().into_iter().map(norm).collect(),
-            clip,
-            fired,
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn default_is_the_lecture_example() {
-        let s = Session::new(SessionConfig::default()).unwrap();
-        assert_eq!(s.vocab().symbols(), &['h', 'e', 'l', 'o']);
-        let (inputs, targets) = s.sequence();
-        assert_eq!(inputs, vec![0, 1, 2, 2]);
-        assert_eq!(targets, vec![Some(1), Some(2), Some(2), Some(3)]);
-        assert!((s.smooth_loss() - 4.0 * 4f64.ln()).abs() < 1e-12);
-        assert_eq!(s.h_prev().len(), 3);
-    }
-
-    #[test]
-    fn text_mode_advances_carries_and_wraps() {
-        let mut s = Session::new(SessionConfig {
-            text: "abcdefghij".into(),
-            seq_len: Some(4),
-            ..Default::default()
-        })
-        .unwrap();
-        assert_eq!(s.sequence().0, vec![0, 1, 2, 3]);
-        s.train(1).unwrap();
-        assert_eq!(s.pointer(), 4);
-        assert_eq!(s.sequence().0, vec![4, 5, 6, 7]);
-        assert!(s.h_prev().iter().any(|&v| v != 0.0));
-        s.train(1).unwrap();
-        // p = 8: 8 + 4 + 1 > 10, so the next sequence starts over from h = 0.
-        assert_eq!(s.pointer(), 0);
-        assert!(s.h_prev().iter().all(|&v| v == 0.0));
-        assert_eq!(s.sequence().1[3], Some(4));
-    }
-
-    #[test]
-    fn biases_stay_zero_when_off() {
-        let mut s = Session::new(SessionConfig::default()).unwrap();
-        s.train(50).unwrap();
-        assert!(
-            s.params()
-                .b_h
-                .iter()
-                .chain(&s.params().b_y)
-                .all(|&v| v == 0.0)
-        );
-        assert!(s.gradients().params.b_y.iter().all(|&v| v == 0.0));
     }
 }
