@@ -36,11 +36,20 @@ function geometry(env, s) {
   };
 }
 
+/**
+ * Whether columns s − 1 and s stand apart, with room for the W_hhᵀ arrow between them
+ * (rolled up they are one cell, and the arrow would cross it backwards).
+ */
+function apart(env, s) {
+  return env.place(s).x - env.place(s - 1).x > env.layout.cellW + 8;
+}
+
 function gradArrow(env, g, n, { glow } = {}) {
   const { ctx, layout: L, data, pal } = env;
   const max = data.backward.max_norm;
+  const base = ctx.globalAlpha; // the column's own alpha while rolling up
   ctx.save();
-  ctx.globalAlpha = arrowAlpha(n, max);
+  ctx.globalAlpha = base * arrowAlpha(n, max);
   arrow(ctx, g[0], g[1], g[2], g[3], { color: env.gradColor ?? pal.gradient, width: arrowWidth(n, max) * L.zoom, glow });
   ctx.restore();
 }
@@ -53,7 +62,9 @@ export function drawBackward(env) {
   const color = env.gradColor ?? env.pal.gradient;
   for (let s = 1; s <= L.T; s++) {
     const p = place(s);
-    if (!visible(p.x)) continue;
+    // Rolled up, the other columns fade out where column t is: only t's gradients stay.
+    if (!visible(p.x) || p.alpha <= 0.01) continue;
+    ctx.globalAlpha = p.alpha;
     const level = backwardLevel(cursor, s);
     const b = bw.per_step[s - 1];
     const n = bw.norms[s - 1];
@@ -70,7 +81,7 @@ export function drawBackward(env) {
       text(ctx, 'W_hyᵀ', g.down[0] - half - 4 * L.zoom, (g.down[1] + g.down[3]) / 2, { color, size: L.font * 0.9, weight: 700, align: 'right' });
       bar(env, p.x, b.dh_norm, bw.max_dh_norm);
     }
-    if (level >= B.to_prev && p.x - place(s - 1).x > L.cellW + 8) {
+    if (level >= B.to_prev && apart(env, s)) {
       gradArrow(env, g.prev, n.to_prev);
       text(ctx, 'W_hhᵀ', (g.prev[0] + g.prev[2]) / 2, g.prev[1] + 8 * L.zoom, { color, size: L.font * 0.9, weight: 700, baseline: 'top' });
     }
@@ -83,7 +94,9 @@ export function drawBackward(env) {
     }
   }
   const h0 = place(0);
-  if (visible(h0.x) && backwardLevel(cursor, 1) >= B.to_prev) bar(env, h0.x, bw.dh0_norm, bw.max_dh_norm);
+  ctx.globalAlpha = h0.alpha;
+  if (visible(h0.x) && h0.alpha > 0.01 && backwardLevel(cursor, 1) >= B.to_prev) bar(env, h0.x, bw.dh0_norm, bw.max_dh_norm);
+  ctx.globalAlpha = 1;
   if (L.hasFooter) {
     text(ctx, '‖dL/dh‖', env.labelX, L.footTop + L.footer / 2 - 6 * L.zoom, { size: L.font * 0.8, weight: 700 });
   }
@@ -140,14 +153,14 @@ export function backwardGlow(env, block) {
     case 'dh':
       block('h', x);
       gradArrow(env, g.down, n.dh_from_output, { glow: INK.glow });
-      if (t < L.T) gradArrow(env, geometry(env, t + 1).prev, data.backward.norms[t].to_prev, { glow: INK.glow });
+      if (t < L.T && apart(env, t + 1)) gradArrow(env, geometry(env, t + 1).prev, data.backward.norms[t].to_prev, { glow: INK.glow });
       break;
     case 'da':
       block('h', x);
       break;
     case 'to_prev':
       block('h', place(t - 1).x);
-      gradArrow(env, g.prev, n.to_prev, { glow: INK.glow });
+      if (apart(env, t)) gradArrow(env, g.prev, n.to_prev, { glow: INK.glow });
       break;
     default:
   }
