@@ -93,7 +93,9 @@ pub fn spectral_norm(m: ArrayView2<f64>) -> f64 {
         if let Some(a) = m.as_slice() {
             let (rows, cols) = m.dim();
             let mut scratch = PowerScratch::default();
-            if let Some(sigma) = top_singular_value(a, rows, cols, None, &mut scratch).sigma {
+            if let Some(sigma) =
+                top_singular_value(a, rows, cols, None, POWER_TOLERANCE, &mut scratch).sigma
+            {
                 return sigma;
             }
         }

@@ -6,8 +6,9 @@
 
 use crate::engine::kernels::dot;
 
-/// Relative residual at which [`top_singular_value`] stops: σ is then within
-/// 1e-13·σ of a singular value of M (and, as a Rayleigh quotient, usually closer).
+/// The strict relative residual for [`top_singular_value`] (what
+/// [`super::spectral_norm`] asks): σ is then within 1e-13·σ of a singular value
+/// of M (and, as a Rayleigh quotient, usually closer).
 pub const POWER_TOLERANCE: f64 = 1e-13;
 /// Rounds of [`top_singular_value`] before it gives up.
 pub const POWER_MAX_ROUNDS: usize = 500;
@@ -46,11 +47,11 @@ pub struct PowerResult {
 /// σ_max of the row-major `rows`×`cols` matrix `m` by power iteration on MᵀM:
 ///
 /// ```text
-/// u = M v / σ,  σ = ‖M v‖;   z = Mᵀ u;   stop if ‖z − σ v‖ ≤ 1e-13·σ;   v = z / ‖z‖
+/// u = M v / σ,  σ = ‖M v‖;   z = Mᵀ u;   stop if ‖z − σ v‖ ≤ tolerance·σ;   v = z / ‖z‖
 /// ```
 ///
 /// M v = σ u holds exactly, so the residual test means σ lies within
-/// 1e-13·σ of a singular value of M. The start is a fixed vector with no
+/// tolerance·σ of a singular value of M ([`POWER_TOLERANCE`] is the strict one). The start is a fixed vector with no
 /// special direction (reproducible results), or, with `warm_left = Some(u₀)`
 /// (a unit vector of length `rows`), v = Mᵀu₀/‖Mᵀu₀‖: the previous left
 /// singular vector when M changes little from call to call.
@@ -59,6 +60,7 @@ pub fn top_singular_value(
     rows: usize,
     cols: usize,
     warm_left: Option<&[f64]>,
+    tolerance: f64,
     scratch: &mut PowerScratch,
 ) -> PowerResult {
     let PowerScratch { u, v, z } = scratch;
@@ -108,7 +110,7 @@ pub fn top_singular_value(
             .map(|(zj, vj)| (zj - sigma * vj).powi(2))
             .sum::<f64>()
             .sqrt();
-        if residual <= POWER_TOLERANCE * sigma {
+        if residual <= tolerance * sigma {
             return PowerResult {
                 sigma: Some(sigma),
                 rounds: round + 1,
@@ -156,7 +158,14 @@ mod tests {
         });
         let noise = Array2::from_shape_fn((30, 20), |_| rng.normal());
         let mut scratch = PowerScratch::default();
-        let cold = top_singular_value(m.as_slice().unwrap(), 30, 20, None, &mut scratch);
+        let cold = top_singular_value(
+            m.as_slice().unwrap(),
+            30,
+            20,
+            None,
+            POWER_TOLERANCE,
+            &mut scratch,
+        );
         let exact = singular_values(m.view())[0];
         assert!((cold.sigma.unwrap() - exact).abs() <= 1e-12 * exact);
         // u is the left singular vector: M v = σ u with ‖u‖ = 1.
@@ -164,14 +173,28 @@ mod tests {
         assert!((u.iter().map(|x| x * x).sum::<f64>() - 1.0).abs() < 1e-14);
         // A scaled copy has the same singular vectors: done in one round.
         let scaled = &m * 2.5;
-        let warm = top_singular_value(scaled.as_slice().unwrap(), 30, 20, Some(&u), &mut scratch);
+        let warm = top_singular_value(
+            scaled.as_slice().unwrap(),
+            30,
+            20,
+            Some(&u),
+            POWER_TOLERANCE,
+            &mut scratch,
+        );
         assert_eq!(warm.rounds, 1);
         assert!((warm.sigma.unwrap() - 2.5 * exact).abs() <= 1e-12 * exact);
         // A nearby matrix: fewer rounds than from the fixed start, same σ.
         let near = &m + &(noise * 1e-3);
         let a = near.as_slice().unwrap();
-        let from_cold = top_singular_value(a, 30, 20, None, &mut PowerScratch::default());
-        let from_warm = top_singular_value(a, 30, 20, Some(&u), &mut scratch);
+        let from_cold = top_singular_value(
+            a,
+            30,
+            20,
+            None,
+            POWER_TOLERANCE,
+            &mut PowerScratch::default(),
+        );
+        let from_warm = top_singular_value(a, 30, 20, Some(&u), POWER_TOLERANCE, &mut scratch);
         assert!(
             from_warm.rounds < from_cold.rounds,
             "{from_warm:?} vs {from_cold:?}"
@@ -181,7 +204,7 @@ mod tests {
             assert!((r.sigma.unwrap() - exact).abs() <= 1e-12 * exact, "{r:?}");
         }
         // M = 0 has no direction to find.
-        let zero = top_singular_value(&[0.0; 6], 2, 3, None, &mut scratch);
+        let zero = top_singular_value(&[0.0; 6], 2, 3, None, POWER_TOLERANCE, &mut scratch);
         assert_eq!(zero.sigma, None);
     }
 }
