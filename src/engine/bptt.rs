@@ -259,6 +259,27 @@ pub struct TruncatedGradients {
     pub segments: Vec<Segment>,
 }
 
+/// TBPTT(k1, k2) needs 1 ≤ k1 ≤ k2: losses in chunks of k1 steps, each
+/// back-propagated through k2 steps.
+pub fn check_truncation(k1: usize, k2: usize) -> Result<()> {
+    if k1 < 1 {
+        return Err(EngineError::ChunkLength {
+            name: "k1",
+            got: k1,
+        });
+    }
+    if k2 < 1 {
+        return Err(EngineError::ChunkLength {
+            name: "k2",
+            got: k2,
+        });
+    }
+    if k2 < k1 {
+        return Err(EngineError::TruncationOrder { k1, k2 });
+    }
+    Ok(())
+}
+
 /// Truncated BPTT(k1, k2) (Williams & Peng 1990): every k1 steps — at
 /// t = k1, 2k1, …, and at T — the losses of the last k1 steps are
 /// back-propagated through the last k2 steps only. The forward pass is the
@@ -277,21 +298,7 @@ pub fn truncated(
     k1: usize,
     k2: usize,
 ) -> Result<TruncatedGradients> {
-    if k1 < 1 {
-        return Err(EngineError::ChunkLength {
-            name: "k1",
-            got: k1,
-        });
-    }
-    if k2 < 1 {
-        return Err(EngineError::ChunkLength {
-            name: "k2",
-            got: k2,
-        });
-    }
-    if k2 < k1 {
-        return Err(EngineError::TruncationOrder { k1, k2 });
-    }
+    check_truncation(k1, k2)?;
     let steps = trace.len();
     let dy = output_gradients(trace);
     let mut grads = Params::zeros(params.vocab_size(), params.hidden());

@@ -16,6 +16,7 @@ mod train;
 
 pub use train::TrainReport;
 
+use super::bptt;
 use super::clip::Clip;
 use super::error::{EngineError, Result};
 use super::forward::LossMode;
@@ -66,24 +67,7 @@ impl Default for SessionConfig {
 
 /// Checks a truncation setting: k1 ≥ 1, k2 ≥ k1.
 pub fn check_truncation(t: Option<(usize, usize)>) -> Result<()> {
-    if let Some((k1, k2)) = t {
-        if k1 < 1 {
-            return Err(EngineError::ChunkLength {
-                name: "k1",
-                got: k1,
-            });
-        }
-        if k2 < 1 {
-            return Err(EngineError::ChunkLength {
-                name: "k2",
-                got: k2,
-            });
-        }
-        if k2 < k1 {
-            return Err(EngineError::TruncationOrder { k1, k2 });
-        }
-    }
-    Ok(())
+    t.map_or(Ok(()), |(k1, k2)| bptt::check_truncation(k1, k2))
 }
 
 /// A model being trained on a text.
