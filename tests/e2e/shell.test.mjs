@@ -219,6 +219,38 @@ test('every canvas of the chapter has ink, and the charts sit side by side witho
   await page.context().close();
 });
 
+test('on a phone (390 px) no chart text runs off a canvas edge and the page does not scroll sideways', async () => {
+  // Chart titles and keys are centred: cut off on a narrow canvas, they touch both edges.
+  // The top 24 CSS px of every chart canvas (title band), 2 px in from each edge, must be
+  // background only.
+  for (const hash of ['chapter=steps', 'chapter=training', 'chapter=vanishing']) {
+    const { page, errors } = await open(hash, { width: 390, height: 800 });
+    await page.evaluate(() => window.rnnLab.frame());
+    const edges = await page.$$eval('canvas.chart-canvas', (canvases) => canvases
+      .filter((c) => c.width > 0 && c.getBoundingClientRect().width > 0)
+      .map((c) => {
+        const ctx = c.getContext('2d');
+        const k = c.width / c.getBoundingClientRect().width;
+        const band = Math.round(24 * k);
+        const bg = ctx.getImageData(Math.floor(c.width / 2), 1, 1, 1).data;
+        let inked = 0;
+        for (const x of [Math.round(2 * k), c.width - 1 - Math.round(2 * k)]) {
+          const px = ctx.getImageData(x, 0, 1, band).data;
+          for (let i = 0; i < px.length; i += 4) {
+            if (Math.abs(px[i] - bg[0]) + Math.abs(px[i + 1] - bg[1]) + Math.abs(px[i + 2] - bg[2]) > 60) inked++;
+          }
+        }
+        return { id: c.id, inked };
+      }));
+    assert.ok(edges.length > 0, `${hash}: chart canvases found`);
+    for (const e of edges) assert.equal(e.inked, 0, `${hash}: ${e.id} has text at its edge`);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(wide <= 0, `${hash}: the page is ${wide} px wider than the screen`);
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  }
+});
+
 test('canvases are sized by devicePixelRatio', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
   const page = await context.newPage();

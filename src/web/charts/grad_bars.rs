@@ -37,7 +37,7 @@ pub fn draw_grad_bars(canvas: &HtmlCanvasElement, d: &GradBarsData) -> Result<()
     };
     let title = d.title.as_deref().unwrap_or("‖dL/dh_t‖ per time step");
     let mut chart = ChartBuilder::on(&root)
-        .caption(title, s.font(17.0))
+        .caption(title, s.fitting(&root, title, 17.0, 20.0))
         .margin(s.px(10.0))
         .margin_right(s.px(18.0))
         .x_label_area_size(s.px(46.0))

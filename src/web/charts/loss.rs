@@ -49,7 +49,8 @@ pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData) -> Result<(), JsError
     };
     let top = y_top(d.loss.iter().chain(&d.smooth_loss));
     let title = d.title.as_deref().unwrap_or("Loss during training");
-    let root = root.titled(title, s.font(17.0)).map_err(js_error)?;
+    let font = s.fitting(&root, title, 17.0, 20.0);
+    let root = root.titled(title, font).map_err(js_error)?;
     let (legend_strip, plot) = root.split_vertically(s.px(28.0));
     let mut chart = ChartBuilder::on(&plot)
         .margin(s.px(10.0))

@@ -156,6 +156,27 @@ impl Scale {
             .color(&colors::TEXT)
     }
 
+    /// A text style of at most `css` pixels for `text` drawn across `area`, where
+    /// `reserved_css` pixels of the width go to margins and axis labels: smaller,
+    /// down to 60%, where the text would not fit, so titles and axis names stay
+    /// whole on a phone.
+    pub fn fitting<DB: DrawingBackend>(
+        self,
+        area: &DrawingArea<DB, Shift>,
+        text: &str,
+        css: f64,
+        reserved_css: f64,
+    ) -> TextStyle<'static> {
+        let style = self.font(css);
+        let room = area.dim_in_pixel().0 as f64 - reserved_css * self.dpr;
+        match area.estimate_text_size(text, &style) {
+            Ok((w, _)) if w as f64 > room && room > 0.0 => {
+                self.font(css * (room / w as f64).max(0.6))
+            }
+            _ => style,
+        }
+    }
+
     /// A line style of `css` pixels width.
     pub fn line(self, color: RGBColor, css: f64) -> ShapeStyle {
         color.stroke_width(self.px(css))

@@ -10,7 +10,7 @@ use super::{Scale, area, colors, data, tick};
 use crate::web::js_error;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, VPos};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -49,7 +49,8 @@ fn draw_panel(root: &Area, s: Scale, p: &Panel) -> Result<(), JsError> {
     root.draw(&Text::new(
         p.title.clone(),
         (w / 2, s.px(4.0) as i32),
-        anchored(s, 15.0, colors::TEXT, HPos::Center, VPos::Top),
+        s.fitting(root, &p.title, 15.0, 4.0)
+            .pos(Pos::new(HPos::Center, VPos::Top)),
     ))
     .map_err(js_error)?;
     let rows = p.matrix.len();

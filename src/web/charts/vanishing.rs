@@ -262,6 +262,16 @@ pub(super) enum Swatch {
 
 /// One centred row of key entries (swatch + label) across `area`.
 pub(super) fn key_row(area: &Area, s: Scale, items: &[(Swatch, String)]) -> Result<(), JsError> {
+    key_row_at(area, s, items, false)
+}
+
+/// [`key_row`] at scale `s`; `shrunk` once it has been made smaller to fit.
+fn key_row_at(
+    area: &Area,
+    s: Scale,
+    items: &[(Swatch, String)],
+    shrunk: bool,
+) -> Result<(), JsError> {
     let font = s.font(14.0);
     let swatch = s.px(22.0) as i32;
     let gap = s.px(8.0) as i32;
@@ -277,6 +287,11 @@ pub(super) fn key_row(area: &Area, s: Scale, items: &[(Swatch, String)]) -> Resu
     let total: i32 = widths.iter().map(|w| swatch + gap + w).sum::<i32>()
         + space * (items.len() as i32 - 1).max(0);
     let (w, h) = area.dim_in_pixel();
+    if total > w as i32 && !shrunk {
+        // Too wide (a phone): the same key a size smaller, down to 60%.
+        let f = (w as f64 / total as f64).max(0.6);
+        return key_row_at(area, Scale { dpr: s.dpr * f }, items, true);
+    }
     let mut x = ((w as i32 - total) / 2).max(0);
     let y = h as i32 / 2;
     let style = font.pos(plotters::style::text_anchor::Pos::new(

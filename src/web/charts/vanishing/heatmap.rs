@@ -13,6 +13,8 @@ use plotters::prelude::*;
 use wasm_bindgen::{JsCast, JsError, JsValue};
 use web_sys::HtmlCanvasElement;
 
+const TITLE: &str = "‖dL/dh_t‖ per time step and iteration";
+
 /// Viridis at 0, 0.1, …, 1 (matplotlib's colour map).
 const VIRIDIS: [(u8, u8, u8); 11] = [
     (0x44, 0x01, 0x54),
@@ -101,7 +103,7 @@ pub fn draw_heatmap(
     };
     let y_top = rows.max(1) as f64 - 0.5;
     let mut chart = ChartBuilder::on(&main)
-        .caption("‖dL/dh_t‖ per time step and iteration", s.font(17.0))
+        .caption(TITLE, s.fitting(&main, TITLE, 17.0, 20.0))
         .margin(s.px(10.0))
         .x_label_area_size(s.px(46.0))
         .y_label_area_size(s.px(64.0))

@@ -11,6 +11,8 @@ use crate::web::js_error;
 use plotters::prelude::*;
 use wasm_bindgen::JsError;
 
+const TITLE: &str = "Gradient norm of each parameter during training";
+
 /// Colours of the five parameter tensors, in PARAM_NAMES order.
 const PARAM_COLORS: [RGBColor; 5] = [
     colors::W_XH,
@@ -64,10 +66,7 @@ pub fn draw_param_norms(root: &Area, v: &TrainingView) -> Result<(), JsError> {
     }
     let (header, body) = root.split_vertically(s.px(58.0));
     header
-        .titled(
-            "Gradient norm of each parameter during training",
-            s.font(17.0),
-        )
+        .titled(TITLE, s.fitting(&header, TITLE, 17.0, 20.0))
         .map_err(js_error)
         .and_then(|rest| key_row(&rest, s, &items))?;
     let mut chart = ChartBuilder::on(&body)

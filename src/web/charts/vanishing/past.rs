@@ -11,6 +11,9 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use wasm_bindgen::JsError;
 
+const JACOBIAN_TITLE: &str = "Jacobian products ‖∂h_T/∂h_k‖ against T − k";
+const DISTANCE: &str = "distance T − k (steps back from the last)";
+
 /// Options the page passes with the charts.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PastOptions {
@@ -44,7 +47,7 @@ pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), JsE
         "Gradient reaching the past: ‖∂L/∂h_t‖"
     };
     let mut chart = ChartBuilder::on(root)
-        .caption(title, s.font(17.0))
+        .caption(title, s.fitting(root, title, 17.0, 20.0))
         .margin(s.px(10.0))
         .margin_right(s.px(18.0))
         .x_label_area_size(s.px(46.0))
@@ -143,7 +146,7 @@ pub fn draw_chain(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), Js
             .chain([0.0]),
     );
     let mut chart = ChartBuilder::on(root)
-        .caption("Jacobian products ‖∂h_T/∂h_k‖ against T − k", s.font(17.0))
+        .caption(JACOBIAN_TITLE, s.fitting(root, JACOBIAN_TITLE, 17.0, 20.0))
         .margin(s.px(10.0))
         .margin_right(s.px(18.0))
         .x_label_area_size(s.px(46.0))
@@ -153,8 +156,8 @@ pub fn draw_chain(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), Js
     chart
         .configure_mesh()
         .label_style(s.font(14.0))
-        .axis_desc_style(s.font(15.0))
-        .x_desc("distance T − k (steps back from the last)")
+        .axis_desc_style(s.fitting(root, DISTANCE, 15.0, 102.0))
+        .x_desc(DISTANCE)
         .y_desc("spectral norm (log scale)")
         .x_labels(8)
         .y_labels(decade_labels(lo, hi))

@@ -6,6 +6,8 @@ use crate::engine::vanishing::Analysis;
 use crate::web::charts::{Scale, colors, message, tick};
 use crate::web::js_error;
 use plotters::prelude::*;
+
+const INDEX: &str = "index i of σ_i (largest first)";
 use wasm_bindgen::JsError;
 
 /// The singular values σ_1 ≥ … ≥ σ_H of W_hh as bars, with the threshold
@@ -41,7 +43,7 @@ pub fn draw_spectrum(root: &Area, a: &Analysis) -> Result<(), JsError> {
     }
     let (header, body) = root.split_vertically(s.px(58.0));
     header
-        .titled(&title, s.font(17.0))
+        .titled(&title, s.fitting(&header, &title, 17.0, 20.0))
         .map_err(js_error)
         .and_then(|rest| key_row(&rest, s, &items))?;
     let mut chart = ChartBuilder::on(&body)
@@ -56,8 +58,8 @@ pub fn draw_spectrum(root: &Area, a: &Analysis) -> Result<(), JsError> {
         .configure_mesh()
         .disable_x_mesh()
         .label_style(s.font(14.0))
-        .axis_desc_style(s.font(15.0))
-        .x_desc("index i of σ_i (largest first)")
+        .axis_desc_style(s.fitting(&body, INDEX, 15.0, 102.0))
+        .x_desc(INDEX)
         .y_desc("σ_i")
         .x_labels(n.clamp(1, 16))
         .y_labels(6)
