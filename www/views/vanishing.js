@@ -248,12 +248,13 @@ export default {
     }
     const it = t.iteration;
     const tr = t.training;
-    ui.trainReadout.textContent = `Iteration ${it}${m.running ? ' (training…)' : ''}`
+    // math(): powers of ten ("10^142.5") as superscripts.
+    ui.trainReadout.replaceChildren(math(`Iteration ${it}${m.running ? ' (training…)' : ''}`
       + (tr?.recent_loss != null ? ` · mean loss of the last ${Math.min(100, tr.held)}: ${num(tr.recent_loss)}` : '')
       + (tr?.recent_loss != null && m.settings.source === 'task' ? ' (ln 2 = 0.693 is a coin toss)' : '')
       + (tr ? ` · clipping fired in ${tr.clip_fired_total} of ${tr.held}` : '')
       + (tr?.peak_grad_log10 != null ? ` · largest ‖dL/dθ‖ ${pow10(tr.peak_grad_log10)}` : '')
-      + (m.diverged ? ' · diverged: training stopped' : '');
+      + (m.diverged ? ' · diverged: training stopped' : '')));
     const n = a.steps;
     const d = m.settings.source === 'task' ? m.settings.distance : n;
     const label = (c, text) => c.canvas.setAttribute('aria-label', text);
