@@ -26,9 +26,9 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, s};
 pub struct Gradients {
     /// dL/dθ for the five tensors (unclipped).
     pub params: Params,
-    /// dL/dh_0: [H].
+    /// dL/dh_0: \[H\].
     pub h0: Array1<f64>,
-    /// dh[t] = dL/dh_t for t = 0..T: [T+1, H] (row 0 equals `h0`).
+    /// dh\[t\] = dL/dh_t for t = 0..T: \[T+1, H\] (row 0 equals `h0`).
     pub dh: Array2<f64>,
     /// da_t = dL/da_t: [T, H] (row s is t = s+1).
     pub da: Array2<f64>,
@@ -37,7 +37,7 @@ pub struct Gradients {
 }
 
 impl Gradients {
-    /// ‖dh[t]‖₂ for t = 0..T.
+    /// ‖dh\[t\]‖₂ for t = 0..T.
     pub fn dh_norms(&self) -> Vec<f64> {
         self.dh
             .rows()

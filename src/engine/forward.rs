@@ -66,7 +66,7 @@ pub struct Trace {
     pub y: Array2<f64>,
     /// Softmax probabilities p_t: [T, V].
     pub p: Array2<f64>,
-    /// loss_t per step (0 on unscored steps): [T].
+    /// loss_t per step (0 on unscored steps): \[T\].
     pub losses: Vec<f64>,
     /// L = Σ loss_t.
     pub loss: f64,
@@ -83,7 +83,7 @@ impl Trace {
         self.inputs.is_empty()
     }
 
-    /// arg max_k p_t[k] for each step: the predicted symbol.
+    /// arg max_k p_t\[k\] for each step: the predicted symbol.
     pub fn predicted(&self) -> Vec<usize> {
         self.p.rows().into_iter().map(argmax).collect()
     }

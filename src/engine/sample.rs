@@ -28,7 +28,7 @@ pub struct Sample {
     pub indices: Vec<usize>,
     /// The sampled symbols as text.
     pub text: String,
-    /// p_t (after temperature) at each step, from which s_t was drawn: [n][V].
+    /// p_t (after temperature) at each step, from which s_t was drawn: \[n\]\[V\].
     pub probs: Vec<Vec<f64>>,
 }
 

@@ -32,7 +32,7 @@ pub struct Chunk {
     pub loss: f64,
     /// ‖dL_chunk/dh_start‖: the norm of the gradient the border stops.
     pub dh_start_norm: f64,
-    /// dL_chunk/dh_start itself: [H].
+    /// dL_chunk/dh_start itself: \[H\].
     pub dh_start: Vec<f64>,
 }
 

@@ -215,7 +215,7 @@ pub struct Analysis {
     pub saturated_fraction: f64,
     /// L of the sequence.
     pub loss: f64,
-    /// p_T[target_T] when the last step is scored.
+    /// p_T\[target_T\] when the last step is scored.
     pub last_target_probability: Option<f64>,
     /// arg max p_T.
     pub last_prediction: Option<usize>,

@@ -90,7 +90,7 @@ impl Vocab {
         indices.iter().map(|&i| self.symbol(i)).collect()
     }
 
-    /// x = one-hot(i): shape [V], 1 at i, 0 elsewhere.
+    /// x = one-hot(i): shape \[V\], 1 at i, 0 elsewhere.
     pub fn one_hot(&self, i: usize) -> Result<Array1<f64>> {
         if i >= self.len() {
             return Err(EngineError::SymbolIndex {

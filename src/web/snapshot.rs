@@ -64,7 +64,7 @@ pub struct ForwardSnapshot {
     pub predicted_index: usize,
     /// Whether the predicted symbol is the target.
     pub correct: bool,
-    /// loss_t = −log p_t[target] (0 on a step without a loss).
+    /// loss_t = −log p_t\[target\] (0 on a step without a loss).
     pub loss_t: f64,
     /// Σ_{s ≤ t} loss_s.
     pub running_loss: f64,
@@ -264,7 +264,7 @@ pub struct GradientsView {
     /// ‖dL/dθ‖ per tensor, same order as `names`.
     pub norms: Vec<f64>,
     pub global_norm: f64,
-    /// dL/dh_t for t = 0..T: [T+1][H].
+    /// dL/dh_t for t = 0..T: \[T+1\]\[H\].
     pub dh: Vec<Vec<f64>>,
     /// ‖dL/dh_t‖ for t = 0..T.
     pub dh_norms: Vec<f64>,

@@ -18,11 +18,11 @@ use crate::engine::{Session, Trace};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-/// A prediction counts as sure when p_t[target] ≥ 0.9 (loss_t ≤ −ln 0.9).
+/// A prediction counts as sure when p_t\[target\] ≥ 0.9 (loss_t ≤ −ln 0.9).
 pub const SURE_PROBABILITY: f64 = 0.9;
 
 /// Whether the model has learnt the sequence: at every step with a target,
-/// the predicted symbol is the target and p_t[target] ≥ [`SURE_PROBABILITY`].
+/// the predicted symbol is the target and p_t\[target\] ≥ [`SURE_PROBABILITY`].
 pub fn converged(trace: &Trace) -> bool {
     let predicted = trace.predicted();
     let max_loss = -SURE_PROBABILITY.ln();
@@ -52,13 +52,13 @@ pub struct UnrolledForward {
     pub iteration: u64,
     /// See [`converged`].
     pub converged: bool,
-    /// W_xh: [H][V], W_hh: [H][H], W_hy: [V][H] (rows).
+    /// W_xh: \[H\]\[V\], W_hh: \[H\]\[H\], W_hy: \[V\]\[H\] (rows).
     pub w_xh: Vec<Vec<f64>>,
     pub w_hh: Vec<Vec<f64>>,
     pub w_hy: Vec<Vec<f64>>,
     pub b_h: Vec<f64>,
     pub b_y: Vec<f64>,
-    /// h_0: [H].
+    /// h_0: \[H\].
     pub h0: Vec<f64>,
     /// L = Σ_t loss_t.
     pub loss: f64,

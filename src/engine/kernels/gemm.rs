@@ -83,7 +83,7 @@ multiversion! {
 /// product and sum rounded once (no fused multiply-add): the result is that
 /// loop's, bit for bit, whatever the tiling or the vector width (native with
 /// or without AVX2/AVX-512, wasm with or without simd128). Rows of C are taken
-/// in tiles of [`GEMM_TILE`], each tile accumulating in registers.
+/// in tiles of `GEMM_TILE`, each tile accumulating in registers.
 pub fn gemm_acc(
     dims: (usize, usize, usize),
     a: &[f64],

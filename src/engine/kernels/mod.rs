@@ -6,8 +6,8 @@
 //!
 //! - this file: the `multiversion!` dispatch, dot products, sums, the mat-vec
 //!   (`rows_times`), the transpose and the reusable scratch buffer;
-//! - [`gemm`]: the register-tiled matrix product `gemm_acc`;
-//! - [`exp`]: branch-free `exp`, `tanh` and `softmax_row` (pure IEEE
+//! - `gemm`: the register-tiled matrix product `gemm_acc`;
+//! - `exp`: branch-free `exp`, `tanh` and `softmax_row` (pure IEEE
 //!   arithmetic, within a few ulp of libm) that the compiler can vectorise.
 
 /// Defines `fn name(args) -> R` so that, on native x86_64 CPUs with AVX2,
@@ -79,7 +79,7 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
     sum
 }
 
-/// y += Σ_j c_j·M[j] over the rows M[j] of `m` ([len(c), len(y)], row-major),
+/// y += Σ_j c_j·M\[j\] over the rows M\[j\] of `m` (\[len(c), len(y)\], row-major),
 /// adding the rows in order j = 0, 1, … for every element. Eight rows (then
 /// four, then one) are added per pass so y stays in registers: the same sums in
 /// the same order as one row at a time, with an eighth of the loads and stores

@@ -152,7 +152,7 @@ fn step_product(p: &mut Array2<f64>, q: &mut Array2<f64>, d: &[f64], w_hh: &Arra
 }
 
 /// out = a · diag(d) · w for row-major n×n slices: row i of out is
-/// Σ_k a[i][k]·d[k]·w[k][..], accumulated over contiguous rows of w.
+/// Σ_k a\[i\]\[k\]·d\[k\]·w\[k\]\[..\], accumulated over contiguous rows of w.
 pub fn scaled_product(a: &[f64], d: &[f64], w: &[f64], out: &mut [f64], n: usize) {
     for (a_row, out_row) in a.chunks_exact(n).zip(out.chunks_exact_mut(n)) {
         out_row.fill(0.0);

@@ -25,7 +25,7 @@ pub struct TrainingView {
     pub loss: Vec<f64>,
     /// Rows of the heatmap: t = 0..rows−1.
     pub rows: usize,
-    /// log10 ‖dL/dh_t‖, row-major [rows][columns]; NaN where the iteration
+    /// log10 ‖dL/dh_t‖, row-major \[rows\]\[columns\]; NaN where the iteration
     /// had fewer steps or the value was not finite, −∞ where exactly zero.
     pub heat_log10: Vec<f64>,
     /// Finite range of `heat_log10` (the colour scale), if any value is finite.

@@ -1,8 +1,8 @@
 //! Charts of the unrolled chapter, both a grid with one column per time step
 //! that fills in as the step cursor advances:
-//! - the hidden-state heatmap: h_t[i] for units i = 1..H (rows) and steps
+//! - the hidden-state heatmap: h_t\[i\] for units i = 1..H (rows) and steps
 //!   t = 1..T (columns), on the diverging RdBu scale around 0;
-//! - the output probabilities: p_t[k] for symbols k (rows) and steps t, on a
+//! - the output probabilities: p_t\[k\] for symbols k (rows) and steps t, on a
 //!   sequential scale 0..1, the target outlined and the arg max marked.
 //!
 //! Columns past `shown` are left empty (not computed yet at the cursor); the
@@ -26,13 +26,13 @@ type Area = DrawingArea<CanvasBackend, Shift>;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct HiddenHeatmapData {
-    /// h_t for t = 1..T: [T][H].
+    /// h_t for t = 1..T: \[T\]\[H\].
     pub h: Vec<Vec<f64>>,
     /// Columns 1..=shown are drawn (the steps whose h_t is computed).
     pub shown: usize,
     /// The current step t (1-based), framed.
     pub current: Option<usize>,
-    /// |h| at full colour: 1 for tanh; the largest |h_t[i]| otherwise.
+    /// |h| at full colour: 1 for tanh; the largest |h_t\[i\]| otherwise.
     pub scale: Option<f64>,
     /// The input symbol of each step, shown under its number.
     pub input_chars: Vec<String>,
@@ -43,13 +43,13 @@ pub struct HiddenHeatmapData {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct OutputProbsData {
-    /// p_t for t = 1..T: [T][V].
+    /// p_t for t = 1..T: \[T\]\[V\].
     pub p: Vec<Vec<f64>>,
     /// The symbols, in one-hot order (row labels).
     pub vocab: Vec<String>,
     /// Target index per step (None: no target).
     pub targets: Vec<Option<usize>>,
-    /// arg max_k p_t[k] per step, as the engine computed it.
+    /// arg max_k p_t\[k\] per step, as the engine computed it.
     pub predicted: Vec<usize>,
     pub shown: usize,
     pub current: Option<usize>,

@@ -1,5 +1,5 @@
 //! The vanishing/exploding-gradient chapter's charts, drawn straight from the
-//! engine's [`Analysis`] and [`TrainingView`] (no JS round trip):
+//! engine's [`Analysis`](crate::engine::vanishing::Analysis) and [`TrainingView`](crate::engine::vanishing::training::TrainingView) (no JS round trip):
 //!
 //! - [`draw_past`]: ‖∂L_T/∂h_t‖ against t, log scale, with its bound;
 //! - [`draw_chain`]: ‖∂h_T/∂h_k‖ against T − k, log scale, with (γλ1)^(T−k);
