@@ -10,9 +10,7 @@
 
 use super::args::Args;
 use super::{CliError, CliResult};
-use rnn_lab::engine::{
-    Activation, Clip, ModelConfig, OptimizerConfig, Session, SessionConfig, Vocab,
-};
+use rnn_lab::engine::Session;
 use serde_json::json;
 use std::time::Instant;
 
@@ -60,25 +58,8 @@ pub fn bench_one(
     runs: usize,
     target: f64,
 ) -> CliResult<String> {
-    let config = SessionConfig {
-        model: ModelConfig {
-            hidden,
-            weight_scale: 0.01,
-            bias: true,
-            bias_scale: 0.0,
-            activation: Activation::Tanh,
-            seed: 0,
-        },
-        text: corpus.to_string(),
-        seq_len: Some(seq),
-        optimizer: OptimizerConfig::default(),
-        clip: Clip::Value(5.0),
-        history_capacity: 1000,
-        ..SessionConfig::default()
-    };
-    let vocab = Vocab::sorted(corpus).map_err(|e| CliError::input(format!("corpus: {e}")))?;
     let mut session =
-        Session::with_vocab(config, vocab).map_err(|e| CliError::input(e.to_string()))?;
+        Session::benchmark(corpus, hidden, seq).map_err(|e| CliError::input(e.to_string()))?;
     let mut train = |n: usize| {
         session
             .train(n)

@@ -2,17 +2,10 @@
 //! (`bench/wasm-bench.mjs` drives it in Node and in headless Chromium and prints
 //! it beside the native `rnn-lab bench`).
 //!
-//! The model and the iteration are exactly those of `rnn-lab bench`: vocabulary
-//! = sorted symbols of the corpus (V = 65 for the shared corpus), weights
-//! N(0,1)·0.01, biases 0, tanh; one iteration = forward over `seq` symbols
-//! (a_t = W_xh x_t + W_hh h_{t−1} + b_h, h_t = tanh(a_t), y_t = W_hy h_t + b_y,
-//! p_t = softmax(y_t)) + full BPTT + clip every gradient entry to [−5, 5] +
-//! Adagrad (lr 0.1, eps 1e-8); the data pointer advances by `seq`, h is carried
-//! and reset at the wrap.
+//! The model and the iteration are exactly those of `rnn-lab bench`: both
+//! come from [`Session::benchmark`] (V = 65 for the shared corpus).
 
-use crate::engine::{
-    Activation, Clip, ModelConfig, OptimizerConfig, Session, SessionConfig, Vocab,
-};
+use crate::engine::Session;
 use wasm_bindgen::prelude::*;
 
 /// The engine's own message, as the JS error (self-contained: the benchmark does not
@@ -22,24 +15,7 @@ fn js_error(e: impl std::fmt::Display) -> JsError {
 }
 
 fn bench_session(corpus: &str, hidden: usize, seq: usize) -> Result<Session, JsError> {
-    let config = SessionConfig {
-        model: ModelConfig {
-            hidden,
-            weight_scale: 0.01,
-            bias: true,
-            bias_scale: 0.0,
-            activation: Activation::Tanh,
-            seed: 0,
-        },
-        text: corpus.to_string(),
-        seq_len: Some(seq),
-        optimizer: OptimizerConfig::default(),
-        clip: Clip::Value(5.0),
-        history_capacity: 1000,
-        ..SessionConfig::default()
-    };
-    let vocab = Vocab::sorted(corpus).map_err(js_error)?;
-    Session::with_vocab(config, vocab).map_err(js_error)
+    Session::benchmark(corpus, hidden, seq).map_err(js_error)
 }
 
 /// A benchmark model kept across timed runs (the protocol trains on across

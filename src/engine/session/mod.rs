@@ -11,6 +11,7 @@
 //!   clipping + optimiser step, per sequence or per chunk, the train loop,
 //!   the smooth loss, the histories and [`TrainReport`].
 
+mod benchmark;
 mod sequence;
 mod train;
 
