@@ -4,7 +4,7 @@
 import { fmt, showSymbol } from '../views/common.js';
 import { INK } from './colors.js';
 import { F, forwardLevel, backwardLevel, hiddenQuantity, outputQuantity, scales } from './stages.js';
-import { arrow, text } from './draw.js';
+import { arrow, text, textWidth } from './draw.js';
 import { blit, valueCell, paintEmpty, paintInputs, paintOutputs, outputCell } from './cells.js';
 
 /** The three weight arrows of column s (W_hh: the one arriving from column s − 1). */
@@ -23,10 +23,14 @@ export function drawColumnArrows(env, s, x) {
   if (!env.backward) text(ctx, 'W_xh', cx + 7 * L.zoom, (L.inTop + hBottom) / 2, { color: pal.W_xh, size: L.font * 0.95, weight: 700, align: 'left' });
   ctx.globalAlpha = base * on(level >= F.output);
   arrow(ctx, cx, L.hidTop - 3, cx, oBottom + 3, { color: pal.W_hy, width: lw });
-  // The next column's sub-step label ("W_hh h_1" …) reaches into this gap; this
+  // Where the next column's sub-step label ("W_hh h_1" …) reaches into this gap, this
   // column's W_hy label gives way to it (every other column still names W_hy).
-  const gives = !env.backward && s < L.T && hasSubstepLabel(env.data, cursor, s + 1);
-  if (!env.backward && !gives) text(ctx, 'W_hy', cx + 7 * L.zoom, (L.hidTop + oBottom) / 2, { color: pal.W_hy, size: L.font * 0.95, weight: 700, align: 'left' });
+  const hyFont = { size: L.font * 0.95, weight: 700 };
+  const next = !env.backward && s < L.T ? substepLabel(env.data, cursor, s + 1) : null;
+  const gives = next != null
+    && place(s + 1).x + L.cellW / 2 - 8 * L.zoom - textWidth(ctx, next, LABEL_FONT(L)) - 6
+      < cx + 7 * L.zoom + textWidth(ctx, 'W_hy', hyFont) + 2;
+  if (!env.backward && !gives) text(ctx, 'W_hy', cx + 7 * L.zoom, (L.hidTop + oBottom) / 2, { color: pal.W_hy, ...hyFont, align: 'left' });
   const prev = place(s - 1);
   const hMid = L.hidTop + (L.H * L.cellH) / 2 - (env.backward ? 7 * L.zoom : 0);
   const x1 = prev.x + L.cellW + 3;
@@ -102,11 +106,11 @@ export function drawColumn(env, s, x) {
     if (grad) valueCell(ctx, L, x, y, grad[i], sc.grad);
     else if (hid.values) valueCell(ctx, L, x, y, hid.values[i], hid.key === 'h_t' ? sc.h : sc.pre);
   }
-  if (hasSubstepLabel(data, cursor, s) && !env.backward) {
-    // Say which quantity the cells hold while h_t is being formed.
-    // Left of the W_hy arrow, in the gap above the block: clear of every arrow and label.
-    const label = hid.key === 'a_t' ? `a_${s}` : hid.key === 'w_hh_h' ? `W_hh h_${s - 1}` : `W_xh x_${s}`;
-    text(ctx, label, cx - 8 * L.zoom, L.hidTop - L.gapY / 2, { size: L.font * 0.85, weight: 700, align: 'right', background: INK.empty });
+  const label = env.backward ? null : substepLabel(data, cursor, s);
+  if (label) {
+    // Say which quantity the cells hold while h_t is being formed: left of the W_hy
+    // arrow, in the gap above the block (the previous column's W_hy label gives way).
+    text(ctx, label, cx - 8 * L.zoom, L.hidTop - L.gapY / 2, { ...LABEL_FONT(L), align: 'right', background: INK.empty });
   }
 
   // Input block: the one-hot x_t, the active symbol lit (a cached picture per symbol).
@@ -116,8 +120,14 @@ export function drawColumn(env, s, x) {
   ctx.globalAlpha = base;
 }
 
-/** Whether column s's hidden cells hold a partial sum (W_xh x_t, W_hh h_{t−1}, a_t) that is labelled. */
-function hasSubstepLabel(data, cursor, s) {
-  const key = hiddenQuantity(data, cursor, s).key;
-  return key != null && key !== 'h_t';
+/** The font of the sub-step labels. */
+const LABEL_FONT = (L) => ({ size: L.font * 0.85, weight: 700 });
+
+/** The label of column s's hidden cells while they hold a partial sum (W_xh x_t, W_hh h_{t−1}, a_t), else null. */
+function substepLabel(data, cursor, s) {
+  const { key } = hiddenQuantity(data, cursor, s);
+  if (key === 'a_t') return `a_${s}`;
+  if (key === 'w_hh_h') return `W_hh h_${s - 1}`;
+  if (key === 'w_xh_x') return `W_xh x_${s}`;
+  return null;
 }

@@ -25,14 +25,26 @@ export function roundRect(ctx, x, y, w, h, r) {
  * Text at (x, y). opts: color, size (px), weight, align ('center'), baseline ('middle'),
  * background (a colour painted behind the text, for labels over lines).
  */
-export function text(ctx, s, x, y, { color = '#1a1a1a', size = 14, weight = 400, align = 'center', baseline = 'middle', background } = {}) {
-  // Setting ctx.font parses the string every time: only when it changes (the diagram
-  // draws hundreds of labels in a few sizes).
+/**
+ * Sets the context's font. Setting ctx.font parses the string every time: only when it
+ * changes (the diagram draws hundreds of labels in a few sizes).
+ */
+function useFont(ctx, size, weight) {
   const font = `${weight} ${size}px ${FONT}`;
   if (fonts.get(ctx) !== font) {
     ctx.font = font;
     fonts.set(ctx, font);
   }
+}
+
+/** The width in CSS pixels of `s` as text() would draw it. */
+export function textWidth(ctx, s, { size = 14, weight = 400 } = {}) {
+  useFont(ctx, size, weight);
+  return ctx.measureText(s).width;
+}
+
+export function text(ctx, s, x, y, { color = '#1a1a1a', size = 14, weight = 400, align = 'center', baseline = 'middle', background } = {}) {
+  useFont(ctx, size, weight);
   if (ctx.textAlign !== align) ctx.textAlign = align;
   if (ctx.textBaseline !== baseline) ctx.textBaseline = baseline;
   if (background) {
