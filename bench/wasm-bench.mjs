@@ -161,6 +161,17 @@ console.log(line(head));
 console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
 for (const r of rows) console.log(line(r));
 
+// The issue's goal: wasm within 1.5× of native, i.e. wasm/native ≥ 1/1.5.
+const verdicts = [];
+for (const [H, S] of CONFIGS) {
+  const nat = find(results.native, H, S);
+  for (const [where, list] of [['Node', results.node], ['Chromium', results.chromium]]) {
+    const r = nat && find(list, H, S);
+    if (r) verdicts.push(`H=${H}/seq ${S} in ${where}: ${r.median / nat.median >= 1 / 1.5 ? 'within' : 'not within'} 1.5×`);
+  }
+}
+if (verdicts.length) console.log(`\nGoal, wasm within 1.5× of native (wasm/native ≥ 0.67): ${verdicts.join('; ')}.`);
+
 mkdirSync(join(ROOT, 'test-output', 'bench'), { recursive: true });
 const file = join(ROOT, 'test-output', 'bench', 'wasm-bench.json');
 writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), runs: RUNS, target: TARGET, ...results }, null, 2));
