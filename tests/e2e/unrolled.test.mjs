@@ -267,6 +267,22 @@ test('train to convergence learns e,l,l,o; fresh weights bring back iteration 0;
   }
 });
 
+/**
+ * The diagram's pixels once the rolled ↔ unrolled animation has ended: the same in two
+ * frames 150 ms apart (a fixed wait was flaky on a loaded machine), at most 10 s.
+ */
+async function settled(page) {
+  let last = null;
+  for (let i = 0; i < 60; i++) {
+    await page.waitForTimeout(150);
+    await page.evaluate(() => window.rnnLab.frame());
+    const now = await canvasPixels(page, CANVAS);
+    if (now === last) return now;
+    last = now;
+  }
+  throw new Error('the diagram kept changing for 10 s');
+}
+
 test('the rolled view animates from the chain to one cell and back, exactly', async () => {
   const { page, errors } = await open('chapter=unrolled&step=2&sub=3');
   await page.mouse.move(1, 1);
@@ -274,9 +290,7 @@ test('the rolled view animates from the chain to one cell and back, exactly', as
   await page.click('#unrolled-rolled');
   assert.equal(await page.getAttribute('#unrolled-rolled', 'aria-pressed'), 'true');
   // Mid-animation frames differ from both ends; it settles within a second.
-  await page.waitForTimeout(1200);
-  await page.evaluate(() => window.rnnLab.frame());
-  const rolled = await canvasPixels(page, CANVAS);
+  const rolled = await settled(page);
   assert.notEqual(rolled, unrolled);
   await page.waitForFunction(() => location.hash.includes('rolled=1'));
   // Rolled, the one cell still shows h_2 on hover.
@@ -288,9 +302,7 @@ test('the rolled view animates from the chain to one cell and back, exactly', as
   assert.equal(valueOf(await page.textContent('#unrolled-tip')), snap.h_t[1]);
   await page.mouse.move(1, 1);
   await page.click('#unrolled-rolled');
-  await page.waitForTimeout(1200);
-  await page.evaluate(() => window.rnnLab.frame());
-  assert.equal(await canvasPixels(page, CANVAS), unrolled);
+  assert.equal(await settled(page), unrolled);
   assert.deepEqual(errors, []);
   await page.context().close();
 });
@@ -321,7 +333,7 @@ test('at the W_hh h_{t-1} sub-step the W_hh arrow runs between columns, and roll
   // Unrolled: the arrow from h_1 into h_2 crosses the gap left of the cell.
   assert.ok(await orangeOnLine(page, -75, -32) > 10, 'W_hh arrow between h_1 and h_2');
   await page.click('#unrolled-rolled');
-  await page.waitForTimeout(1200);
+  await settled(page);
   await page.$eval(CANVAS, (c) => c.scrollIntoView({ block: 'center' }));
   await page.evaluate(() => window.rnnLab.frame());
   // Rolled: h_1 is the same cell, so no arrow may cross it (the loop on its right says W_hh).
