@@ -16,7 +16,7 @@ import { Notices, Announcer } from './notice.js';
 import { Player } from './player.js';
 import { trainInSlices } from './lab.js';
 import { syncAll } from './views/controls.js';
-import { CHAPTERS, chapterById } from './shell/chapters.js';
+import { CHAPTERS, applyLimits, chapterById } from './shell/chapters.js';
 import { engineSettings, startLab } from './shell/start-lab.js';
 import { ChapterNav } from './shell/chapter-nav.js';
 import { SettingsBar } from './shell/settings-bar.js';
@@ -56,6 +56,7 @@ export class App {
   /** Reads the hash, creates the Lab, builds the page. Never throws on a bad hash. */
   start(hash) {
     const { values, notes } = parseHash(hash);
+    notes.push(...applyLimits(values.chapter ?? defaults().chapter, values));
     this.state = { ...defaults(), ...values };
     this.lab = startLab(this.wasm, this.state, notes);
     this.clampStep();
@@ -93,6 +94,9 @@ export class App {
    */
   setState(patch) {
     const { values, notes } = validate(patch);
+    // A chapter's limits apply to what changes here, not to the model already shown.
+    const changed = Object.keys(values).filter((k) => values[k] !== this.state[k]);
+    notes.push(...applyLimits(values.chapter ?? this.state.chapter, values, changed));
     const result = { ok: true, error: null, notes, rebuilt: false };
     if (notes.length) this.notice(`Changed: ${notes.join('; ')}.`, 'warn');
     const enginePatch = {};

@@ -343,6 +343,42 @@ test('at the W_hh h_{t-1} sub-step the W_hh arrow runs between columns, and roll
   await page.context().close();
 });
 
+test('hidden size 1–16 here: a link or the H field asking more is capped with a notice; a bigger model from another chapter is kept', async () => {
+  // A link that opens the chapter with H = 40.
+  const { page, errors } = await open('chapter=unrolled&hidden=40&seed=3');
+  let s = await page.evaluate(() => window.rnnLab.state());
+  assert.equal(s.hidden, 16);
+  assert.equal((await page.evaluate(() => window.rnnLab.lab.unrolled_forward())).hidden, 16);
+  assert.match(await page.textContent('#notices'), /Hidden units H: 40 → 16/);
+  assert.equal(await page.getAttribute('#set-hidden', 'max'), '16');
+  // The H field: 30 is capped, 12 is taken.
+  await page.fill('#set-hidden', '30');
+  await page.$eval('#set-hidden', (i) => i.dispatchEvent(new Event('change')));
+  s = await page.evaluate(() => window.rnnLab.state());
+  assert.equal(s.hidden, 16);
+  assert.equal(await page.inputValue('#set-hidden'), '16');
+  assert.deepEqual((await page.evaluate(() => window.rnnLab.set({ hidden: 12 }))).notes, []);
+  assert.equal((await page.evaluate(() => window.rnnLab.lab.unrolled_forward())).hidden, 12);
+  // In "Time steps" H may be 100; coming back keeps that model (no rebuild, no lost
+  // training) and says why the cells are small.
+  await page.evaluate(() => window.rnnLab.set({ chapter: 'steps' }));
+  assert.equal(await page.getAttribute('#set-hidden', 'max'), '256');
+  await page.evaluate(() => window.rnnLab.set({ hidden: 100 }));
+  await page.evaluate(() => window.rnnLab.train(20));
+  const before = await page.evaluate(() => window.rnnLab.state().iteration);
+  assert.ok(before >= 20);
+  await page.click('nav a[data-chapter="unrolled"]');
+  await page.waitForFunction(() => document.body.dataset.chapter === 'unrolled');
+  await page.evaluate(() => window.rnnLab.frame());
+  s = await page.evaluate(() => window.rnnLab.state());
+  assert.equal(s.hidden, 100);
+  assert.equal(s.iteration, before);
+  assert.ok(await page.isVisible('#unrolled-hidden-note'));
+  assert.match(await page.textContent('#unrolled-hidden-note'), /H = 100.*Set H to 16 or less/);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test('the URL carries word, sizes, cursor and view; a 64-character word keeps the current step in view', async () => {
   const word = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ!?';
   assert.equal(word.length, 64);

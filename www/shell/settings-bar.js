@@ -62,5 +62,11 @@ export class SettingsBar {
     this.settingsButton.setAttribute('aria-expanded', String(on && this.shown));
     this.settingsButton.textContent = this.shown ? 'Hide settings' : 'Show settings';
     app.dom.settings.hidden = !barUsed || !shown;
+    // The chapter's limits on the shared settings (e.g. H ≤ 16 in "Unrolled").
+    const limits = app.chapter().limits ?? {};
+    for (const input of app.dom.settings.querySelectorAll('input[type="number"][data-prop]')) {
+      const name = input.dataset.prop;
+      input.max = String(limits[name] ?? prop(name).max);
+    }
   }
 }

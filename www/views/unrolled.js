@@ -164,6 +164,8 @@ export default {
   id: 'unrolled',
   title: 'Unrolled',
   granularity: 'substep',
+  /** Hidden size 1–16 here: the picture gives every unit a readable cell. */
+  limits: { hidden: MAX_DRAWN_HIDDEN },
 
   mount(section, app) {
     ui.view = new DiagramView(app, {
@@ -256,7 +258,7 @@ export default {
       const outs = f.per_step.map((s) => (s.target == null ? '–' : showSymbol(s.target))).join(',');
       ui.word.textContent = `Word “${f.word}”: vocabulary [${sym}] (V = ${f.vocab.length}); inputs ${ins} → targets ${outs}; T = ${T} steps, H = ${f.hidden} hidden units, ${f.activation}${f.bias ? ', with biases' : ', no biases'}.`;
       ui.hiddenNote.hidden = f.hidden <= MAX_DRAWN_HIDDEN;
-      ui.hiddenNote.textContent = `This picture is made for up to ${MAX_DRAWN_HIDDEN} hidden units; with H = ${f.hidden} the cells are drawn small.`;
+      ui.hiddenNote.textContent = `This picture is made for up to ${MAX_DRAWN_HIDDEN} hidden units; the model from the other chapters has H = ${f.hidden}, so the cells are drawn small. Set H to ${MAX_DRAWN_HIDDEN} or less to read them.`;
       const sc = scales(data);
       ui.legendLo.textContent = fmt(-sc.h, 2);
       ui.legendHi.textContent = fmt(sc.h, 2);
