@@ -2,6 +2,7 @@
 //! the current step drawn in the event colour.
 
 use super::{Scale, area, colors, data, message, tick, y_top};
+use crate::web::charts::{house_chart, house_mesh};
 use crate::web::js_error;
 use plotters::prelude::*;
 use serde::Deserialize;
@@ -36,12 +37,8 @@ pub fn draw_grad_bars(canvas: &HtmlCanvasElement, d: &GradBarsData) -> Result<()
             .unwrap_or_else(|| (i + 1).to_string())
     };
     let title = d.title.as_deref().unwrap_or("‖dL/dh_t‖ per time step");
-    let mut chart = ChartBuilder::on(&root)
+    let mut chart = house_chart(&root, s)
         .caption(title, s.fitting(&root, title, 17.0, 20.0))
-        .margin(s.px(10.0))
-        .margin_right(s.px(18.0))
-        .x_label_area_size(s.px(46.0))
-        .y_label_area_size(s.px(74.0))
         .build_cartesian_2d((0..n.max(1) - 1).into_segmented(), 0.0..top)
         .map_err(js_error)?;
     // Label every bar while they fit; past ~24 plotters thins them itself.
@@ -49,10 +46,8 @@ pub fn draw_grad_bars(canvas: &HtmlCanvasElement, d: &GradBarsData) -> Result<()
         SegmentValue::CenterOf(i) if *i < n => label(*i),
         _ => String::new(),
     };
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart.configure_mesh(), s)
         .disable_x_mesh()
-        .label_style(s.font(14.0))
         .axis_desc_style(s.font(15.0))
         .x_desc(d.x_desc.as_deref().unwrap_or("time step t"))
         .y_desc(d.y_desc.as_deref().unwrap_or("‖dL/dh_t‖"))
@@ -60,9 +55,6 @@ pub fn draw_grad_bars(canvas: &HtmlCanvasElement, d: &GradBarsData) -> Result<()
         .y_labels(5)
         .x_label_formatter(&x_format)
         .y_label_formatter(&|v| tick(*v))
-        .axis_style(s.line(colors::AXIS, 1.0))
-        .bold_line_style(s.line(colors::GRID, 1.0))
-        .light_line_style(TRANSPARENT)
         .draw()
         .map_err(js_error)?;
     if n == 0 {

@@ -2,6 +2,7 @@
 //! with a tick at the top wherever gradient clipping fired.
 
 use super::{Scale, Swatch, area, colors, data, legend, message, tick, y_top};
+use crate::web::charts::{house_chart, house_mesh};
 use crate::web::js_error;
 use plotters::prelude::*;
 use serde::Deserialize;
@@ -52,17 +53,11 @@ pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData) -> Result<(), JsError
     let font = s.fitting(&root, title, 17.0, 20.0);
     let root = root.titled(title, font).map_err(js_error)?;
     let (legend_strip, plot) = root.split_vertically(s.px(28.0));
-    let mut chart = ChartBuilder::on(&plot)
-        .margin(s.px(10.0))
+    let mut chart = house_chart(&plot, s)
         .margin_top(s.px(4.0))
-        .margin_right(s.px(18.0))
-        .x_label_area_size(s.px(46.0))
-        .y_label_area_size(s.px(74.0))
         .build_cartesian_2d(x0..x1, 0.0..top)
         .map_err(js_error)?;
-    chart
-        .configure_mesh()
-        .label_style(s.font(14.0))
+    house_mesh(&mut chart.configure_mesh(), s)
         .axis_desc_style(s.font(15.0))
         .x_desc("iteration")
         .y_desc("loss L")
@@ -70,9 +65,6 @@ pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData) -> Result<(), JsError
         .y_labels(5)
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| tick(*v))
-        .axis_style(s.line(colors::AXIS, 1.0))
-        .bold_line_style(s.line(colors::GRID, 1.0))
-        .light_line_style(TRANSPARENT)
         .draw()
         .map_err(js_error)?;
     if n == 0 {

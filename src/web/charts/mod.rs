@@ -11,6 +11,7 @@
 //! is exported to JS by [`palette`], so diagrams drawn in JS use the very
 //! same colour for W_xh, W_hh and W_hy.
 
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -181,6 +182,34 @@ impl Scale {
     pub fn line(self, color: RGBColor, css: f64) -> ShapeStyle {
         color.stroke_width(self.px(css))
     }
+}
+
+/// A chart builder on `area` with the house margins: 46 px under the plot for the
+/// x tick labels and name, 74 px on the left for the y ones, 18 px on the right so
+/// the last x label is not cut.
+pub fn house_chart<'a, 'b, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    s: Scale,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin(s.px(10.0))
+        .margin_right(s.px(18.0))
+        .x_label_area_size(s.px(46.0))
+        .y_label_area_size(s.px(74.0));
+    builder
+}
+
+/// The house mesh: 14 px tick labels, axis lines, a light grid at the labelled
+/// ticks only.
+pub fn house_mesh<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+    s: Scale,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB> {
+    mesh.label_style(s.font(14.0))
+        .axis_style(s.line(colors::AXIS, 1.0))
+        .bold_line_style(s.line(colors::GRID, 1.0))
+        .light_line_style(TRANSPARENT)
 }
 
 /// The canvas as a plotters drawing area, cleared to the background.

@@ -7,6 +7,7 @@ use super::{
 use crate::engine::PARAM_NAMES;
 use crate::engine::vanishing::training::TrainingView;
 use crate::web::charts::{Scale, colors, message};
+use crate::web::charts::{house_chart, house_mesh};
 use crate::web::js_error;
 use plotters::prelude::*;
 use wasm_bindgen::JsError;
@@ -69,17 +70,11 @@ pub fn draw_param_norms(root: &Area, v: &TrainingView) -> Result<(), JsError> {
         .titled(TITLE, s.fitting(&header, TITLE, 17.0, 20.0))
         .map_err(js_error)
         .and_then(|rest| key_row(&rest, s, &items))?;
-    let mut chart = ChartBuilder::on(&body)
-        .margin(s.px(10.0))
+    let mut chart = house_chart(&body, s)
         .margin_top(s.px(4.0))
-        .margin_right(s.px(18.0))
-        .x_label_area_size(s.px(46.0))
-        .y_label_area_size(s.px(74.0))
         .build_cartesian_2d(x0..x1, lo..hi)
         .map_err(js_error)?;
-    chart
-        .configure_mesh()
-        .label_style(s.font(14.0))
+    house_mesh(&mut chart.configure_mesh(), s)
         .axis_desc_style(s.font(15.0))
         .x_desc("iteration")
         .y_desc("‖dL/dθ‖ before clipping (log)")
@@ -87,9 +82,6 @@ pub fn draw_param_norms(root: &Area, v: &TrainingView) -> Result<(), JsError> {
         .y_labels(decade_labels(lo, hi))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| decade_label(*v))
-        .axis_style(s.line(colors::AXIS, 1.0))
-        .bold_line_style(s.line(colors::GRID, 1.0))
-        .light_line_style(TRANSPARENT)
         .draw()
         .map_err(js_error)?;
     if v.iterations.is_empty() {

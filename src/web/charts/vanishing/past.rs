@@ -6,6 +6,7 @@ use super::{
 };
 use crate::engine::vanishing::Analysis;
 use crate::web::charts::{Scale, colors, tick};
+use crate::web::charts::{house_chart, house_mesh};
 use crate::web::js_error;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -46,17 +47,11 @@ pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), JsE
     } else {
         "Gradient reaching the past: ‖∂L/∂h_t‖"
     };
-    let mut chart = ChartBuilder::on(root)
+    let mut chart = house_chart(root, s)
         .caption(title, s.fitting(root, title, 17.0, 20.0))
-        .margin(s.px(10.0))
-        .margin_right(s.px(18.0))
-        .x_label_area_size(s.px(46.0))
-        .y_label_area_size(s.px(74.0))
         .build_cartesian_2d(0.0..steps.max(1.0), lo..hi)
         .map_err(js_error)?;
-    chart
-        .configure_mesh()
-        .label_style(s.font(14.0))
+    house_mesh(&mut chart.configure_mesh(), s)
         .axis_desc_style(s.font(15.0))
         .x_desc("time step t")
         .y_desc("‖∂L/∂h_t‖ (log scale)")
@@ -64,9 +59,6 @@ pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), JsE
         .y_labels(decade_labels(lo, hi))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| decade_label(*v))
-        .axis_style(s.line(colors::AXIS, 1.0))
-        .bold_line_style(s.line(colors::GRID, 1.0))
-        .light_line_style(TRANSPARENT)
         .draw()
         .map_err(js_error)?;
     let curve = |v: &[f64], x0: usize| -> Vec<(f64, f64)> {
@@ -145,17 +137,11 @@ pub fn draw_chain(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), Js
             .copied()
             .chain([0.0]),
     );
-    let mut chart = ChartBuilder::on(root)
+    let mut chart = house_chart(root, s)
         .caption(JACOBIAN_TITLE, s.fitting(root, JACOBIAN_TITLE, 17.0, 20.0))
-        .margin(s.px(10.0))
-        .margin_right(s.px(18.0))
-        .x_label_area_size(s.px(46.0))
-        .y_label_area_size(s.px(74.0))
         .build_cartesian_2d(0.0..steps.max(1.0), lo..hi)
         .map_err(js_error)?;
-    chart
-        .configure_mesh()
-        .label_style(s.font(14.0))
+    house_mesh(&mut chart.configure_mesh(), s)
         .axis_desc_style(s.fitting(root, DISTANCE, 15.0, 102.0))
         .x_desc(DISTANCE)
         .y_desc("spectral norm (log scale)")
@@ -163,9 +149,6 @@ pub fn draw_chain(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), Js
         .y_labels(decade_labels(lo, hi))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| decade_label(*v))
-        .axis_style(s.line(colors::AXIS, 1.0))
-        .bold_line_style(s.line(colors::GRID, 1.0))
-        .light_line_style(TRANSPARENT)
         .draw()
         .map_err(js_error)?;
     // The level 1 = 10⁰: above it the gradient grows with distance, below it shrinks.

@@ -4,6 +4,7 @@
 use super::{Area, Swatch, key_row};
 use crate::engine::vanishing::Analysis;
 use crate::web::charts::{Scale, colors, message, tick};
+use crate::web::charts::{house_chart, house_mesh};
 use crate::web::js_error;
 use plotters::prelude::*;
 
@@ -46,18 +47,12 @@ pub fn draw_spectrum(root: &Area, a: &Analysis) -> Result<(), JsError> {
         .titled(&title, s.fitting(&header, &title, 17.0, 20.0))
         .map_err(js_error)
         .and_then(|rest| key_row(&rest, s, &items))?;
-    let mut chart = ChartBuilder::on(&body)
-        .margin(s.px(10.0))
+    let mut chart = house_chart(&body, s)
         .margin_top(s.px(4.0))
-        .margin_right(s.px(18.0))
-        .x_label_area_size(s.px(46.0))
-        .y_label_area_size(s.px(74.0))
         .build_cartesian_2d((0..n.max(1) - 1).into_segmented(), 0.0..top)
         .map_err(js_error)?;
-    chart
-        .configure_mesh()
+    house_mesh(&mut chart.configure_mesh(), s)
         .disable_x_mesh()
-        .label_style(s.font(14.0))
         .axis_desc_style(s.fitting(&body, INDEX, 15.0, 102.0))
         .x_desc(INDEX)
         .y_desc("σ_i")
@@ -68,9 +63,6 @@ pub fn draw_spectrum(root: &Area, a: &Analysis) -> Result<(), JsError> {
             _ => String::new(),
         })
         .y_label_formatter(&|v| tick(*v))
-        .axis_style(s.line(colors::AXIS, 1.0))
-        .bold_line_style(s.line(colors::GRID, 1.0))
-        .light_line_style(TRANSPARENT)
         .draw()
         .map_err(js_error)?;
     if n == 0 || a.singular_values.iter().any(|v| !v.is_finite()) {
