@@ -223,7 +223,7 @@ test('on a phone (390 px) no chart text runs off a canvas edge and the page does
   // Chart titles and keys are centred: cut off on a narrow canvas, they touch both edges.
   // The top 24 CSS px of every chart canvas (title band), 2 px in from each edge, must be
   // background only.
-  for (const hash of ['chapter=steps', 'chapter=training', 'chapter=vanishing']) {
+  for (const hash of ['chapter=steps', 'chapter=unrolled&step=3&sub=5', 'chapter=training', 'chapter=vanishing']) {
     const { page, errors } = await open(hash, { width: 390, height: 800 });
     await page.evaluate(() => window.rnnLab.frame());
     const edges = await page.$$eval('canvas.chart-canvas', (canvases) => canvases

@@ -23,6 +23,7 @@ use web_sys::HtmlCanvasElement;
 pub mod grad_bars;
 pub mod loss;
 pub mod scales;
+mod step_grid;
 pub mod training;
 pub mod unrolled;
 pub mod vanishing;
