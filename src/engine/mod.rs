@@ -12,6 +12,7 @@ pub mod forward;
 pub mod gradcheck;
 pub mod history;
 pub mod kernels;
+pub mod models;
 pub mod optim;
 pub mod params;
 pub mod rng;

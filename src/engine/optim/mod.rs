@@ -19,7 +19,7 @@
 //! - `rules.rs`: the four update rules on flat slices.
 
 mod config;
-mod rules;
+pub(crate) mod rules;
 
 pub use config::{OptimizerConfig, OptimizerKind, check_learning_rate};
 
