@@ -21,6 +21,7 @@ pub mod session;
 pub mod tasks;
 pub mod timeline;
 pub mod vanishing;
+pub mod views;
 pub mod vocab;
 
 pub use activation::Activation;

@@ -15,6 +15,7 @@
 
 pub mod chain;
 pub mod presets;
+pub mod setup;
 pub mod training;
 
 use super::activation::Activation;

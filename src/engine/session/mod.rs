@@ -15,7 +15,7 @@ mod benchmark;
 mod sequence;
 mod train;
 
-pub use train::TrainReport;
+pub use train::{TrainReport, TrainUntil};
 
 use super::bptt;
 use super::clip::Clip;
