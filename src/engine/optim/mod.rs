@@ -102,6 +102,11 @@ impl Optimizer {
         Ok(())
     }
 
+    /// Sets the step count (Adam's t), e.g. when a copy takes over another's state.
+    pub fn set_steps(&mut self, steps: u64) {
+        self.steps = steps;
+    }
+
     /// Forgets the memory and the step count.
     pub fn reset(&mut self) {
         for s in &mut self.state {

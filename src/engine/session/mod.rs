@@ -13,6 +13,7 @@
 
 mod benchmark;
 mod sequence;
+mod state;
 mod train;
 
 pub use train::{TrainReport, TrainUntil};
