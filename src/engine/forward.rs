@@ -8,6 +8,12 @@
 //! loss_t = −log p_t[target_t]              (only on scored steps)
 //! ```
 //!
+//! Masks (the types of RNN): an input may be absent, x_t = 0, so
+//! `a_t = W_hh h_{t−1} + b_h`; a target may be absent, so the step has no loss
+//! (y_t and p_t are still computed). One-to-many, many-to-one and delayed or
+//! synced many-to-many are all this one cell with some inputs or targets absent
+//! ([`forward_masked`]). [`forward`] is the common case of an input at every step.
+//!
 //! Outputs do not feed back into the recurrence, so after the recurrent loop
 //! all logits come from one matrix product `Y = H_{1..T} W_hyᵀ` ([`gemm_acc`]).
 
@@ -54,8 +60,9 @@ impl LossMode {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trace {
     pub activation: Activation,
-    /// Input symbol index per step, length T.
-    pub inputs: Vec<usize>,
+    /// Input symbol index per step, `None` where the step has no input
+    /// (x_t = 0); length T.
+    pub inputs: Vec<Option<usize>>,
     /// Target per step, `None` where the step has no loss; length T.
     pub targets: Vec<Option<usize>>,
     /// Pre-activations a_t: [T, H].
@@ -97,6 +104,15 @@ impl Trace {
     pub fn scored_steps(&self) -> usize {
         self.targets.iter().filter(|t| t.is_some()).count()
     }
+
+    /// loss_t per step, `None` on unscored steps (where [`Trace::losses`] holds 0).
+    pub fn scored_losses(&self) -> Vec<Option<f64>> {
+        self.targets
+            .iter()
+            .zip(&self.losses)
+            .map(|(t, &l)| t.map(|_| l))
+            .collect()
+    }
 }
 
 /// Index of the largest element (first one on ties).
@@ -127,7 +143,7 @@ pub fn softmax_into(logits: ArrayView1<f64>, mut out: ndarray::ArrayViewMut1<f64
 /// Checks indices and lengths before running.
 fn check_sequence(
     params: &Params,
-    inputs: &[usize],
+    inputs: &[Option<usize>],
     targets: &[Option<usize>],
     h0: &Array1<f64>,
 ) -> Result<()> {
@@ -145,7 +161,7 @@ fn check_sequence(
             ),
         });
     }
-    for &i in inputs.iter().chain(targets.iter().flatten()) {
+    for &i in inputs.iter().flatten().chain(targets.iter().flatten()) {
         if i >= vocab {
             return Err(EngineError::SymbolIndex {
                 index: i,
@@ -164,8 +180,10 @@ fn check_sequence(
 
 /// Runs the RNN over `inputs` from state `h0` and scores `targets`.
 ///
-/// `inputs: [T]` symbol indices, `targets: [T]` (None = no loss at that step),
-/// `h0: [H]`. Errors on an empty sequence or an index outside the vocabulary.
+/// `inputs: [T]` symbol indices (an input at every step), `targets: [T]`
+/// (None = no loss at that step), `h0: [H]`. Errors on an empty sequence or an
+/// index outside the vocabulary. The same numbers, bit for bit, as
+/// [`forward_masked`] with every input present.
 pub fn forward(
     params: &Params,
     activation: Activation,
@@ -173,7 +191,37 @@ pub fn forward(
     targets: &[Option<usize>],
     h0: &Array1<f64>,
 ) -> Result<Trace> {
-    check_sequence(params, inputs, targets, h0)?;
+    // The trace keeps its own copy of the inputs either way: one allocation, as before.
+    let inputs: Vec<Option<usize>> = inputs.iter().copied().map(Some).collect();
+    run(params, activation, inputs, targets, h0)
+}
+
+/// Runs the RNN over a masked sequence from state `h0`.
+///
+/// `inputs: [T]`, `None` where the step has no input (x_t = 0, so
+/// a_t = W_hh h_{t−1} + b_h); `targets: [T]`, `None` where the step is not
+/// scored (y_t and p_t are still computed; L sums the scored steps only);
+/// `h0: [H]`. Errors on an empty sequence, unequal lengths or an index
+/// outside the vocabulary.
+pub fn forward_masked(
+    params: &Params,
+    activation: Activation,
+    inputs: &[Option<usize>],
+    targets: &[Option<usize>],
+    h0: &Array1<f64>,
+) -> Result<Trace> {
+    run(params, activation, inputs.to_vec(), targets, h0)
+}
+
+/// The forward pass of both entry points; `inputs` becomes the trace's.
+fn run(
+    params: &Params,
+    activation: Activation,
+    inputs: Vec<Option<usize>>,
+    targets: &[Option<usize>],
+    h0: &Array1<f64>,
+) -> Result<Trace> {
+    check_sequence(params, &inputs, targets, h0)?;
     let (steps, hidden, vocab) = (inputs.len(), params.hidden(), params.vocab_size());
     let mut a = Array2::<f64>::zeros((steps, hidden));
     let mut h = Array2::<f64>::zeros((steps + 1, hidden));
@@ -197,7 +245,7 @@ pub fn forward(
             params.w_xh.as_slice().expect("standard layout"),
             params.b_h.as_slice().expect("standard layout"),
             activation,
-            inputs,
+            &inputs,
             a.as_slice_mut().expect("standard layout"),
             h.as_slice_mut().expect("standard layout"),
         );
@@ -226,7 +274,7 @@ pub fn forward(
     let loss = losses.iter().sum();
     Ok(Trace {
         activation,
-        inputs: inputs.to_vec(),
+        inputs,
         targets: targets.to_vec(),
         a,
         h,
@@ -241,7 +289,7 @@ multiversion! {
 /// The recurrent loop over flat row-major buffers (`a: [T, H]`, `h: [T+1, H]`
 /// with row 0 = h_0 already set):
 /// `a_t = W_xh[:, x_t] + b_h + Σ_j W_hhᵀ[j]·h_{t−1,j}`, `h_t = f(a_t)`
-/// (`w_xh: [H, V]`).
+/// (`w_xh: [H, V]`); without an input, `a_t = b_h + Σ_j W_hhᵀ[j]·h_{t−1,j}`.
 ///
 /// W_hh h is formed as a sum of the rows of W_hhᵀ (`w_hh_t: [H, H]`, row j =
 /// column j of W_hh) scaled by h_j: every inner loop is contiguous and
@@ -251,7 +299,7 @@ fn recurrence(
     w_xh: &[f64],
     b_h: &[f64],
     activation: Activation,
-    inputs: &[usize],
+    inputs: &[Option<usize>],
     a: &mut [f64],
     h: &mut [f64],
 ) {
@@ -261,11 +309,17 @@ fn recurrence(
         let (done, rest) = h.split_at_mut((s + 1) * hidden);
         let h_prev = &done[s * hidden..];
         let a_row = &mut a[s * hidden..(s + 1) * hidden];
-        // W_xh x_t for a one-hot x_t is column x of W_xh ([H, V]): H reads with
-        // stride V, cheaper than a transposed copy of all of W_xh per sequence.
-        let x_col = w_xh[x..].iter().step_by(vocab);
-        for ((av, &xv), &bv) in a_row.iter_mut().zip(x_col).zip(b_h) {
-            *av = xv + bv;
+        match x {
+            // W_xh x_t for a one-hot x_t is column x of W_xh ([H, V]): H reads with
+            // stride V, cheaper than a transposed copy of all of W_xh per sequence.
+            Some(x) => {
+                let x_col = w_xh[x..].iter().step_by(vocab);
+                for ((av, &xv), &bv) in a_row.iter_mut().zip(x_col).zip(b_h) {
+                    *av = xv + bv;
+                }
+            }
+            // x_t = 0: W_xh x_t vanishes, the step starts from b_h alone.
+            None => a_row.copy_from_slice(b_h),
         }
         rows_times(h_prev, w_hh_t, a_row);
         let h_row = &mut rest[..hidden];

@@ -17,6 +17,7 @@ pub mod params;
 pub mod rng;
 pub mod sample;
 pub mod session;
+pub(crate) mod step;
 pub mod tasks;
 pub mod timeline;
 pub mod vanishing;

@@ -44,8 +44,10 @@ pub struct ForwardSnapshot {
     pub steps: usize,
     pub activation: &'static str,
     pub vocab: Vec<String>,
+    /// The input symbol ("" at a step without input).
     pub input: String,
-    pub input_index: usize,
+    /// Its index, None at a step without input (x_t = 0).
+    pub input_index: Option<usize>,
     /// The target symbol, `None` on a step without a loss.
     pub target: Option<String>,
     pub target_index: Option<usize>,
@@ -91,13 +93,15 @@ pub fn forward_snapshot(
     let h_t = trace.h.row(t);
     let predicted = crate::engine::forward::argmax(trace.p.row(s));
     let mut x_t = Array1::<f64>::zeros(params.vocab_size());
-    x_t[x] = 1.0;
+    if let Some(x) = x {
+        x_t[x] = 1.0;
+    }
     Ok(ForwardSnapshot {
         t,
         steps,
         activation: trace.activation.name(),
         vocab: vocab.symbols().iter().map(|c| c.to_string()).collect(),
-        input: symbol(vocab, x),
+        input: x.map(|x| symbol(vocab, x)).unwrap_or_default(),
         input_index: x,
         target: target.map(|k| symbol(vocab, k)),
         target_index: target,
@@ -186,7 +190,9 @@ pub fn backward_snapshot(
         .map(|(&a, &h)| trace.activation.derivative(a, h))
         .collect();
     let mut x_t = Array1::<f64>::zeros(params.vocab_size());
-    x_t[trace.inputs[s]] = 1.0;
+    if let Some(x) = trace.inputs[s] {
+        x_t[x] = 1.0;
+    }
     Ok(BackwardSnapshot {
         t,
         steps,
@@ -211,7 +217,9 @@ pub struct TraceView {
     pub activation: &'static str,
     pub vocab: Vec<String>,
     pub steps: usize,
-    pub inputs: Vec<usize>,
+    /// Input index per step (None: no input).
+    pub inputs: Vec<Option<usize>>,
+    /// Input symbol per step ("" where there is none).
     pub input_chars: Vec<String>,
     pub targets: Vec<Option<usize>>,
     pub target_chars: Vec<Option<String>>,
@@ -232,7 +240,11 @@ pub fn trace_view(trace: &Trace, vocab: &Vocab) -> TraceView {
         activation: trace.activation.name(),
         vocab: vocab.symbols().iter().map(|c| c.to_string()).collect(),
         steps: trace.len(),
-        input_chars: trace.inputs.iter().map(|&i| symbol(vocab, i)).collect(),
+        input_chars: trace
+            .inputs
+            .iter()
+            .map(|i| i.map(|i| symbol(vocab, i)).unwrap_or_default())
+            .collect(),
         inputs: trace.inputs.clone(),
         target_chars: trace
             .targets

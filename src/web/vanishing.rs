@@ -296,7 +296,11 @@ impl Lab {
             .all(|v| v.is_finite())
             .then(|| sym(crate::engine::forward::argmax(trace.p.row(last))));
         to_js(&SequenceView {
-            input_chars: trace.inputs.iter().map(|&i| sym(i)).collect(),
+            input_chars: trace
+                .inputs
+                .iter()
+                .map(|i| i.map(sym).unwrap_or_default())
+                .collect(),
             answer: trace.targets[last].map(sym),
             predicted,
             p_last,
