@@ -20,6 +20,7 @@ pub mod session;
 pub(crate) mod step;
 pub mod tasks;
 pub mod timeline;
+pub mod tokens;
 pub mod vanishing;
 pub mod vocab;
 
@@ -35,4 +36,5 @@ pub use params::{MAX_HIDDEN, ModelConfig, PARAM_NAMES, Params};
 pub use rng::Rng;
 pub use sample::Sample;
 pub use session::{Session, SessionConfig, TrainReport};
+pub use tokens::TokenVocab;
 pub use vocab::{Vocab, WordTask};
