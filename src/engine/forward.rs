@@ -191,9 +191,9 @@ pub fn forward(
     targets: &[Option<usize>],
     h0: &Array1<f64>,
 ) -> Result<Trace> {
-    // The trace keeps its own copy of the inputs either way: one allocation, as before.
-    let inputs: Vec<Option<usize>> = inputs.iter().copied().map(Some).collect();
-    run(params, activation, inputs, targets, h0)
+    // The trace keeps its own copy of the inputs: one allocation, as before.
+    let masked: Vec<Option<usize>> = inputs.iter().copied().map(Some).collect();
+    run(params, activation, masked, Some(inputs), targets, h0)
 }
 
 /// Runs the RNN over a masked sequence from state `h0`.
@@ -210,19 +210,43 @@ pub fn forward_masked(
     targets: &[Option<usize>],
     h0: &Array1<f64>,
 ) -> Result<Trace> {
-    run(params, activation, inputs.to_vec(), targets, h0)
+    run(params, activation, inputs.to_vec(), None, targets, h0)
 }
 
-/// The forward pass of both entry points; `inputs` becomes the trace's.
+/// The forward pass of both entry points; `inputs` becomes the trace's, and
+/// `columns` are the same inputs as plain indices when the caller has them.
+///
+/// An absent input is x_t = 0, so W_xh x_t = 0. The recurrence runs it as an
+/// extra symbol V whose column of a widened W_xh ([H, V+1]) is zero:
+/// `0 + b_h = b_h`, the same numbers as leaving the term out. So masked and
+/// unmasked sequences share one loop, and the common case (every input
+/// present) runs the unmasked engine's code unchanged, at its speed.
 fn run(
     params: &Params,
     activation: Activation,
     inputs: Vec<Option<usize>>,
+    columns: Option<&[usize]>,
     targets: &[Option<usize>],
     h0: &Array1<f64>,
 ) -> Result<Trace> {
     check_sequence(params, &inputs, targets, h0)?;
     let (steps, hidden, vocab) = (inputs.len(), params.hidden(), params.vocab_size());
+    let owned: Vec<usize>;
+    let widened: Array2<f64>;
+    let (w_xh, columns) = match columns {
+        Some(c) => (&params.w_xh, c),
+        None => {
+            owned = inputs.iter().map(|x| x.unwrap_or(vocab)).collect();
+            if inputs.iter().all(Option::is_some) {
+                (&params.w_xh, &owned[..])
+            } else {
+                let mut w = Array2::zeros((hidden, vocab + 1));
+                w.slice_mut(ndarray::s![.., ..vocab]).assign(&params.w_xh);
+                widened = w;
+                (&widened, &owned[..])
+            }
+        }
+    };
     let mut a = Array2::<f64>::zeros((steps, hidden));
     let mut h = Array2::<f64>::zeros((steps + 1, hidden));
     h.row_mut(0).assign(h0);
@@ -242,10 +266,10 @@ fn run(
         );
         recurrence(
             w_t,
-            params.w_xh.as_slice().expect("standard layout"),
+            w_xh.as_slice().expect("standard layout"),
             params.b_h.as_slice().expect("standard layout"),
             activation,
-            &inputs,
+            columns,
             a.as_slice_mut().expect("standard layout"),
             h.as_slice_mut().expect("standard layout"),
         );
@@ -289,7 +313,7 @@ multiversion! {
 /// The recurrent loop over flat row-major buffers (`a: [T, H]`, `h: [T+1, H]`
 /// with row 0 = h_0 already set):
 /// `a_t = W_xh[:, x_t] + b_h + Σ_j W_hhᵀ[j]·h_{t−1,j}`, `h_t = f(a_t)`
-/// (`w_xh: [H, V]`); without an input, `a_t = b_h + Σ_j W_hhᵀ[j]·h_{t−1,j}`.
+/// (`w_xh: [H, V]`, or [H, V+1] with a zero column V for absent inputs, see [`run`]).
 ///
 /// W_hh h is formed as a sum of the rows of W_hhᵀ (`w_hh_t: [H, H]`, row j =
 /// column j of W_hh) scaled by h_j: every inner loop is contiguous and
@@ -299,7 +323,7 @@ fn recurrence(
     w_xh: &[f64],
     b_h: &[f64],
     activation: Activation,
-    inputs: &[Option<usize>],
+    inputs: &[usize],
     a: &mut [f64],
     h: &mut [f64],
 ) {
@@ -309,17 +333,11 @@ fn recurrence(
         let (done, rest) = h.split_at_mut((s + 1) * hidden);
         let h_prev = &done[s * hidden..];
         let a_row = &mut a[s * hidden..(s + 1) * hidden];
-        match x {
-            // W_xh x_t for a one-hot x_t is column x of W_xh ([H, V]): H reads with
-            // stride V, cheaper than a transposed copy of all of W_xh per sequence.
-            Some(x) => {
-                let x_col = w_xh[x..].iter().step_by(vocab);
-                for ((av, &xv), &bv) in a_row.iter_mut().zip(x_col).zip(b_h) {
-                    *av = xv + bv;
-                }
-            }
-            // x_t = 0: W_xh x_t vanishes, the step starts from b_h alone.
-            None => a_row.copy_from_slice(b_h),
+        // W_xh x_t for a one-hot x_t is column x of W_xh ([H, V]): H reads with
+        // stride V, cheaper than a transposed copy of all of W_xh per sequence.
+        let x_col = w_xh[x..].iter().step_by(vocab);
+        for ((av, &xv), &bv) in a_row.iter_mut().zip(x_col).zip(b_h) {
+            *av = xv + bv;
         }
         rows_times(h_prev, w_hh_t, a_row);
         let h_row = &mut rest[..hidden];

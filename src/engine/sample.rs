@@ -156,7 +156,13 @@ impl<'a> Cell<'a> {
             params,
             activation,
             temperature,
-            w_hh_t: params.w_hh.t().iter().copied().collect(),
+            w_hh_t: params
+                .w_hh
+                .t()
+                .as_standard_layout()
+                .into_owned()
+                .into_raw_vec_and_offset()
+                .0,
             h: h0.to_vec(),
             a: vec![0.0; hidden],
             y: vec![0.0; size],
