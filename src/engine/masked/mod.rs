@@ -46,21 +46,7 @@ pub struct MaskedSequence {
 impl MaskedSequence {
     /// A sequence of T ≥ 1 steps; `inputs` and `targets` must have the same length.
     pub fn new(inputs: Vec<Option<usize>>, targets: Vec<Option<usize>>) -> Result<Self> {
-        if inputs.is_empty() {
-            return Err(EngineError::Invalid(
-                "a sequence needs at least one step".into(),
-            ));
-        }
-        if inputs.len() != targets.len() {
-            return Err(EngineError::Shape {
-                field: "targets".into(),
-                message: format!(
-                    "expected {} targets (one per step), got {}",
-                    inputs.len(),
-                    targets.len()
-                ),
-            });
-        }
+        check_lengths(&inputs, &targets)?;
         Ok(Self { inputs, targets })
     }
 
@@ -103,16 +89,16 @@ impl MaskedSequence {
     /// then m steps without input whose targets are y_1..y_m. T = n + m.
     pub fn delayed(xs: &[usize], ys: &[usize]) -> Result<Self> {
         let (n, m) = (xs.len(), ys.len());
-        let inputs = xs.iter().copied().map(Some).chain(vec![None; m]).collect();
-        let targets = vec![None; n]
-            .into_iter()
-            .chain(ys.iter().copied().map(Some))
-            .collect();
         if n == 0 || m == 0 {
             return Err(EngineError::Invalid(
                 "a delayed sequence needs at least one input and one target".into(),
             ));
         }
+        let inputs = xs.iter().copied().map(Some).chain(vec![None; m]).collect();
+        let targets = vec![None; n]
+            .into_iter()
+            .chain(ys.iter().copied().map(Some))
+            .collect();
         Self::new(inputs, targets)
     }
 
@@ -139,7 +125,7 @@ impl MaskedSequence {
 
     /// Checks the lengths and that every index is below `vocab_size`.
     pub fn check(&self, vocab_size: usize) -> Result<()> {
-        Self::new(self.inputs.clone(), self.targets.clone())?;
+        check_lengths(&self.inputs, &self.targets)?;
         match self
             .inputs
             .iter()
@@ -200,6 +186,26 @@ impl MaskedSequence {
     ) -> GradCheckReport {
         grad_check_masked(params, activation, &self.inputs, &self.targets, h0, bias)
     }
+}
+
+/// T ≥ 1 steps and as many targets as inputs.
+fn check_lengths(inputs: &[Option<usize>], targets: &[Option<usize>]) -> Result<()> {
+    if inputs.is_empty() {
+        return Err(EngineError::Invalid(
+            "a sequence needs at least one step".into(),
+        ));
+    }
+    if inputs.len() != targets.len() {
+        return Err(EngineError::Shape {
+            field: "targets".into(),
+            message: format!(
+                "expected {} targets (one per step), got {}",
+                inputs.len(),
+                targets.len()
+            ),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
