@@ -17,11 +17,15 @@
 //!   what the engine computes on one sequence with given parameters
 //!   (forward, full or truncated BPTT, gradient check, sampling);
 //! - `train.rs`: [`MaskedTrainer`], training one model on a set of masked
-//!   sequences, one update per sequence, in an order drawn from a seed.
+//!   sequences, one update per sequence, in an order drawn from a seed;
+//! - `readout.rs`: what the trainer computes on its sequences without
+//!   changing them (traces, gradients, gradient check, evaluation, samples).
 
+mod readout;
 mod train;
 
-pub use train::{MaskedTrainReport, MaskedTrainer, MaskedTrainerConfig, SequenceResult};
+pub use readout::{Evaluation, SequenceResult};
+pub use train::{MaskedTrainReport, MaskedTrainer, MaskedTrainerConfig};
 
 use super::activation::Activation;
 use super::bptt::{Gradients, TruncatedGradients, backward, truncated};
