@@ -4,7 +4,8 @@
 //! sum over steps of one outer product per step (t = 1..T):
 //!
 //! ```text
-//! dW_xh = Σ_t da_t x_tᵀ        [H, V]   (x_t one-hot: only column x_t is non-zero)
+//! dW_xh = Σ_t da_t x_tᵀ        [H, V]   (x_t one-hot: only column x_t is non-zero;
+//!                                         x_t = 0 at a step without input)
 //! dW_hh = Σ_t da_t h_{t−1}ᵀ    [H, H]
 //! dW_hy = Σ_t dy_t h_tᵀ        [V, H]
 //! db_h  = Σ_t da_t             [H]
@@ -50,8 +51,11 @@ pub fn step_contribution(trace: &Trace, grads: &Gradients, t: usize) -> Result<P
     let dy = grads.dy.row(s);
     let (hidden, vocab) = (grads.da.ncols(), grads.dy.ncols());
     let mut c = Params::zeros(vocab, hidden);
-    // x_t is one-hot, so da_t x_tᵀ is da_t in column x_t and zero elsewhere.
-    c.w_xh.column_mut(trace.inputs[s]).assign(&da);
+    // x_t is one-hot, so da_t x_tᵀ is da_t in column x_t and zero elsewhere
+    // (all zero at a step without input, where x_t = 0).
+    if let Some(x) = trace.inputs[s] {
+        c.w_xh.column_mut(x).assign(&da);
+    }
     c.w_hh = outer(da, trace.h.row(s));
     c.w_hy = outer(dy, trace.h.row(t));
     c.b_h.assign(&da);

@@ -47,65 +47,172 @@ pub fn sample(
     temperature: f64,
     seed: u64,
 ) -> Result<Sample> {
-    if !(temperature.is_finite() && temperature > 0.0) {
-        return Err(EngineError::Temperature(temperature));
-    }
-    let (hidden, size) = (params.hidden(), params.vocab_size());
+    check(params, h0, temperature, length)?;
+    let size = params.vocab_size();
     if start >= size || vocab.len() != size {
         return Err(EngineError::SymbolIndex { index: start, size });
     }
-    if length > MAX_SAMPLE_LENGTH {
-        return Err(EngineError::Invalid(format!(
-            "a sample can be at most {MAX_SAMPLE_LENGTH} symbols long, got {length}"
-        )));
-    }
-    if h0.len() != hidden {
-        return Err(EngineError::Shape {
-            field: "h0".into(),
-            message: format!("expected length {hidden}, got {}", h0.len()),
-        });
-    }
     let mut rng = Rng::new(seed);
-    let mut h = h0.to_vec();
-    let mut a = vec![0.0; hidden];
-    let mut p = vec![0.0; size];
-    let w_hy = params.w_hy.as_slice().expect("standard layout");
+    let mut cell = Cell::new(params, activation, h0, temperature);
     let mut x = start;
     let mut out = Sample {
         indices: Vec::with_capacity(length),
         text: String::new(),
         probs: Vec::with_capacity(length),
     };
-    // The same recurrence, in the same order, as the forward pass.
-    let w_hh_t = params.w_hh.t().as_standard_layout().into_owned();
-    let w_hh_t = w_hh_t.as_slice().expect("standard layout");
-    let mut y = vec![0.0; size];
     for _ in 0..length {
-        for ((av, xv), bv) in a.iter_mut().zip(params.w_xh.column(x)).zip(&params.b_h) {
-            *av = xv + bv;
+        let p = cell.step(Some(x))?;
+        x = rng.categorical(p);
+        out.probs.push(p.to_vec());
+        out.indices.push(x);
+        out.text.push(vocab.symbol(x)?);
+    }
+    Ok(out)
+}
+
+/// A sequence generated over given inputs, without feedback.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MaskedSample {
+    /// The sampled symbol index s_t at each step t = 1..T.
+    pub indices: Vec<usize>,
+    /// p_t (after temperature) at each step, from which s_t was drawn: \[T\]\[V\].
+    pub probs: Vec<Vec<f64>>,
+}
+
+/// Samples a symbol at every step of a masked input sequence, from state `h0`.
+///
+/// `inputs: [T]`, `None` where the step has no input (x_t = 0). Unlike
+/// [`sample`], the drawn symbols are not fed back: this generates what a model
+/// trained on such masks (one-to-many: a class token, then no input) produces.
+/// With `inputs = [Some(c), None, None, …]` it is the one-to-many generator;
+/// the caller cuts the result at an end token if it has one.
+///
+/// Errors: an input outside the vocabulary, τ ≤ 0 or not finite, more than
+/// [`MAX_SAMPLE_LENGTH`] steps, or `h0` of the wrong length.
+pub fn sample_masked(
+    params: &Params,
+    activation: Activation,
+    h0: &Array1<f64>,
+    inputs: &[Option<usize>],
+    temperature: f64,
+    seed: u64,
+) -> Result<MaskedSample> {
+    check(params, h0, temperature, inputs.len())?;
+    let size = params.vocab_size();
+    if let Some(&index) = inputs.iter().flatten().find(|&&x| x >= size) {
+        return Err(EngineError::SymbolIndex { index, size });
+    }
+    let mut rng = Rng::new(seed);
+    let mut cell = Cell::new(params, activation, h0, temperature);
+    let mut out = MaskedSample {
+        indices: Vec::with_capacity(inputs.len()),
+        probs: Vec::with_capacity(inputs.len()),
+    };
+    for &x in inputs {
+        let p = cell.step(x)?;
+        out.indices.push(rng.categorical(p));
+        out.probs.push(p.to_vec());
+    }
+    Ok(out)
+}
+
+/// The checks shared by both samplers: τ, length, h0.
+fn check(params: &Params, h0: &Array1<f64>, temperature: f64, length: usize) -> Result<()> {
+    if !(temperature.is_finite() && temperature > 0.0) {
+        return Err(EngineError::Temperature(temperature));
+    }
+    if length > MAX_SAMPLE_LENGTH {
+        return Err(EngineError::Invalid(format!(
+            "a sample can be at most {MAX_SAMPLE_LENGTH} symbols long, got {length}"
+        )));
+    }
+    let hidden = params.hidden();
+    if h0.len() != hidden {
+        return Err(EngineError::Shape {
+            field: "h0".into(),
+            message: format!("expected length {hidden}, got {}", h0.len()),
+        });
+    }
+    Ok(())
+}
+
+/// The cell run one step at a time, with its state h and buffers.
+struct Cell<'a> {
+    params: &'a Params,
+    activation: Activation,
+    temperature: f64,
+    /// W_hhᵀ row-major, so the recurrence reads it as the forward pass does.
+    w_hh_t: Vec<f64>,
+    h: Vec<f64>,
+    a: Vec<f64>,
+    y: Vec<f64>,
+    p: Vec<f64>,
+}
+
+impl<'a> Cell<'a> {
+    fn new(params: &'a Params, activation: Activation, h0: &Array1<f64>, temperature: f64) -> Self {
+        let (hidden, size) = (params.hidden(), params.vocab_size());
+        Self {
+            params,
+            activation,
+            temperature,
+            w_hh_t: params
+                .w_hh
+                .t()
+                .as_standard_layout()
+                .into_owned()
+                .into_raw_vec_and_offset()
+                .0,
+            h: h0.to_vec(),
+            a: vec![0.0; hidden],
+            y: vec![0.0; size],
+            p: vec![0.0; size],
         }
-        rows_times(&h, w_hh_t, &mut a);
-        for (hv, &av) in h.iter_mut().zip(&a) {
-            *hv = match activation {
+    }
+
+    /// One step, in the same order of operations as the forward pass:
+    /// `a = W_xh x + b_h + W_hh h` (x = 0 when `x` is None), `h = f(a)`,
+    /// `p = softmax((W_hy h + b_y)/τ)`. Returns p: \[V\]; errors if it is not finite.
+    fn step(&mut self, x: Option<usize>) -> Result<&[f64]> {
+        let params = self.params;
+        let hidden = params.hidden();
+        match x {
+            Some(x) => {
+                for ((av, xv), bv) in self
+                    .a
+                    .iter_mut()
+                    .zip(params.w_xh.column(x))
+                    .zip(&params.b_h)
+                {
+                    *av = xv + bv;
+                }
+            }
+            None => self
+                .a
+                .iter_mut()
+                .zip(&params.b_h)
+                .for_each(|(av, &bv)| *av = bv),
+        }
+        rows_times(&self.h, &self.w_hh_t, &mut self.a);
+        for (hv, &av) in self.h.iter_mut().zip(&self.a) {
+            *hv = match self.activation {
                 Activation::Tanh => tanh(av),
                 other => other.apply(av),
             };
         }
-        for (k, yk) in y.iter_mut().enumerate() {
-            *yk = (dot(&w_hy[k * hidden..(k + 1) * hidden], &h) + params.b_y[k]) / temperature;
+        let w_hy = params.w_hy.as_slice().expect("standard layout");
+        for (k, yk) in self.y.iter_mut().enumerate() {
+            *yk = (dot(&w_hy[k * hidden..(k + 1) * hidden], &self.h) + params.b_y[k])
+                / self.temperature;
         }
-        softmax_row(&y, &mut p);
-        if !p.iter().all(|v| v.is_finite()) {
+        softmax_row(&self.y, &mut self.p);
+        if !self.p.iter().all(|v| v.is_finite()) {
             return Err(EngineError::Invalid(
                 "the model's outputs are not finite numbers, so it cannot be sampled".into(),
             ));
         }
-        x = rng.categorical(&p);
-        out.indices.push(x);
-        out.text.push(vocab.symbol(x)?);
-        out.probs.push(p.clone());
+        Ok(&self.p)
     }
-    Ok(out)
 }
 
 #[cfg(test)]
