@@ -16,6 +16,9 @@
 //! gradient-checked with [`check_gradient`] in its tests; nothing else in the
 //! tree changes until a chapter shows it.
 
+pub mod perceptron;
+pub mod plane;
+pub mod text;
 pub mod trainer;
 
 pub use trainer::{FlatOptimizer, TrainStep, Trainer};
