@@ -16,6 +16,7 @@
 //! gradient-checked with [`check_gradient`] in its tests; nothing else in the
 //! tree changes until a chapter shows it.
 
+pub mod mlp;
 pub mod perceptron;
 pub mod plane;
 pub mod text;
