@@ -16,11 +16,13 @@
 //! gradient-checked with [`check_gradient`] in its tests; nothing else in the
 //! tree changes until a chapter shows it.
 
+pub mod embedding;
 pub mod mlp;
 pub mod perceptron;
 pub mod plane;
 pub mod text;
 pub mod trainer;
+pub mod word2vec;
 
 pub use trainer::{FlatOptimizer, TrainStep, Trainer};
 
