@@ -22,6 +22,7 @@ pub mod perceptron;
 pub mod plane;
 pub mod text;
 pub mod trainer;
+pub mod windows;
 pub mod word2vec;
 
 pub use trainer::{FlatOptimizer, TrainStep, Trainer};

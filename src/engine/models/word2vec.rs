@@ -19,7 +19,9 @@
 //! with a clear message (a query for "unicorn" cannot be answered).
 
 use super::embedding::{self, Analogy, Projection, Scored};
-use super::text::{WordVocab, check_size, sentences, tokenize};
+use super::text::{WordVocab, check_size, sentences};
+pub use super::windows::{CbowWindow, MAX_WINDOW, SkipGramWindow, Windows, training_windows};
+use super::windows::{check_window, context};
 use super::{Model, Tensor, layout, softmax_in_place};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::rng::Rng;
@@ -30,8 +32,6 @@ use serde::{Deserialize, Serialize};
 pub const CORPUS: &str = include_str!("../../../data/word2vec_corpus.txt");
 /// Largest embedding size N.
 pub const MAX_DIM: usize = 64;
-/// Largest window (words on each side).
-pub const MAX_WINDOW: usize = 5;
 
 /// CBOW or skip-gram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -76,84 +76,6 @@ impl Default for Word2VecConfig {
             seed: 1,
         }
     }
-}
-
-/// CBOW at one position: the context words predict the middle one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CbowWindow {
-    /// Positions (into [`Windows::words`]) of the context, in sentence order.
-    pub inputs: Vec<usize>,
-    /// The position of the middle word.
-    pub target: usize,
-}
-
-/// Skip-gram at one position: the word predicts each neighbour, one
-/// training example per (input, target) pair.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SkipGramWindow {
-    pub input: usize,
-    pub targets: Vec<usize>,
-}
-
-/// The training windows of one sentence, for the animation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Windows {
-    pub words: Vec<String>,
-    /// The sentence's own vocabulary (first-appearance order) ...
-    pub vocab: Vec<String>,
-    /// ... and each position's index in it.
-    pub ids: Vec<usize>,
-    pub cbow: Vec<CbowWindow>,
-    pub skip_gram: Vec<SkipGramWindow>,
-}
-
-fn check_window(window: usize) -> Result<()> {
-    if !(1..=MAX_WINDOW).contains(&window) {
-        return Err(EngineError::Invalid(format!(
-            "the window must be 1 to {MAX_WINDOW} words on each side, got {window}"
-        )));
-    }
-    Ok(())
-}
-
-/// The context positions of `t` in a sentence of `n` words.
-fn context(t: usize, n: usize, window: usize) -> Vec<usize> {
-    (t.saturating_sub(window)..(t + window + 1).min(n))
-        .filter(|&j| j != t)
-        .collect()
-}
-
-/// Every position's CBOW window and skip-gram pairs in `sentence` ("The cat
-/// sat on floor", window 2: CBOW at "sat" is [the, cat, on, floor] → sat).
-pub fn training_windows(sentence: &str, window: usize) -> Result<Windows> {
-    check_window(window)?;
-    check_size("sentence", sentence)?;
-    let words = tokenize(sentence);
-    if words.len() < 2 {
-        return Err(EngineError::Invalid(
-            "the sentence needs at least two words to have a window".into(),
-        ));
-    }
-    let vocab = WordVocab::build(&[], [&words])?;
-    let ids = words.iter().map(|w| vocab.get(w).unwrap_or(0)).collect();
-    let n = words.len();
-    Ok(Windows {
-        cbow: (0..n)
-            .map(|t| CbowWindow {
-                inputs: context(t, n, window),
-                target: t,
-            })
-            .collect(),
-        skip_gram: (0..n)
-            .map(|t| SkipGramWindow {
-                input: t,
-                targets: context(t, n, window),
-            })
-            .collect(),
-        vocab: vocab.words().to_vec(),
-        ids,
-        words,
-    })
 }
 
 /// Wᵀx_w = v_w shown with numbers.
