@@ -20,6 +20,7 @@ pub mod embedding;
 pub mod mlp;
 pub mod perceptron;
 pub mod plane;
+pub mod sentence;
 pub mod text;
 pub mod trainer;
 pub mod windows;
