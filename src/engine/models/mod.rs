@@ -22,6 +22,7 @@ pub mod perceptron;
 pub mod plane;
 pub mod sentence;
 pub mod text;
+pub mod text_cnn;
 pub mod trainer;
 pub mod windows;
 pub mod word2vec;

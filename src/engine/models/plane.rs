@@ -19,7 +19,7 @@ pub struct Points {
 }
 
 fn check_count(n: usize) -> Result<()> {
-    if n < 2 || n > MAX_POINTS {
+    if !(2..=MAX_POINTS).contains(&n) {
         return Err(EngineError::Invalid(format!(
             "the number of points must be between 2 and {MAX_POINTS}, got {n}"
         )));
