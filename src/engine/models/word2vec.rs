@@ -89,6 +89,17 @@ pub struct OneHotLookup {
     pub v: Vec<f64>,
 }
 
+/// W and W′ as rows, for the heatmaps.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Matrices {
+    /// The vocabulary, in index order (W's rows, W′'s columns).
+    pub words: Vec<String>,
+    /// W: V rows of N.
+    pub w: Vec<Vec<f64>>,
+    /// W′: N rows of V.
+    pub w_prime: Vec<Vec<f64>>,
+}
+
 /// A word2vec model with its corpus.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Word2Vec {
@@ -186,6 +197,16 @@ impl Word2Vec {
     /// W′: [N, V] row-major.
     pub fn w_prime(&self) -> &[f64] {
         &self.theta[self.tensors[1].range()]
+    }
+
+    /// W and W′ as rows.
+    pub fn matrices(&self) -> Matrices {
+        let (v, n) = (self.vocab.len(), self.config.dim);
+        Matrices {
+            words: self.vocab.words().to_vec(),
+            w: self.w().chunks(n).map(<[f64]>::to_vec).collect(),
+            w_prime: self.w_prime().chunks(v).map(<[f64]>::to_vec).collect(),
+        }
     }
 
     /// The vector of word `i` read from `source`.

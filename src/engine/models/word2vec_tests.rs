@@ -91,6 +91,11 @@ fn the_one_hot_product_picks_the_row() {
     assert_eq!(l.v, m.vector(1, EmbeddingSource::W));
     let col = m.vector(1, EmbeddingSource::WPrime);
     assert_eq!(col[2], m.w_prime()[2 * 5 + 1]);
+    let mats = m.matrices();
+    assert_eq!((mats.w.len(), mats.w[0].len()), (5, 4));
+    assert_eq!((mats.w_prime.len(), mats.w_prime[0].len()), (4, 5));
+    assert_eq!(mats.w[1], l.v);
+    assert_eq!(mats.w_prime[2][1], col[2]);
     let avg = m.vector(1, EmbeddingSource::Average);
     assert_eq!(avg[3], 0.5 * (l.v[3] + col[3]));
 }
