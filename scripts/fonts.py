@@ -46,27 +46,26 @@ def ranges(*spans):
 
 BASE = ranges(
     (0x20, 0x7E),  # ASCII
-    (0xA0, 0xBF),  # Latin-1 signs: « » ± · ¹ ² ³ ° µ
-    (0x391, 0x3A9),  # Greek capitals (Σ Π Δ)
-    (0x3B1, 0x3C9),  # Greek small (γ λ ρ σ θ τ)
-    (0x2070, 0x209C),  # superscripts and subscripts: ⁰…⁹ ⁻ ⁿ ₀…₉ ₜ ₕ ₓ ₖ ₒ
-    (0x2010, 0x2027),  # dashes, quotes, bullets, … ‖
-    (0x2032, 0x2034),  # primes ′ ″
-    (0x2190, 0x2199),  # arrows ← ↑ → ↓ ↔
-    (0x25A0, 0x25A1),  # ■ □
-    (0x25B6, 0x25B6),  # ▶
-    (0x25C0, 0x25C0),  # ◀
-    (0x25CF, 0x25CF),  # ●
+    (0x3B1, 0x3C9),  # Greek small (γ λ ρ σ θ τ …)
+    (0x2070, 0x2079),  # superscript digits ⁰ ⁴…⁹ (¹ ² ³ are Latin-1, below)
+    (0x207A, 0x207F),  # ⁺ ⁻ ⁼ ⁽ ⁾ ⁿ
+    (0x2080, 0x208E),  # subscript digits and signs ₀…₉ ₊ ₋ ₌ ₍ ₎
+    (0x2090, 0x209C),  # subscript letters ₐ ₑ ₒ ₓ ₕ ₖ ₗ ₘ ₙ ₚ ₛ ₜ
+    (0x2190, 0x2193),  # arrows ← ↑ → ↓
 )
 BASE |= {ord(c) for c in (
-    "×÷"
+    "\u00a0«»±·¹²³°×÷"  # Latin-1 signs
+    "ΓΔΘΛΠΣΦΨΩ"  # Greek capitals unlike Latin ones
     "ᵀᵏᵗᵢⱼᵣᵤᵥᵦᵧᵨᵩᵪ"  # modifier / subscript letters
     "ŷ\u0302"  # y hat, combining circumflex
-    "∂∇∑∏∈∉−∓√∝∞∧∨∩∪∫≈≠≡≤≥⊙⊗⋅⋮⋯⟨⟩"  # math signs
-    "⇒⇔⇥↵␣▌✓✗✕⏸"  # keys and controls
+    "–—‘’“”…′″‖•"  # punctuation
+    "∂∇∑∏∈−√∝∞≈≠≡≤≥⊙⊗⋅⋮⟨⟩"  # math signs
+    "↔⇒↵⇥␣▶◀▌✓✗✕"  # keys and controls
 )}
+# Every other character the sources use is added by source_chars(); any other
+# character (pasted text, say) is drawn by the fallback fonts of the CSS stacks.
 
-MONO_DROP = ranges((0xA0, 0xBF), (0x391, 0x3A9)) - {ord(c) for c in "·±¹²³°ΣΠΔΘΛΩ"}
+MONO_DROP = {ord(c) for c in "\u00a0«»°÷ΓΦΨΩ↔⇒↵⇥␣▶◀▌✕"}
 
 SOURCES = ["www", "index.html", "src"]
 TEXT_EXT = {".js", ".mjs", ".css", ".html", ".rs"}
@@ -108,6 +107,7 @@ def main():
         opts.glyph_names = False
         opts.notdef_outline = True
         opts.layout_features = ["kern", "mark", "mkmk", "ccmp", "locl"]
+        opts.drop_tables += ["MATH", "FFTM"]
         font = TTFont(path, recalcTimestamp=False)  # the same bytes on every run
         sub = subset.Subsetter(options=opts)
         sub.populate(unicodes=have)

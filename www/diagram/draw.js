@@ -1,6 +1,11 @@
 // Canvas primitives of the diagram (CSS-pixel coordinates; the caller set the transform).
 
-const FONT = 'system-ui, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';
+/**
+ * The diagram's font family: the app's own sans (@font-face in www/style.css, loaded by
+ * the boot before the first draw), the same family as the plotters charts (FONT in
+ * src/web/charts/mod.rs), so labels measure the same on every machine.
+ */
+export const FONT = '"RNN Lab Sans", "DejaVu Sans", sans-serif';
 /** The font last set on each context (ctx.font itself reads back normalised). */
 const fonts = new WeakMap();
 

@@ -1,7 +1,7 @@
 //! Per-step gradient bars: ‖dL/dh_t‖ for t = 1..T (or any per-step norms),
 //! the current step drawn in the event colour.
 
-use super::{Scale, area, colors, data, message, tick, y_top};
+use super::{Scale, area, colors, data, message, text, tick, y_top};
 use crate::web::charts::{house_chart, house_mesh};
 use crate::web::js_error;
 use plotters::prelude::*;
@@ -37,8 +37,8 @@ pub fn draw_grad_bars(canvas: &HtmlCanvasElement, d: &GradBarsData) -> Result<()
             .unwrap_or_else(|| (i + 1).to_string())
     };
     let title = d.title.as_deref().unwrap_or("‖dL/dh_t‖ per time step");
-    let mut chart = house_chart(&root, s)
-        .caption(title, s.fitting(&root, title, 17.0, 20.0))
+    let below = text::title(&root, s, title, 17.0, 10.0)?;
+    let mut chart = house_chart(&below, s)
         .build_cartesian_2d((0..n.max(1) - 1).into_segmented(), 0.0..top)
         .map_err(js_error)?;
     // Label every bar while they fit; past ~24 plotters thins them itself.
@@ -58,7 +58,7 @@ pub fn draw_grad_bars(canvas: &HtmlCanvasElement, d: &GradBarsData) -> Result<()
         .draw()
         .map_err(js_error)?;
     if n == 0 {
-        return message(&root, s, "No steps to show");
+        return message(&below, s, "No steps to show");
     }
     let gap = s.px(if n > 30 { 1.0 } else { 6.0 });
     let bars = d.values.iter().enumerate().map(|(i, &v)| {

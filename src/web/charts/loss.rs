@@ -1,7 +1,7 @@
 //! The loss curve: loss and smooth loss against the training iteration,
 //! with a tick at the top wherever gradient clipping fired.
 
-use super::{Scale, Swatch, area, colors, data, legend, message, tick, y_top};
+use super::{Scale, Swatch, area, colors, data, legend, message, text, tick, y_top};
 use crate::web::charts::{house_chart, house_mesh};
 use crate::web::js_error;
 use plotters::prelude::*;
@@ -50,9 +50,15 @@ pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData) -> Result<(), JsError
     };
     let top = y_top(d.loss.iter().chain(&d.smooth_loss));
     let title = d.title.as_deref().unwrap_or("Loss during training");
-    let font = s.fitting(&root, title, 17.0, 20.0);
-    let root = root.titled(title, font).map_err(js_error)?;
-    let (legend_strip, plot) = root.split_vertically(s.px(28.0));
+    let below = text::title(&root, s, title, 17.0, 10.0)?;
+    let mut entries = vec![
+        ("loss", Swatch::Line(colors::LOSS, 1.5)),
+        ("smooth loss", Swatch::Line(colors::SMOOTH, 3.0)),
+    ];
+    if d.clip_fired.iter().any(|&f| f) {
+        entries.push(("clipping fired", Swatch::Tick(colors::EVENT)));
+    }
+    let plot = legend(&below, s, &entries)?;
     let mut chart = house_chart(&plot, s)
         .margin_top(s.px(4.0))
         .build_cartesian_2d(x0..x1, 0.0..top)
@@ -89,10 +95,6 @@ pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData) -> Result<(), JsError
         .filter(|&(_, &fired)| fired)
         .map(|(&x, _)| x)
         .collect();
-    let mut entries = vec![
-        ("loss", Swatch::Line(colors::LOSS, 1.5)),
-        ("smooth loss", Swatch::Line(colors::SMOOTH, 3.0)),
-    ];
     if !clipped.is_empty() {
         let event = s.line(colors::EVENT, 2.0);
         let tick_len = top * 0.06;
@@ -103,9 +105,7 @@ pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData) -> Result<(), JsError
                     .map(|x| PathElement::new(vec![(x, top), (x, top - tick_len)], event)),
             )
             .map_err(js_error)?;
-        entries.push(("clipping fired", Swatch::Tick(colors::EVENT)));
     }
-    legend(&legend_strip, s, &entries)?;
     root.present().map_err(js_error)
 }
 

@@ -24,6 +24,7 @@ pub mod grad_bars;
 pub mod loss;
 pub mod scales;
 mod step_grid;
+pub mod text;
 pub mod training;
 pub mod unrolled;
 pub mod vanishing;
@@ -151,31 +152,36 @@ impl Scale {
         (css * self.dpr).round().max(1.0) as u32
     }
 
-    /// A text style of `css` pixels in the house font and colour.
+    /// A text style of `css` pixels in the house font ([`text::FONT`]) and colour.
     pub fn font(self, css: f64) -> TextStyle<'static> {
-        ("sans-serif", css * self.dpr)
+        (text::FONT, css * self.dpr)
             .into_font()
             .color(&colors::TEXT)
     }
 
-    /// A text style of at most `css` pixels for `text` drawn across `area`, where
-    /// `reserved_css` pixels of the width go to margins and axis labels: smaller,
-    /// down to 60%, where the text would not fit, so titles and axis names stay
-    /// whole on a phone.
-    pub fn fitting<DB: DrawingBackend>(
+    /// The first of `texts` (longest first) that fits across `area` at `css`
+    /// pixels, where `reserved_css` pixels of the width go to margins and axis
+    /// labels, with its style; if none fits, the last one, smaller to fit (down
+    /// to 60%). For one-line labels such as axis names: a phone gets the short one.
+    pub fn fitting<'t, DB: DrawingBackend>(
         self,
         area: &DrawingArea<DB, Shift>,
-        text: &str,
+        texts: &[&'t str],
         css: f64,
         reserved_css: f64,
-    ) -> TextStyle<'static> {
+    ) -> (&'t str, TextStyle<'static>) {
         let style = self.font(css);
         let room = area.dim_in_pixel().0 as f64 - reserved_css * self.dpr;
-        match area.estimate_text_size(text, &style) {
-            Ok((w, _)) if w as f64 > room && room > 0.0 => {
-                self.font(css * (room / w as f64).max(0.6))
-            }
-            _ => style,
+        let width = |t: &str| text::size(area, t, &style).0 as f64;
+        if let Some(t) = texts.iter().find(|t| width(t) <= room) {
+            return (t, style);
+        }
+        let last = texts.last().copied().unwrap_or("");
+        let w = width(last);
+        if w > 0.0 && room > 0.0 {
+            (last, self.font(css * (room / w).max(0.6)))
+        } else {
+            (last, style)
         }
     }
 
@@ -266,60 +272,63 @@ pub enum Swatch {
     Box(RGBColor),
 }
 
-/// A one-line legend, centred in `area` (a strip above the plot, so it never
-/// covers the data).
+/// A legend across the top of `area`, centred, so it never covers the data:
+/// one row where it fits, else as many rows as it needs (a phone). Returns the
+/// area below it.
 pub fn legend(
     area: &DrawingArea<CanvasBackend, Shift>,
     s: Scale,
     entries: &[(&str, Swatch)],
-) -> Result<(), JsError> {
+) -> Result<DrawingArea<CanvasBackend, Shift>, JsError> {
     let font = s.font(14.0);
     let (sample, gap, sep) = (s.px(24.0) as i32, s.px(6.0) as i32, s.px(22.0) as i32);
-    let mut widths = Vec::with_capacity(entries.len());
-    for (label, _) in entries {
-        let (w, _) = area
-            .estimate_text_size(label, &font)
-            .map_err(super::js_error)?;
-        widths.push(w as i32);
-    }
-    let total: i32 = widths.iter().map(|w| sample + gap + w).sum::<i32>()
-        + sep * (entries.len() as i32 - 1).max(0);
-    let (w, h) = area.dim_in_pixel();
-    let y = h as i32 / 2;
-    let mut x = (w as i32 - total).max(0) / 2;
+    let widths: Vec<i32> = entries
+        .iter()
+        .map(|(label, _)| sample + gap + text::size(area, label, &font).0)
+        .collect();
+    let (w, _) = area.dim_in_pixel();
+    let rows = text::flow(&widths, sep, w as i32 - s.px(8.0) as i32);
+    let row_h = s.px(22.0) as i32;
+    let (strip, rest) = area.split_vertically(row_h * rows.len() as i32 + s.px(6.0) as i32);
     let text_style = font.pos(plotters::style::text_anchor::Pos::new(
         plotters::style::text_anchor::HPos::Left,
         plotters::style::text_anchor::VPos::Center,
     ));
-    for ((label, swatch), tw) in entries.iter().zip(widths) {
-        let half = s.px(7.0) as i32;
-        match *swatch {
-            Swatch::Line(c, width) => area.draw(&PathElement::new(
-                vec![(x, y), (x + sample, y)],
-                s.line(c, width),
-            )),
-            Swatch::Tick(c) => area.draw(&PathElement::new(
-                vec![(x + sample / 2, y - half), (x + sample / 2, y + half)],
-                s.line(c, 2.0),
-            )),
-            Swatch::Box(c) => area.draw(&Rectangle::new(
-                [
-                    (x + sample / 2 - half, y - half),
-                    (x + sample / 2 + half, y + half),
-                ],
-                c.filled(),
-            )),
+    for (r, row) in rows.into_iter().enumerate() {
+        let total: i32 = widths[row.clone()].iter().sum::<i32>() + sep * (row.len() as i32 - 1);
+        let mut x = (w as i32 - total).max(0) / 2;
+        let y = s.px(3.0) as i32 + row_h * r as i32 + row_h / 2;
+        for ((label, swatch), tw) in entries[row.clone()].iter().zip(&widths[row]) {
+            let half = s.px(7.0) as i32;
+            match *swatch {
+                Swatch::Line(c, width) => strip.draw(&PathElement::new(
+                    vec![(x, y), (x + sample, y)],
+                    s.line(c, width),
+                )),
+                Swatch::Tick(c) => strip.draw(&PathElement::new(
+                    vec![(x + sample / 2, y - half), (x + sample / 2, y + half)],
+                    s.line(c, 2.0),
+                )),
+                Swatch::Box(c) => strip.draw(&Rectangle::new(
+                    [
+                        (x + sample / 2 - half, y - half),
+                        (x + sample / 2 + half, y + half),
+                    ],
+                    c.filled(),
+                )),
+            }
+            .map_err(super::js_error)?;
+            strip
+                .draw(&Text::new(
+                    label.to_string(),
+                    (x + sample + gap, y),
+                    text_style.clone(),
+                ))
+                .map_err(super::js_error)?;
+            x += tw + sep;
         }
-        .map_err(super::js_error)?;
-        area.draw(&Text::new(
-            label.to_string(),
-            (x + sample + gap, y),
-            text_style.clone(),
-        ))
-        .map_err(super::js_error)?;
-        x += sample + gap + tw + sep;
     }
-    Ok(())
+    Ok(rest)
 }
 
 /// Writes a centred message over a chart area (e.g. "no data yet").

@@ -13,7 +13,7 @@
 //! exact zeros or non-finite values are handled explicitly: a NaN or ∞ is
 //! never drawn as a number; it breaks the line and is named on the chart.
 
-use super::{Scale, colors, message, tick};
+use super::{Scale, colors, message, text, tick};
 use crate::web::js_error;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -98,14 +98,18 @@ pub(super) fn with_notes(root: &Area, s: Scale, notes: &[&str]) -> Result<Area, 
         return Ok(root.clone());
     }
     let line = s.px(19.0);
-    let (top, rest) = root.split_vertically(line * notes.len() as u32 + s.px(4.0));
-    let style = s
-        .font(14.0)
-        .color(&RGBColor(0xB0, 0x00, 0x20))
-        .pos(Pos::new(HPos::Left, VPos::Top));
-    for (k, text) in notes.iter().enumerate() {
+    let style = s.font(14.0).color(&RGBColor(0xB0, 0x00, 0x20));
+    // Each note on as many lines as it needs between 10 px margins (a phone).
+    let room = root.dim_in_pixel().0 as i32 - 2 * s.px(10.0) as i32;
+    let lines: Vec<String> = notes
+        .iter()
+        .flat_map(|n| text::fill_lines(root, n, &style, room))
+        .collect();
+    let (top, rest) = root.split_vertically(line * lines.len() as u32 + s.px(4.0));
+    let style = style.pos(Pos::new(HPos::Left, VPos::Top));
+    for (k, text) in lines.into_iter().enumerate() {
         top.draw(&Text::new(
-            text.to_string(),
+            text,
             (s.px(10.0) as i32, (s.px(4.0) + line * k as u32) as i32),
             style.clone(),
         ))
@@ -260,86 +264,70 @@ pub(super) enum Swatch {
     Tick(RGBColor),
 }
 
-/// One centred row of key entries (swatch + label) across `area`.
-pub(super) fn key_row(area: &Area, s: Scale, items: &[(Swatch, String)]) -> Result<(), JsError> {
-    key_row_at(area, s, items, false)
-}
-
-/// [`key_row`] at scale `s`; `shrunk` once it has been made smaller to fit.
-fn key_row_at(
-    area: &Area,
-    s: Scale,
-    items: &[(Swatch, String)],
-    shrunk: bool,
-) -> Result<(), JsError> {
+/// Key entries (swatch + label) across the top of `area`, centred: one row
+/// where they fit, else as many rows as they need (a phone). Returns the area below.
+pub(super) fn key_row(area: &Area, s: Scale, items: &[(Swatch, String)]) -> Result<Area, JsError> {
     let font = s.font(14.0);
     let swatch = s.px(22.0) as i32;
     let gap = s.px(8.0) as i32;
     let space = s.px(22.0) as i32;
     let widths: Vec<i32> = items
         .iter()
-        .map(|(_, label)| {
-            area.estimate_text_size(label, &font)
-                .map(|(w, _)| w as i32)
-                .unwrap_or(0)
-        })
+        .map(|(_, label)| swatch + gap + text::size(area, label, &font).0)
         .collect();
-    let total: i32 = widths.iter().map(|w| swatch + gap + w).sum::<i32>()
-        + space * (items.len() as i32 - 1).max(0);
-    let (w, h) = area.dim_in_pixel();
-    if total > w as i32 && !shrunk {
-        // Too wide (a phone): the same key a size smaller, down to 60%.
-        let f = (w as f64 / total as f64).max(0.6);
-        return key_row_at(area, Scale { dpr: s.dpr * f }, items, true);
-    }
-    let mut x = ((w as i32 - total) / 2).max(0);
-    let y = h as i32 / 2;
-    let style = font.pos(plotters::style::text_anchor::Pos::new(
-        plotters::style::text_anchor::HPos::Left,
-        plotters::style::text_anchor::VPos::Center,
-    ));
-    for ((sw, label), tw) in items.iter().zip(widths) {
-        match sw {
-            Swatch::Bar(c) => area.draw(&Rectangle::new(
-                [
-                    (x + s.px(4.0) as i32, y - s.px(6.0) as i32),
-                    (x + swatch - s.px(4.0) as i32, y + s.px(6.0) as i32),
-                ],
-                c.filled(),
-            )),
-            Swatch::Tick(c) => area.draw(&PathElement::new(
-                vec![
-                    (x + swatch / 2, y - s.px(7.0) as i32),
-                    (x + swatch / 2, y + s.px(7.0) as i32),
-                ],
-                s.line(*c, 2.0),
-            )),
-            Swatch::Line(c, false) => area.draw(&PathElement::new(
-                vec![(x, y), (x + swatch, y)],
-                s.line(*c, 2.5),
-            )),
-            Swatch::Line(c, true) => area
-                .draw(&PathElement::new(
-                    vec![(x, y), (x + swatch * 2 / 5, y)],
+    let (w, _) = area.dim_in_pixel();
+    let rows = text::flow(&widths, space, w as i32 - s.px(8.0) as i32);
+    let row_h = s.px(22.0) as i32;
+    let (strip, rest) = area.split_vertically(row_h * rows.len() as i32 + s.px(6.0) as i32);
+    let style = font.pos(Pos::new(HPos::Left, VPos::Center));
+    for (r, row) in rows.into_iter().enumerate() {
+        let total: i32 = widths[row.clone()].iter().sum::<i32>() + space * (row.len() as i32 - 1);
+        let mut x = ((w as i32 - total) / 2).max(0);
+        let y = s.px(3.0) as i32 + row_h * r as i32 + row_h / 2;
+        for ((sw, label), tw) in items[row.clone()].iter().zip(&widths[row]) {
+            match sw {
+                Swatch::Bar(c) => strip.draw(&Rectangle::new(
+                    [
+                        (x + s.px(4.0) as i32, y - s.px(6.0) as i32),
+                        (x + swatch - s.px(4.0) as i32, y + s.px(6.0) as i32),
+                    ],
+                    c.filled(),
+                )),
+                Swatch::Tick(c) => strip.draw(&PathElement::new(
+                    vec![
+                        (x + swatch / 2, y - s.px(7.0) as i32),
+                        (x + swatch / 2, y + s.px(7.0) as i32),
+                    ],
                     s.line(*c, 2.0),
-                ))
-                .and_then(|_| {
-                    area.draw(&PathElement::new(
-                        vec![(x + swatch * 3 / 5, y), (x + swatch, y)],
+                )),
+                Swatch::Line(c, false) => strip.draw(&PathElement::new(
+                    vec![(x, y), (x + swatch, y)],
+                    s.line(*c, 2.5),
+                )),
+                Swatch::Line(c, true) => strip
+                    .draw(&PathElement::new(
+                        vec![(x, y), (x + swatch * 2 / 5, y)],
                         s.line(*c, 2.0),
                     ))
-                }),
+                    .and_then(|_| {
+                        strip.draw(&PathElement::new(
+                            vec![(x + swatch * 3 / 5, y), (x + swatch, y)],
+                            s.line(*c, 2.0),
+                        ))
+                    }),
+            }
+            .map_err(js_error)?;
+            strip
+                .draw(&Text::new(
+                    label.clone(),
+                    (x + swatch + gap, y),
+                    style.clone(),
+                ))
+                .map_err(js_error)?;
+            x += tw + space;
         }
-        .map_err(js_error)?;
-        area.draw(&Text::new(
-            label.clone(),
-            (x + swatch + gap, y),
-            style.clone(),
-        ))
-        .map_err(js_error)?;
-        x += swatch + gap + tw + space;
     }
-    Ok(())
+    Ok(rest)
 }
 
 pub mod heatmap;

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::engine::PARAM_NAMES;
 use crate::engine::vanishing::training::TrainingView;
-use crate::web::charts::{Scale, colors, message};
+use crate::web::charts::{Scale, colors, message, text};
 use crate::web::charts::{house_chart, house_mesh};
 use crate::web::js_error;
 use plotters::prelude::*;
@@ -52,7 +52,7 @@ pub fn draw_param_norms(root: &Area, v: &TrainingView) -> Result<(), JsError> {
             .iter()
             .flat_map(|&p| v.grad_norms_log10.iter().map(move |g| g[p])),
     );
-    // Title and a one-line key above the plot: the lines fill the plot.
+    // Title and key above the plot (each on two lines on a phone): the lines fill the plot.
     let mut items: Vec<(Swatch, String)> = (0..5)
         .filter(|p| shown.contains(p) || *p < 3)
         .map(|p| {
@@ -65,11 +65,7 @@ pub fn draw_param_norms(root: &Area, v: &TrainingView) -> Result<(), JsError> {
     if v.clip_fired.iter().any(|&f| f) {
         items.push((Swatch::Tick(colors::EVENT), "clipped".into()));
     }
-    let (header, body) = root.split_vertically(s.px(58.0));
-    header
-        .titled(TITLE, s.fitting(&header, TITLE, 17.0, 20.0))
-        .map_err(js_error)
-        .and_then(|rest| key_row(&rest, s, &items))?;
+    let body = key_row(&text::title(root, s, TITLE, 17.0, 10.0)?, s, &items)?;
     let mut chart = house_chart(&body, s)
         .margin_top(s.px(4.0))
         .build_cartesian_2d(x0..x1, lo..hi)

@@ -5,7 +5,7 @@ use super::{
     Area, decade_label, decade_labels, finite_runs, key_line, log_range, quiet_corner, with_notes,
 };
 use crate::engine::vanishing::Analysis;
-use crate::web::charts::{Scale, colors, tick};
+use crate::web::charts::{Scale, colors, text, tick};
 use crate::web::charts::{house_chart, house_mesh};
 use crate::web::js_error;
 use plotters::element::DashedPathElement;
@@ -14,6 +14,7 @@ use wasm_bindgen::JsError;
 
 const JACOBIAN_TITLE: &str = "Jacobian products ‖∂h_T/∂h_k‖ against T − k";
 const DISTANCE: &str = "distance T − k (steps back from the last)";
+const DISTANCE_SHORT: &str = "distance T − k";
 
 /// Options the page passes with the charts.
 #[derive(Debug, Clone, Copy, Default)]
@@ -47,8 +48,8 @@ pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), JsE
     } else {
         "Gradient reaching the past: ‖∂L/∂h_t‖"
     };
-    let mut chart = house_chart(root, s)
-        .caption(title, s.fitting(root, title, 17.0, 20.0))
+    let below = text::title(root, s, title, 17.0, 10.0)?;
+    let mut chart = house_chart(&below, s)
         .build_cartesian_2d(0.0..steps.max(1.0), lo..hi)
         .map_err(js_error)?;
     house_mesh(&mut chart.configure_mesh(), s)
@@ -137,13 +138,14 @@ pub fn draw_chain(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), Js
             .copied()
             .chain([0.0]),
     );
-    let mut chart = house_chart(root, s)
-        .caption(JACOBIAN_TITLE, s.fitting(root, JACOBIAN_TITLE, 17.0, 20.0))
+    let below = text::title(root, s, JACOBIAN_TITLE, 17.0, 10.0)?;
+    let (x_desc, x_desc_style) = s.fitting(&below, &[DISTANCE, DISTANCE_SHORT], 15.0, 102.0);
+    let mut chart = house_chart(&below, s)
         .build_cartesian_2d(0.0..steps.max(1.0), lo..hi)
         .map_err(js_error)?;
     house_mesh(&mut chart.configure_mesh(), s)
-        .axis_desc_style(s.fitting(root, DISTANCE, 15.0, 102.0))
-        .x_desc(DISTANCE)
+        .axis_desc_style(x_desc_style)
+        .x_desc(x_desc)
         .y_desc("spectral norm (log scale)")
         .x_labels(8)
         .y_labels(decade_labels(lo, hi))
