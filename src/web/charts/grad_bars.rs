@@ -2,7 +2,7 @@
 //! the current step drawn in the event colour.
 
 use super::{Scale, area, colors, data, message, text, tick, y_top};
-use crate::web::charts::{house_chart, house_mesh};
+use crate::web::charts::{house_chart, house_mesh, x_label_slots};
 use crate::web::js_error;
 use plotters::prelude::*;
 use serde::Deserialize;
@@ -41,7 +41,7 @@ pub fn draw_grad_bars(canvas: &HtmlCanvasElement, d: &GradBarsData) -> Result<()
     let mut chart = house_chart(&below, s)
         .build_cartesian_2d((0..n.max(1) - 1).into_segmented(), 0.0..top)
         .map_err(js_error)?;
-    // Label every bar while they fit; past ~24 plotters thins them itself.
+    // Label every bar while they fit (24 at most, fewer on a phone).
     let x_format = |v: &SegmentValue<usize>| match v {
         SegmentValue::CenterOf(i) if *i < n => label(*i),
         _ => String::new(),
@@ -51,7 +51,7 @@ pub fn draw_grad_bars(canvas: &HtmlCanvasElement, d: &GradBarsData) -> Result<()
         .axis_desc_style(s.font(15.0))
         .x_desc(d.x_desc.as_deref().unwrap_or("time step t"))
         .y_desc(d.y_desc.as_deref().unwrap_or("‖dL/dh_t‖"))
-        .x_labels(n.clamp(1, 24))
+        .x_labels(n.clamp(1, 24).min(x_label_slots(&below, s, 24.0)))
         .y_labels(5)
         .x_label_formatter(&x_format)
         .y_label_formatter(&|v| tick(*v))

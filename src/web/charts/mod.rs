@@ -207,6 +207,18 @@ pub fn house_chart<'a, 'b, DB: DrawingBackend>(
     builder
 }
 
+/// How many x tick labels `css_each` pixels apart fit under a [`house_chart`]
+/// plot on `area` (its label areas and margins taken off), at least 1: bar
+/// charts label every bar while they fit and every other one on a phone.
+pub fn x_label_slots<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: Scale,
+    css_each: f64,
+) -> usize {
+    let plot = area.dim_in_pixel().0 as f64 / s.dpr - (74.0 + 18.0 + 20.0);
+    ((plot / css_each).floor() as usize).max(1)
+}
+
 /// The house mesh: 14 px tick labels, axis lines, a light grid at the labelled
 /// ticks only.
 pub fn house_mesh<'m, 'a, 'b, X: Ranged, Y: Ranged, DB: DrawingBackend>(
@@ -274,20 +286,34 @@ pub enum Swatch {
 
 /// A legend across the top of `area`, centred, so it never covers the data:
 /// one row where it fits, else as many rows as it needs (a phone). Returns the
-/// area below it.
+/// area below it. An entry wider than the canvas makes the whole legend
+/// smaller, down to 60%.
 pub fn legend(
     area: &DrawingArea<CanvasBackend, Shift>,
     s: Scale,
     entries: &[(&str, Swatch)],
 ) -> Result<DrawingArea<CanvasBackend, Shift>, JsError> {
+    let measure = |s: Scale| -> Vec<i32> {
+        let font = s.font(14.0);
+        entries
+            .iter()
+            .map(|(label, _)| s.px(30.0) as i32 + text::size(area, label, &font).0)
+            .collect()
+    };
+    let (w, _) = area.dim_in_pixel();
+    let room = w as i32 - s.px(20.0) as i32;
+    let widest = measure(s).into_iter().max().unwrap_or(0);
+    let s = if widest > room && room > 0 {
+        Scale {
+            dpr: s.dpr * (room as f64 / widest as f64).max(0.6),
+        }
+    } else {
+        s
+    };
+    let widths = measure(s);
     let font = s.font(14.0);
     let (sample, gap, sep) = (s.px(24.0) as i32, s.px(6.0) as i32, s.px(22.0) as i32);
-    let widths: Vec<i32> = entries
-        .iter()
-        .map(|(label, _)| sample + gap + text::size(area, label, &font).0)
-        .collect();
-    let (w, _) = area.dim_in_pixel();
-    let rows = text::flow(&widths, sep, w as i32 - s.px(8.0) as i32);
+    let rows = text::flow(&widths, sep, room);
     let row_h = s.px(22.0) as i32;
     let (strip, rest) = area.split_vertically(row_h * rows.len() as i32 + s.px(6.0) as i32);
     let text_style = font.pos(plotters::style::text_anchor::Pos::new(

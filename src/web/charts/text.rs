@@ -8,7 +8,7 @@
 
 use super::Scale;
 use crate::web::js_error;
-use plotters::coord::Shift;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use wasm_bindgen::JsError;
@@ -19,8 +19,8 @@ use wasm_bindgen::JsError;
 pub const FONT: &str = "\"RNN Lab Sans\", \"DejaVu Sans\", sans-serif";
 
 /// The width and height of `text` in `style`, in device pixels (0 if it cannot be measured).
-pub fn size<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub fn size<DB: DrawingBackend, CT: CoordTranslate>(
+    area: &DrawingArea<DB, CT>,
     text: &str,
     style: &TextStyle,
 ) -> (i32, i32) {

@@ -118,26 +118,8 @@ pub(super) fn with_notes(root: &Area, s: Scale, notes: &[&str]) -> Result<Area, 
     Ok(rest)
 }
 
-/// Draws the legend box of a chart in the upper right.
-macro_rules! legend {
-    ($chart:expr, $s:expr) => {
-        legend!($chart, $s, SeriesLabelPosition::UpperRight)
-    };
-    ($chart:expr, $s:expr, $pos:expr) => {
-        $chart
-            .configure_series_labels()
-            .position($pos)
-            .label_font($s.font(14.0))
-            .background_style(WHITE.mix(0.9))
-            .border_style($s.line(colors::AXIS, 1.0))
-            .margin($s.px(8.0))
-            .draw()
-            .map_err(js_error)
-    };
-}
-
 /// The corner of the plot (x0..x1 × lo..hi) holding the fewest points of
-/// `curves` (densified along each segment): a legend there covers the least data.
+/// `curves` (densified along each segment): a label there covers the least data.
 pub(super) fn quiet_corner(
     curves: &[Vec<(f64, f64)>],
     (x0, x1): (f64, f64),
@@ -189,28 +171,27 @@ pub(super) fn quiet_corner(
     best.1
 }
 
-/// Whether a legend at `pos` sits in the upper half, and on the right.
-fn corner_sides(pos: &SeriesLabelPosition) -> (bool, bool) {
-    match pos {
-        SeriesLabelPosition::UpperRight => (true, true),
-        SeriesLabelPosition::UpperLeft => (true, false),
-        SeriesLabelPosition::LowerLeft => (false, false),
-        _ => (false, true),
-    }
+/// Whether the corner `pos` is in the upper half of the plot.
+fn is_upper(pos: &SeriesLabelPosition) -> bool {
+    matches!(
+        pos,
+        SeriesLabelPosition::UpperRight | SeriesLabelPosition::UpperLeft
+    )
 }
 
 /// The log charts' coordinates: x linear, y in log10 units.
 pub(super) type LogChart<'a> =
     ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// A vertical grey line at x, labelled at the end away from the legend, on
-/// a white patch so the label stays readable over a curve.
+/// A vertical grey line at x, labelled at the end (top or bottom) of the
+/// quiet corner `quiet`, on a white patch so the label stays readable over a
+/// curve; right of the line, or left of it where it would leave the plot.
 pub(super) fn key_line(
     chart: &mut LogChart<'_>,
     s: Scale,
     x: f64,
     (lo, hi): (f64, f64),
-    legend_at: &SeriesLabelPosition,
+    quiet: &SeriesLabelPosition,
     text: String,
 ) -> Result<(), JsError> {
     chart
@@ -219,18 +200,22 @@ pub(super) fn key_line(
             s.line(colors::AXIS, 1.0),
         )))
         .map_err(js_error)?;
-    let (legend_upper, _) = corner_sides(legend_at);
+    let at_top = is_upper(quiet);
     let font = s.font(13.0);
     let area = chart.plotting_area();
-    let (tw, th) = area.estimate_text_size(&text, &font).unwrap_or((0, 0));
-    let (px, py) = area.map_coordinate(&(x, if legend_upper { lo } else { hi }));
+    let (tw, th) = text::size(area, &text, &font);
+    let (px, py) = area.map_coordinate(&(x, if at_top { hi } else { lo }));
     let pad = s.px(3.0) as i32;
-    let (tw, th) = (tw as i32, th as i32);
-    let left = px + pad;
-    let (top, bottom) = if legend_upper {
-        (py - th - 2 * pad, py)
+    let right_edge = area.get_pixel_range().0.end;
+    let left = if px + 2 * pad + tw > right_edge {
+        px - pad - tw
     } else {
+        px + pad
+    };
+    let (top, bottom) = if at_top {
         (py, py + th + 2 * pad)
+    } else {
+        (py - th - 2 * pad, py)
     };
     // Pixel coordinates on the whole canvas: draw on the root, not in chart units.
     let root = area.strip_coord_spec();
@@ -266,17 +251,31 @@ pub(super) enum Swatch {
 
 /// Key entries (swatch + label) across the top of `area`, centred: one row
 /// where they fit, else as many rows as they need (a phone). Returns the area below.
+/// An entry wider than the canvas makes the whole key smaller, down to 60%.
 pub(super) fn key_row(area: &Area, s: Scale, items: &[(Swatch, String)]) -> Result<Area, JsError> {
+    let measure = |s: Scale| -> Vec<i32> {
+        let font = s.font(14.0);
+        items
+            .iter()
+            .map(|(_, label)| s.px(30.0) as i32 + text::size(area, label, &font).0)
+            .collect()
+    };
+    let (w, _) = area.dim_in_pixel();
+    let room = w as i32 - s.px(20.0) as i32;
+    let widest = measure(s).into_iter().max().unwrap_or(0);
+    let s = if widest > room && room > 0 {
+        Scale {
+            dpr: s.dpr * (room as f64 / widest as f64).max(0.6),
+        }
+    } else {
+        s
+    };
+    let widths = measure(s);
     let font = s.font(14.0);
     let swatch = s.px(22.0) as i32;
     let gap = s.px(8.0) as i32;
     let space = s.px(22.0) as i32;
-    let widths: Vec<i32> = items
-        .iter()
-        .map(|(_, label)| swatch + gap + text::size(area, label, &font).0)
-        .collect();
-    let (w, _) = area.dim_in_pixel();
-    let rows = text::flow(&widths, space, w as i32 - s.px(8.0) as i32);
+    let rows = text::flow(&widths, space, room);
     let row_h = s.px(22.0) as i32;
     let (strip, rest) = area.split_vertically(row_h * rows.len() as i32 + s.px(6.0) as i32);
     let style = font.pos(Pos::new(HPos::Left, VPos::Center));

@@ -4,7 +4,7 @@
 use super::{Area, Swatch, key_row};
 use crate::engine::vanishing::Analysis;
 use crate::web::charts::{Scale, colors, message, text, tick};
-use crate::web::charts::{house_chart, house_mesh};
+use crate::web::charts::{house_chart, house_mesh, x_label_slots};
 use crate::web::js_error;
 use plotters::prelude::*;
 
@@ -54,7 +54,7 @@ pub fn draw_spectrum(root: &Area, a: &Analysis) -> Result<(), JsError> {
         .axis_desc_style(x_desc_style)
         .x_desc(x_desc)
         .y_desc("σ_i")
-        .x_labels(n.clamp(1, 16))
+        .x_labels(n.clamp(1, 16).min(x_label_slots(&body, s, 24.0)))
         .y_labels(6)
         .x_label_formatter(&|v| match v {
             SegmentValue::CenterOf(i) if *i < n => (i + 1).to_string(),
