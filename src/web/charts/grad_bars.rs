@@ -2,7 +2,7 @@
 //! the current step drawn in the event colour.
 
 use super::{Scale, area, colors, data, message, text, tick, y_top};
-use crate::web::charts::{house_chart, house_mesh, x_label_slots};
+use crate::web::charts::{HOUSE_LABEL_AREAS, axis_names, house_chart, house_mesh, x_label_slots};
 use crate::web::js_error;
 use plotters::prelude::*;
 use serde::Deserialize;
@@ -48,15 +48,20 @@ pub fn draw_grad_bars(canvas: &HtmlCanvasElement, d: &GradBarsData) -> Result<()
     };
     house_mesh(&mut chart.configure_mesh(), s)
         .disable_x_mesh()
-        .axis_desc_style(s.font(15.0))
-        .x_desc(d.x_desc.as_deref().unwrap_or("time step t"))
-        .y_desc(d.y_desc.as_deref().unwrap_or("‖dL/dh_t‖"))
         .x_labels(n.clamp(1, 24).min(x_label_slots(&below, s, 24.0)))
         .y_labels(5)
         .x_label_formatter(&x_format)
         .y_label_formatter(&|v| tick(*v))
         .draw()
         .map_err(js_error)?;
+    axis_names(
+        &below,
+        s,
+        chart.plotting_area().get_pixel_range(),
+        (d.x_desc.as_deref().unwrap_or("time step t"), 15.0),
+        (d.y_desc.as_deref().unwrap_or("‖dL/dh_t‖"), 15.0),
+        HOUSE_LABEL_AREAS,
+    )?;
     if n == 0 {
         return message(&below, s, "No steps to show");
     }

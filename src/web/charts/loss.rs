@@ -2,7 +2,7 @@
 //! with a tick at the top wherever gradient clipping fired.
 
 use super::{Scale, Swatch, area, colors, data, legend, message, text, tick, y_top};
-use crate::web::charts::{house_chart, house_mesh};
+use crate::web::charts::{HOUSE_LABEL_AREAS, axis_names, house_chart, house_mesh};
 use crate::web::js_error;
 use plotters::prelude::*;
 use serde::Deserialize;
@@ -64,15 +64,20 @@ pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData) -> Result<(), JsError
         .build_cartesian_2d(x0..x1, 0.0..top)
         .map_err(js_error)?;
     house_mesh(&mut chart.configure_mesh(), s)
-        .axis_desc_style(s.font(15.0))
-        .x_desc("iteration")
-        .y_desc("loss L")
         .x_labels(6)
         .y_labels(5)
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| tick(*v))
         .draw()
         .map_err(js_error)?;
+    axis_names(
+        &plot,
+        s,
+        chart.plotting_area().get_pixel_range(),
+        ("iteration", 15.0),
+        ("loss L", 15.0),
+        HOUSE_LABEL_AREAS,
+    )?;
     if n == 0 {
         return message(&plot, s, "Train to see the loss fall");
     }

@@ -14,6 +14,7 @@
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
 use plotters_canvas::CanvasBackend;
 use serde::Serialize;
 use wasm_bindgen::JsCast;
@@ -163,25 +164,25 @@ impl Scale {
     /// pixels, where `reserved_css` pixels of the width go to margins and axis
     /// labels, with its style; if none fits, the last one, smaller to fit (down
     /// to 60%). For one-line labels such as axis names: a phone gets the short one.
+    /// Returns the text and its size in CSS pixels.
     pub fn fitting<'t, DB: DrawingBackend>(
         self,
         area: &DrawingArea<DB, Shift>,
         texts: &[&'t str],
         css: f64,
         reserved_css: f64,
-    ) -> (&'t str, TextStyle<'static>) {
-        let style = self.font(css);
+    ) -> (&'t str, f64) {
         let room = area.dim_in_pixel().0 as f64 - reserved_css * self.dpr;
-        let width = |t: &str| text::size(area, t, &style).0 as f64;
+        let width = |t: &str| text::Rich::new(css).width(area, self, t) as f64;
         if let Some(t) = texts.iter().find(|t| width(t) <= room) {
-            return (t, style);
+            return (t, css);
         }
         let last = texts.last().copied().unwrap_or("");
         let w = width(last);
         if w > 0.0 && room > 0.0 {
-            (last, self.font(css * (room / w).max(0.6)))
+            (last, css * (room / w).max(0.6))
         } else {
-            (last, style)
+            (last, css)
         }
     }
 
@@ -190,6 +191,10 @@ impl Scale {
         color.stroke_width(self.px(css))
     }
 }
+
+/// The label areas of a [`house_chart`] in CSS pixels: under the plot (x tick
+/// labels and name), left of it (y tick labels and name).
+pub const HOUSE_LABEL_AREAS: (f64, f64) = (46.0, 74.0);
 
 /// A chart builder on `area` with the house margins: 46 px under the plot for the
 /// x tick labels and name, 74 px on the left for the y ones, 18 px on the right so
@@ -202,9 +207,49 @@ pub fn house_chart<'a, 'b, DB: DrawingBackend>(
     builder
         .margin(s.px(10.0))
         .margin_right(s.px(18.0))
-        .x_label_area_size(s.px(46.0))
-        .y_label_area_size(s.px(74.0));
+        .x_label_area_size(s.px(HOUSE_LABEL_AREAS.0))
+        .y_label_area_size(s.px(HOUSE_LABEL_AREAS.1));
     builder
+}
+
+/// The axis names of a chart built on `area`, typeset ([`text::Rich`]: `h_t`
+/// with a real subscript), where plotters' `x_desc`/`y_desc` would put them:
+/// `x` centred under the plot at the bottom of its label area, `y` read
+/// upwards at the outer edge of its label area. `plot`: the plot's pixel
+/// ranges (`chart.plotting_area().get_pixel_range()`); each name with its
+/// size in CSS pixels; `label_areas`: as given to the chart builder (CSS px).
+pub fn axis_names<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: Scale,
+    plot: (std::ops::Range<i32>, std::ops::Range<i32>),
+    x: (&str, f64),
+    y: (&str, f64),
+    label_areas: (f64, f64),
+) -> Result<(), JsError> {
+    let (ox, oy) = area.get_base_pixel();
+    let (px, py) = plot;
+    text::Rich::new(x.1).draw(
+        area,
+        s,
+        x.0,
+        (
+            (px.start + px.end) / 2 - ox,
+            py.end + s.px(label_areas.0) as i32 - oy,
+        ),
+        HPos::Center,
+        VPos::Bottom,
+    )?;
+    text::Rich::new(y.1).vertical().draw(
+        area,
+        s,
+        y.0,
+        (
+            px.start - s.px(label_areas.1) as i32 - ox,
+            (py.start + py.end) / 2 - oy,
+        ),
+        HPos::Center,
+        VPos::Top,
+    )
 }
 
 /// How many x tick labels `css_each` pixels apart fit under a [`house_chart`]
@@ -293,11 +338,11 @@ pub fn legend(
     s: Scale,
     entries: &[(&str, Swatch)],
 ) -> Result<DrawingArea<CanvasBackend, Shift>, JsError> {
+    let rich = text::Rich::new(14.0);
     let measure = |s: Scale| -> Vec<i32> {
-        let font = s.font(14.0);
         entries
             .iter()
-            .map(|(label, _)| s.px(30.0) as i32 + text::size(area, label, &font).0)
+            .map(|(label, _)| s.px(30.0) as i32 + rich.width(area, s, label))
             .collect()
     };
     let (w, _) = area.dim_in_pixel();
@@ -311,15 +356,10 @@ pub fn legend(
         s
     };
     let widths = measure(s);
-    let font = s.font(14.0);
     let (sample, gap, sep) = (s.px(24.0) as i32, s.px(6.0) as i32, s.px(22.0) as i32);
     let rows = text::flow(&widths, sep, room);
     let row_h = s.px(22.0) as i32;
     let (strip, rest) = area.split_vertically(row_h * rows.len() as i32 + s.px(6.0) as i32);
-    let text_style = font.pos(plotters::style::text_anchor::Pos::new(
-        plotters::style::text_anchor::HPos::Left,
-        plotters::style::text_anchor::VPos::Center,
-    ));
     for (r, row) in rows.into_iter().enumerate() {
         let total: i32 = widths[row.clone()].iter().sum::<i32>() + sep * (row.len() as i32 - 1);
         let mut x = (w as i32 - total).max(0) / 2;
@@ -344,13 +384,14 @@ pub fn legend(
                 )),
             }
             .map_err(super::js_error)?;
-            strip
-                .draw(&Text::new(
-                    label.to_string(),
-                    (x + sample + gap, y),
-                    text_style.clone(),
-                ))
-                .map_err(super::js_error)?;
+            rich.draw(
+                &strip,
+                s,
+                label,
+                (x + sample + gap, y),
+                HPos::Left,
+                VPos::Center,
+            )?;
             x += tw + sep;
         }
     }
@@ -364,19 +405,14 @@ pub fn message(
     text: &str,
 ) -> Result<(), JsError> {
     let (w, h) = root.dim_in_pixel();
-    let style = scale
-        .font(16.0)
-        .color(&colors::AXIS)
-        .pos(plotters::style::text_anchor::Pos::new(
-            plotters::style::text_anchor::HPos::Center,
-            plotters::style::text_anchor::VPos::Center,
-        ));
-    root.draw(&Text::new(
-        text.to_string(),
+    text::Rich::new(16.0).color(colors::AXIS).draw(
+        root,
+        scale,
+        text,
         ((w / 2) as i32, (h / 2) as i32),
-        style,
-    ))
-    .map_err(super::js_error)
+        HPos::Center,
+        VPos::Center,
+    )
 }
 
 /// Deserialises a chart's data object, naming the chart in the error.

@@ -226,12 +226,15 @@ pub fn draw_timeline(canvas: &HtmlCanvasElement, d: &TimelineData) -> Result<(),
         ("← dL/dh", y_back0 + lane_h / 2),
         ("‖dL/dh_t‖", (y_bars_top + y_bars_bottom) / 2),
     ] {
-        root.draw(&Text::new(
+        // Typeset: x_t and h_t with real subscripts.
+        super::text::Rich::new(13.0).color(colors::AXIS).draw(
+            &root,
+            s,
             label,
             (px(4.0), y),
-            text(13.0, colors::AXIS, HPos::Left, VPos::Center),
-        ))
-        .map_err(js_error)?;
+            HPos::Left,
+            VPos::Center,
+        )?;
     }
 
     // Chunk bands: where each chunk back-propagates (light), where its losses are (darker).

@@ -18,7 +18,7 @@ use crate::web::js_error;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsError;
 
@@ -98,22 +98,23 @@ pub(super) fn with_notes(root: &Area, s: Scale, notes: &[&str]) -> Result<Area, 
         return Ok(root.clone());
     }
     let line = s.px(19.0);
-    let style = s.font(14.0).color(&RGBColor(0xB0, 0x00, 0x20));
+    let rich = text::Rich::new(14.0).color(RGBColor(0xB0, 0x00, 0x20));
     // Each note on as many lines as it needs between 10 px margins (a phone).
     let room = root.dim_in_pixel().0 as i32 - 2 * s.px(10.0) as i32;
     let lines: Vec<String> = notes
         .iter()
-        .flat_map(|n| text::fill_lines(root, n, &style, room))
+        .flat_map(|n| text::fill_lines(n, |t| rich.width(root, s, t), room))
         .collect();
     let (top, rest) = root.split_vertically(line * lines.len() as u32 + s.px(4.0));
-    let style = style.pos(Pos::new(HPos::Left, VPos::Top));
-    for (k, text) in lines.into_iter().enumerate() {
-        top.draw(&Text::new(
-            text,
+    for (k, line_text) in lines.into_iter().enumerate() {
+        rich.draw(
+            &top,
+            s,
+            &line_text,
             (s.px(10.0) as i32, (s.px(4.0) + line * k as u32) as i32),
-            style.clone(),
-        ))
-        .map_err(js_error)?;
+            HPos::Left,
+            VPos::Top,
+        )?;
     }
     Ok(rest)
 }
@@ -201,9 +202,12 @@ pub(super) fn key_line(
         )))
         .map_err(js_error)?;
     let at_top = is_upper(quiet);
-    let font = s.font(13.0);
+    let rich = text::Rich::new(13.0);
     let area = chart.plotting_area();
-    let (tw, th) = text::size(area, &text, &font);
+    let (tw, th) = (
+        rich.width(area, s, &text),
+        text::size(area, "Hg", &s.font(13.0)).1,
+    );
     let (px, py) = area.map_coordinate(&(x, if at_top { hi } else { lo }));
     let pad = s.px(3.0) as i32;
     let right_edge = area.get_pixel_range().0.end;
@@ -226,12 +230,14 @@ pub(super) fn key_line(
         WHITE.mix(0.85).filled(),
     ))
     .map_err(js_error)?;
-    root.draw(&Text::new(
-        text,
+    rich.draw(
+        &root,
+        s,
+        &text,
         shift((left, top + pad)),
-        font.pos(Pos::new(HPos::Left, VPos::Top)),
-    ))
-    .map_err(js_error)?;
+        HPos::Left,
+        VPos::Top,
+    )?;
     Ok(())
 }
 
@@ -253,11 +259,11 @@ pub(super) enum Swatch {
 /// where they fit, else as many rows as they need (a phone). Returns the area below.
 /// An entry wider than the canvas makes the whole key smaller, down to 60%.
 pub(super) fn key_row(area: &Area, s: Scale, items: &[(Swatch, String)]) -> Result<Area, JsError> {
+    let rich = text::Rich::new(14.0);
     let measure = |s: Scale| -> Vec<i32> {
-        let font = s.font(14.0);
         items
             .iter()
-            .map(|(_, label)| s.px(30.0) as i32 + text::size(area, label, &font).0)
+            .map(|(_, label)| s.px(30.0) as i32 + rich.width(area, s, label))
             .collect()
     };
     let (w, _) = area.dim_in_pixel();
@@ -271,14 +277,12 @@ pub(super) fn key_row(area: &Area, s: Scale, items: &[(Swatch, String)]) -> Resu
         s
     };
     let widths = measure(s);
-    let font = s.font(14.0);
     let swatch = s.px(22.0) as i32;
     let gap = s.px(8.0) as i32;
     let space = s.px(22.0) as i32;
     let rows = text::flow(&widths, space, room);
     let row_h = s.px(22.0) as i32;
     let (strip, rest) = area.split_vertically(row_h * rows.len() as i32 + s.px(6.0) as i32);
-    let style = font.pos(Pos::new(HPos::Left, VPos::Center));
     for (r, row) in rows.into_iter().enumerate() {
         let total: i32 = widths[row.clone()].iter().sum::<i32>() + space * (row.len() as i32 - 1);
         let mut x = ((w as i32 - total) / 2).max(0);
@@ -316,13 +320,14 @@ pub(super) fn key_row(area: &Area, s: Scale, items: &[(Swatch, String)]) -> Resu
                     }),
             }
             .map_err(js_error)?;
-            strip
-                .draw(&Text::new(
-                    label.clone(),
-                    (x + swatch + gap, y),
-                    style.clone(),
-                ))
-                .map_err(js_error)?;
+            rich.draw(
+                &strip,
+                s,
+                label,
+                (x + swatch + gap, y),
+                HPos::Left,
+                VPos::Center,
+            )?;
             x += tw + space;
         }
     }

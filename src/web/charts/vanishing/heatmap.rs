@@ -7,7 +7,7 @@
 use super::{Area, decade_label, message};
 use crate::engine::vanishing::training::TrainingView;
 use crate::web::charts::scales::along;
-use crate::web::charts::{Scale, colors, text};
+use crate::web::charts::{Scale, axis_names, colors, text};
 use crate::web::js_error;
 use plotters::prelude::*;
 use wasm_bindgen::{JsCast, JsError, JsValue};
@@ -115,9 +115,6 @@ pub fn draw_heatmap(
         .configure_mesh()
         .disable_mesh()
         .label_style(s.font(14.0))
-        .axis_desc_style(s.font(15.0))
-        .x_desc("iteration")
-        .y_desc("time step t")
         .x_labels(6)
         .y_labels(8)
         // Only whole iterations (a narrow range would repeat a rounded label).
@@ -132,6 +129,14 @@ pub fn draw_heatmap(
         .axis_style(s.line(colors::AXIS, 1.0))
         .draw()
         .map_err(js_error)?;
+    axis_names(
+        &below,
+        s,
+        chart.plotting_area().get_pixel_range(),
+        ("iteration", 15.0),
+        ("time step t", 15.0),
+        (46.0, 64.0),
+    )?;
     let Some((mut lo, mut hi)) = v.heat_range else {
         let msg = if cols == 0 {
             "Train to fill the heatmap"

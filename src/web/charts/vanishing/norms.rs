@@ -6,8 +6,8 @@ use super::{
 };
 use crate::engine::PARAM_NAMES;
 use crate::engine::vanishing::training::TrainingView;
+use crate::web::charts::{HOUSE_LABEL_AREAS, axis_names, house_chart, house_mesh};
 use crate::web::charts::{Scale, colors, message, text};
-use crate::web::charts::{house_chart, house_mesh};
 use crate::web::js_error;
 use plotters::prelude::*;
 use wasm_bindgen::JsError;
@@ -71,15 +71,20 @@ pub fn draw_param_norms(root: &Area, v: &TrainingView) -> Result<(), JsError> {
         .build_cartesian_2d(x0..x1, lo..hi)
         .map_err(js_error)?;
     house_mesh(&mut chart.configure_mesh(), s)
-        .axis_desc_style(s.font(15.0))
-        .x_desc("iteration")
-        .y_desc("‖dL/dθ‖ before clipping (log)")
         .x_labels(6)
         .y_labels(decade_labels(lo, hi))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| decade_label(*v))
         .draw()
         .map_err(js_error)?;
+    axis_names(
+        &body,
+        s,
+        chart.plotting_area().get_pixel_range(),
+        ("iteration", 15.0),
+        ("‖dL/dθ‖ before clipping (log)", 15.0),
+        HOUSE_LABEL_AREAS,
+    )?;
     if v.iterations.is_empty() {
         return message(&body, s, "Train to see the gradient norms");
     }

@@ -6,8 +6,8 @@ use super::{
     quiet_corner, with_notes,
 };
 use crate::engine::vanishing::Analysis;
+use crate::web::charts::{HOUSE_LABEL_AREAS, axis_names, house_chart, house_mesh};
 use crate::web::charts::{Scale, colors, text, tick};
-use crate::web::charts::{house_chart, house_mesh};
 use crate::web::js_error;
 use plotters::prelude::*;
 use wasm_bindgen::JsError;
@@ -62,15 +62,20 @@ pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), JsE
         .build_cartesian_2d(0.0..steps.max(1.0), lo..hi)
         .map_err(js_error)?;
     house_mesh(&mut chart.configure_mesh(), s)
-        .axis_desc_style(s.font(15.0))
-        .x_desc("time step t")
-        .y_desc("‖∂L/∂h_t‖ (log scale)")
         .x_labels(8)
         .y_labels(decade_labels(lo, hi))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| decade_label(*v))
         .draw()
         .map_err(js_error)?;
+    axis_names(
+        &below,
+        s,
+        chart.plotting_area().get_pixel_range(),
+        ("time step t", 15.0),
+        ("‖∂L/∂h_t‖ (log scale)", 15.0),
+        HOUSE_LABEL_AREAS,
+    )?;
     let curve = |v: &[f64], x0: usize| -> Vec<(f64, f64)> {
         v.iter()
             .enumerate()
@@ -155,21 +160,26 @@ pub fn draw_chain(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), Js
         s,
         &items,
     )?;
-    let (x_desc, x_desc_style) = s.fitting(&below, &[DISTANCE, DISTANCE_SHORT], 15.0, 102.0);
+    let (x_desc, x_desc_css) = s.fitting(&below, &[DISTANCE, DISTANCE_SHORT], 15.0, 102.0);
     let mut chart = house_chart(&below, s)
         .margin_top(s.px(4.0))
         .build_cartesian_2d(0.0..steps.max(1.0), lo..hi)
         .map_err(js_error)?;
     house_mesh(&mut chart.configure_mesh(), s)
-        .axis_desc_style(x_desc_style)
-        .x_desc(x_desc)
-        .y_desc("spectral norm (log scale)")
         .x_labels(8)
         .y_labels(decade_labels(lo, hi))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| decade_label(*v))
         .draw()
         .map_err(js_error)?;
+    axis_names(
+        &below,
+        s,
+        chart.plotting_area().get_pixel_range(),
+        (x_desc, x_desc_css),
+        ("spectral norm (log scale)", 15.0),
+        HOUSE_LABEL_AREAS,
+    )?;
     // The level 1 = 10⁰: above it the gradient grows with distance, below it shrinks.
     chart
         .draw_series(std::iter::once(PathElement::new(

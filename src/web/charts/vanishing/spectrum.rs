@@ -3,8 +3,8 @@
 
 use super::{Area, Swatch, key_row};
 use crate::engine::vanishing::Analysis;
+use crate::web::charts::{HOUSE_LABEL_AREAS, axis_names, house_chart, house_mesh, x_label_slots};
 use crate::web::charts::{Scale, colors, message, text, tick};
-use crate::web::charts::{house_chart, house_mesh, x_label_slots};
 use crate::web::js_error;
 use plotters::prelude::*;
 
@@ -44,16 +44,13 @@ pub fn draw_spectrum(root: &Area, a: &Analysis) -> Result<(), JsError> {
         ));
     }
     let body = key_row(&text::title(root, s, &title, 17.0, 10.0)?, s, &items)?;
-    let (x_desc, x_desc_style) = s.fitting(&body, &[INDEX, INDEX_SHORT], 15.0, 102.0);
+    let (x_desc, x_desc_css) = s.fitting(&body, &[INDEX, INDEX_SHORT], 15.0, 102.0);
     let mut chart = house_chart(&body, s)
         .margin_top(s.px(4.0))
         .build_cartesian_2d((0..n.max(1) - 1).into_segmented(), 0.0..top)
         .map_err(js_error)?;
     house_mesh(&mut chart.configure_mesh(), s)
         .disable_x_mesh()
-        .axis_desc_style(x_desc_style)
-        .x_desc(x_desc)
-        .y_desc("σ_i")
         .x_labels(n.clamp(1, 16).min(x_label_slots(&body, s, 24.0)))
         .y_labels(6)
         .x_label_formatter(&|v| match v {
@@ -63,6 +60,14 @@ pub fn draw_spectrum(root: &Area, a: &Analysis) -> Result<(), JsError> {
         .y_label_formatter(&|v| tick(*v))
         .draw()
         .map_err(js_error)?;
+    axis_names(
+        &body,
+        s,
+        chart.plotting_area().get_pixel_range(),
+        (x_desc, x_desc_css),
+        ("σ_i", 15.0),
+        HOUSE_LABEL_AREAS,
+    )?;
     if n == 0 || a.singular_values.iter().any(|v| !v.is_finite()) {
         return message(&body, s, "W_hh is not finite: no singular values");
     }
