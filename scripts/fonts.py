@@ -4,11 +4,12 @@ DejaVu Sans Mono (Debian's fonts-dejavu-core) to the characters the app shows.
 
 Run through scripts/fonts, which installs fontTools and brotli (PyPI) in .tools/.
 
-The character set is a fixed base (ASCII, Latin-1, Greek, the sub- and superscript
-digits and letters, arrows, the math signs of the lecture) plus every non-ASCII
-character found in the app's sources (www/, index.html, src/), so a label added later
-is covered the next time this runs. Characters a face lacks are listed, not fatal: the
-CSS font stacks fall back to the machine's fonts for them.
+The character set is a fixed base (ASCII, a few Latin-1 signs, Greek, the sub- and
+superscript digits and letters, arrows, the math signs of the lecture) plus every
+non-ASCII character found in the app's sources (www/, index.html, src/), so a label
+added later is covered the next time this runs. Characters a face lacks are listed, not
+fatal: the CSS font stacks fall back to the machine's fonts for them (and for pasted
+text in other scripts). Output is byte-identical from run to run.
 """
 
 import gzip

@@ -1,9 +1,11 @@
 // The app's own fonts (www/fonts, @font-face in www/style.css): the page and the canvases
 // use them, the canvases are first drawn once they are loaded (www/fonts.js), and a font
-// that fails or is slow never holds the app.
+// that fails or is slow never holds the app. Canvas text is typeset: notation() of the
+// diagram makes the same pieces as the charts' (tests/wasm_node_text.rs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openApp, canvasHasInk } from './harness.mjs';
+import { startServer, launch, canvasHasInk } from './harness.mjs';
+import { notation } from '../../www/diagram/draw.js';
 
 let server;
 let browser;
@@ -94,4 +96,21 @@ test('fonts that are slow: the app starts after the timeout, and the charts are 
   await page.waitForFunction((n) => window.__canvasTexts > n, before, { timeout: 10000 });
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('the diagram typesets the lecture\'s notation as the charts do (tests/wasm_node_text.rs)', () => {
+  const pieces = (s) => notation(s).map((p) => [['base', 'sub', 'sup'][p.script], p.text]);
+  assert.deepEqual(pieces('W_hh'), [['base', 'W'], ['sub', 'hh']]);
+  assert.deepEqual(pieces('h_2 → h_3'), [['base', 'h'], ['sub', '2'], ['base', ' → h'], ['sub', '3']]);
+  assert.deepEqual(pieces('W_hyᵀ'), [['base', 'W'], ['sub', 'hy'], ['base', 'ᵀ']]);
+  assert.deepEqual(pieces('h_{t−1}'), [['base', 'h'], ['sub', 't−1']]);
+  assert.deepEqual(pieces('‖∂L_T/∂h_t‖'), [['base', '‖∂L'], ['sub', 'T'], ['base', '/∂h'], ['sub', 't'], ['base', '‖']]);
+  assert.deepEqual(pieces('(γλ1)^(T−k)'), [['base', '(γλ1)'], ['sup', 'T−k']]);
+  assert.deepEqual(pieces('W^{n}'), [['base', 'W'], ['sup', 'n']]);
+  assert.deepEqual(pieces('10^−6.0'), [['base', '10'], ['sup', '−6.0']]);
+  assert.deepEqual(pieces('_ = 1'), [['base', '_ = 1']]);
+  assert.deepEqual(pieces('a_'), [['base', 'a_']]);
+  assert.deepEqual(pieces('x ^ y'), [['base', 'x ^ y']]);
+  assert.deepEqual(pieces('h_{t'), [['base', 'h_{t']]);
+  assert.deepEqual(pieces(''), []);
 });
