@@ -29,7 +29,13 @@ fn notation_makes_subscripts_and_superscripts() {
     assert_eq!(pieces("h_{t−1}"), [(Base, "h"), (Sub, "t−1")]);
     assert_eq!(
         pieces("‖∂L_T/∂h_t‖"),
-        [(Base, "‖∂L"), (Sub, "T"), (Base, "/∂h"), (Sub, "t"), (Base, "‖")]
+        [
+            (Base, "‖∂L"),
+            (Sub, "T"),
+            (Base, "/∂h"),
+            (Sub, "t"),
+            (Base, "‖")
+        ]
     );
     assert_eq!(pieces("(γλ1)^(T−k)"), [(Base, "(γλ1)"), (Sup, "T−k")]);
     assert_eq!(pieces("W^{n}"), [(Base, "W"), (Sup, "n")]);
