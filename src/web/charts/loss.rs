@@ -1,7 +1,7 @@
 //! The loss curve: loss and smooth loss against the training iteration,
 //! with a tick at the top wherever gradient clipping fired.
 
-use super::{Scale, Swatch, area, colors, data, legend, message, text, tick, y_top};
+use super::{Scale, Swatch, area, colors, data, legend, legend_space, message, text, tick, y_top};
 use crate::web::charts::{HOUSE_LABEL_AREAS, axis_names, house_chart, house_mesh};
 use crate::web::js_error;
 use plotters::prelude::*;
@@ -58,7 +58,12 @@ pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData) -> Result<(), JsError
     if d.clip_fired.iter().any(|&f| f) {
         entries.push(("clipping fired", Swatch::Tick(colors::EVENT)));
     }
-    let plot = legend(&below, s, &entries)?;
+    // The key once there are lines to name (its room is kept, so the plot does not move).
+    let plot = if n == 0 {
+        legend_space(&below, s, &entries)?
+    } else {
+        legend(&below, s, &entries)?
+    };
     let mut chart = house_chart(&plot, s)
         .margin_top(s.px(4.0))
         .build_cartesian_2d(x0..x1, 0.0..top)

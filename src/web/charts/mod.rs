@@ -338,6 +338,25 @@ pub fn legend(
     s: Scale,
     entries: &[(&str, Swatch)],
 ) -> Result<DrawingArea<CanvasBackend, Shift>, JsError> {
+    legend_or_space(area, s, entries, true)
+}
+
+/// The area [`legend`] would leave, without drawing it (a chart with no data
+/// yet keeps its plot where the data will put it).
+pub fn legend_space(
+    area: &DrawingArea<CanvasBackend, Shift>,
+    s: Scale,
+    entries: &[(&str, Swatch)],
+) -> Result<DrawingArea<CanvasBackend, Shift>, JsError> {
+    legend_or_space(area, s, entries, false)
+}
+
+fn legend_or_space(
+    area: &DrawingArea<CanvasBackend, Shift>,
+    s: Scale,
+    entries: &[(&str, Swatch)],
+    draw: bool,
+) -> Result<DrawingArea<CanvasBackend, Shift>, JsError> {
     let rich = text::Rich::new(14.0);
     let measure = |s: Scale| -> Vec<i32> {
         entries
@@ -360,6 +379,9 @@ pub fn legend(
     let rows = text::flow(&widths, sep, room);
     let row_h = s.px(22.0) as i32;
     let (strip, rest) = area.split_vertically(row_h * rows.len() as i32 + s.px(6.0) as i32);
+    if !draw {
+        return Ok(rest);
+    }
     for (r, row) in rows.into_iter().enumerate() {
         let total: i32 = widths[row.clone()].iter().sum::<i32>() + sep * (row.len() as i32 - 1);
         let mut x = (w as i32 - total).max(0) / 2;
