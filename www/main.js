@@ -1,6 +1,7 @@
 // Boot: load the wasm module, start the app, expose window.rnnLab, mark the page ready.
 // If anything fails, the page says so in words instead of staying blank.
 import { App, CHAPTERS } from './app.js';
+import { fontsReady } from './fonts.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -61,16 +62,19 @@ function makeApi(app, wasm) {
 }
 
 async function boot() {
-  let wasm;
+  let wasm, app;
+  // The canvases draw with the app's fonts: loaded alongside the engine (3 s at most).
+  const fonts = fontsReady({ late: () => app?.requestRender() });
   try {
     wasm = await import('./pkg/rnn_lab.js');
     await wasm.default();
+    await fonts;
   } catch (e) {
     fail('The RNN engine (WebAssembly) could not be loaded', e);
     return;
   }
   try {
-    const app = new App(wasm, {
+    app = new App(wasm, {
       nav: $('chapter-nav'),
       tools: $('header-tools'),
       settings: $('settings'),

@@ -1,7 +1,7 @@
 // A chart on the page: a <figure> with a canvas the Rust chart functions draw on, a
 // caption, and a "Save PNG" button. The canvas is sized in device pixels
 // (CSS size × devicePixelRatio) so the Rust side draws crisp lines and text; a chart is
-// redrawn only when its data key or its size changed.
+// redrawn only when its data key or its size changed, or fonts arrived since.
 import { el, math } from './common.js';
 
 /** Sizes `canvas` to its CSS box × devicePixelRatio. Returns true if it changed. */
@@ -15,6 +15,15 @@ export function fitCanvas(canvas) {
   canvas.height = h;
   return true;
 }
+
+/**
+ * Bumped whenever web fonts finish loading: a chart drawn before the app's fonts arrived
+ * (the boot waits 3 s at most, www/fonts.js) is drawn again with them at the next render.
+ */
+let fontGeneration = 0;
+globalThis.document?.fonts?.addEventListener?.('loadingdone', () => {
+  fontGeneration++;
+});
 
 let resizeObserver = null;
 const onResize = new WeakMap();
@@ -59,11 +68,12 @@ export class Chart {
    */
   update(key, data, label) {
     const resized = fitCanvas(this.canvas);
-    if (!resized && key === this.key) return false;
+    if (!resized && key === this.key && this.fontGeneration === fontGeneration) return false;
     if (this.canvas.width < 2 || this.canvas.height < 2) return false;
     try {
       this.drawFn(this.canvas, typeof data === 'function' ? data() : data);
       this.key = key;
+      this.fontGeneration = fontGeneration;
     } catch (e) {
       this.key = null;
       this.app.notice(`A chart could not be drawn: ${e.message}`, 'error');

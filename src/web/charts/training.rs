@@ -6,11 +6,11 @@
 //! ratio like the shared charts.
 
 use super::scales::{anchored, diverging, text_on};
-use super::{Scale, area, colors, data, tick};
+use super::{Scale, area, colors, data, text, tick};
 use crate::web::js_error;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 use plotters_canvas::CanvasBackend;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -44,15 +44,10 @@ pub struct HeatmapsData {
 fn draw_panel(root: &Area, s: Scale, p: &Panel) -> Result<(), JsError> {
     let (w, h) = root.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
-    let title_h = s.px(24.0) as i32;
     let label = s.px(22.0) as i32;
-    root.draw(&Text::new(
-        p.title.clone(),
-        (w / 2, s.px(4.0) as i32),
-        s.fitting(root, &p.title, 15.0, 4.0)
-            .pos(Pos::new(HPos::Center, VPos::Top)),
-    ))
-    .map_err(js_error)?;
+    // The panel's title, on two lines where it is too long for one (narrow panels).
+    let title_h =
+        text::title_at(root, s, &p.title, 15.0, 2.0, s.px(4.0) as i32)?.max(s.px(24.0) as i32);
     let rows = p.matrix.len();
     let cols = p.matrix.iter().map(Vec::len).max().unwrap_or(0);
     if rows == 0 || cols == 0 {
@@ -231,12 +226,15 @@ pub fn draw_timeline(canvas: &HtmlCanvasElement, d: &TimelineData) -> Result<(),
         ("← dL/dh", y_back0 + lane_h / 2),
         ("‖dL/dh_t‖", (y_bars_top + y_bars_bottom) / 2),
     ] {
-        root.draw(&Text::new(
+        // Typeset: x_t and h_t with real subscripts.
+        super::text::Rich::new(13.0).color(colors::AXIS).draw(
+            &root,
+            s,
             label,
             (px(4.0), y),
-            text(13.0, colors::AXIS, HPos::Left, VPos::Center),
-        ))
-        .map_err(js_error)?;
+            HPos::Left,
+            VPos::Center,
+        )?;
     }
 
     // Chunk bands: where each chunk back-propagates (light), where its losses are (darker).

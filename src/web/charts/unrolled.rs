@@ -61,7 +61,7 @@ pub fn draw_hidden_heatmap(
 ) -> Result<(), JsError> {
     let s = Scale::current();
     let root = area(canvas)?;
-    title(
+    let title_bottom = title(
         &root,
         s,
         d.title
@@ -83,7 +83,7 @@ pub fn draw_hidden_heatmap(
                 .fold(0.0f64, |a, &v| a.max(v.abs()))
         })
         .max(f64::MIN_POSITIVE);
-    let g = Grid::new(&root, s, rows, cols);
+    let g = Grid::new(&root, s, rows, cols, title_bottom);
     let numbers = g.cw as f64 >= 40.0 * s.dpr && g.ch as f64 >= 18.0 * s.dpr;
     for (col, h_t) in d.h.iter().enumerate().take(d.shown.min(cols)) {
         for (row, &v) in h_t.iter().enumerate() {
@@ -122,7 +122,7 @@ pub fn draw_hidden_heatmap(
 pub fn draw_output_probs(canvas: &HtmlCanvasElement, d: &OutputProbsData) -> Result<(), JsError> {
     let s = Scale::current();
     let root = area(canvas)?;
-    title(
+    let title_bottom = title(
         &root,
         s,
         d.title
@@ -134,7 +134,7 @@ pub fn draw_output_probs(canvas: &HtmlCanvasElement, d: &OutputProbsData) -> Res
     if rows == 0 || cols == 0 {
         return super::message(&root, s, "No steps to show");
     }
-    let g = Grid::new(&root, s, rows, cols);
+    let g = Grid::new(&root, s, rows, cols, title_bottom);
     let numbers = g.cw as f64 >= 40.0 * s.dpr && g.ch as f64 >= 18.0 * s.dpr;
     for (col, p_t) in d.p.iter().enumerate().take(d.shown.min(cols)) {
         for (row, &v) in p_t.iter().enumerate().take(rows) {
