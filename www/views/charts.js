@@ -4,6 +4,17 @@
 // redrawn only when its data key or its size changed, or fonts arrived since.
 import { el, math } from './common.js';
 
+/**
+ * Device pixels per chart pixel, passed to every chart function: devicePixelRatio ×
+ * (the page's root font size / 16, in [1, 1.6]), so charts follow the screen's pixel
+ * density and the page's type size (presenter mode, a user's larger text).
+ */
+export function chartScale() {
+  const px = Number.parseFloat(getComputedStyle(document.documentElement).fontSize);
+  const type = Number.isFinite(px) && px > 0 ? Math.min(1.6, Math.max(1, px / 16)) : 1;
+  return (window.devicePixelRatio || 1) * type;
+}
+
 /** Sizes `canvas` to its CSS box × devicePixelRatio. Returns true if it changed. */
 export function fitCanvas(canvas) {
   const rect = canvas.getBoundingClientRect();
@@ -71,7 +82,7 @@ export class Chart {
     if (!resized && key === this.key && this.fontGeneration === fontGeneration) return false;
     if (this.canvas.width < 2 || this.canvas.height < 2) return false;
     try {
-      this.drawFn(this.canvas, typeof data === 'function' ? data() : data);
+      this.drawFn(this.canvas, typeof data === 'function' ? data() : data, chartScale());
       this.key = key;
       this.fontGeneration = fontGeneration;
     } catch (e) {

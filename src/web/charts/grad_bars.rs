@@ -25,8 +25,11 @@ pub struct GradBarsData {
 }
 
 /// Draws the bars on `canvas` (sized in device pixels by the page).
-pub fn draw_grad_bars(canvas: &HtmlCanvasElement, d: &GradBarsData) -> Result<(), JsError> {
-    let s = Scale::current();
+pub fn draw_grad_bars(
+    canvas: &HtmlCanvasElement,
+    d: &GradBarsData,
+    s: Scale,
+) -> Result<(), JsError> {
     let root = area(canvas)?;
     let n = d.values.len();
     let top = y_top(&d.values);
@@ -109,6 +112,14 @@ pub fn draw_grad_bars(canvas: &HtmlCanvasElement, d: &GradBarsData) -> Result<()
 
 /// JS: `draw_grad_bars_chart(canvas, {values, labels?, highlight?, title?, x_desc?, y_desc?})`.
 #[wasm_bindgen]
-pub fn draw_grad_bars_chart(canvas: &HtmlCanvasElement, data_obj: JsValue) -> Result<(), JsError> {
-    draw_grad_bars(canvas, &data("gradient bars", data_obj)?)
+pub fn draw_grad_bars_chart(
+    canvas: &HtmlCanvasElement,
+    data_obj: JsValue,
+    scale: Option<f64>,
+) -> Result<(), JsError> {
+    draw_grad_bars(
+        canvas,
+        &data("gradient bars", data_obj)?,
+        Scale::given(scale),
+    )
 }

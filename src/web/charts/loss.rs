@@ -39,8 +39,7 @@ fn finite_runs(xs: &[f64], ys: &[f64]) -> Vec<Vec<(f64, f64)>> {
 }
 
 /// Draws the loss curve on `canvas` (sized in device pixels by the page).
-pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData) -> Result<(), JsError> {
-    let s = Scale::current();
+pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData, s: Scale) -> Result<(), JsError> {
     let root = area(canvas)?;
     let n = d.iteration.len();
     let (x0, x1) = match (d.iteration.first(), d.iteration.last()) {
@@ -121,6 +120,10 @@ pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData) -> Result<(), JsError
 
 /// JS: `draw_loss_chart(canvas, {iteration, loss, smooth_loss, clip_fired?, title?})`.
 #[wasm_bindgen]
-pub fn draw_loss_chart(canvas: &HtmlCanvasElement, data_obj: JsValue) -> Result<(), JsError> {
-    draw_loss(canvas, &data("loss", data_obj)?)
+pub fn draw_loss_chart(
+    canvas: &HtmlCanvasElement,
+    data_obj: JsValue,
+    scale: Option<f64>,
+) -> Result<(), JsError> {
+    draw_loss(canvas, &data("loss", data_obj)?, Scale::given(scale))
 }

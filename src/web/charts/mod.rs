@@ -17,7 +17,6 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters_canvas::CanvasBackend;
 use serde::Serialize;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
@@ -115,36 +114,13 @@ pub struct Scale {
     pub dpr: f64,
 }
 
-/// The page's root font size over 16 px, in [1, 1.6] (1 where there is no page).
-fn type_scale() -> f64 {
-    let read = || -> Option<f64> {
-        let window = web_sys::window()?;
-        let root = window.document()?.document_element()?;
-        // getComputedStyle by name: the CssStyleDeclaration binding is not compiled in.
-        let f: js_sys::Function = js_sys::Reflect::get(&window, &"getComputedStyle".into())
-            .ok()?
-            .dyn_into()
-            .ok()?;
-        let style = f.call1(&window, &root).ok()?;
-        let size = js_sys::Reflect::get(&style, &"fontSize".into())
-            .ok()?
-            .as_string()?;
-        size.trim_end_matches("px").parse::<f64>().ok()
-    };
-    read()
-        .filter(|px| px.is_finite() && *px > 0.0)
-        .map_or(1.0, |px| (px / 16.0).clamp(1.0, 1.6))
-}
-
 impl Scale {
-    /// The window's devicePixelRatio times the page's type scale.
-    pub fn current() -> Self {
-        let dpr = web_sys::window()
-            .map(|w| w.device_pixel_ratio())
-            .filter(|d| d.is_finite() && *d > 0.0)
-            .unwrap_or(1.0);
+    /// The scale the page passes with every chart: devicePixelRatio × (the root font
+    /// size / 16), computed where the canvases are sized (www/views/charts.js
+    /// `chartScale`); 1 when absent or not a finite number above 0.
+    pub fn given(scale: Option<f64>) -> Self {
         Self {
-            dpr: dpr * type_scale(),
+            dpr: scale.filter(|d| d.is_finite() && *d > 0.0).unwrap_or(1.0),
         }
     }
 

@@ -119,8 +119,11 @@ fn draw_panel(root: &Area, s: Scale, p: &Panel) -> Result<(), JsError> {
 }
 
 /// Draws the heatmaps on `canvas`.
-pub fn draw_heatmaps(canvas: &HtmlCanvasElement, d: &HeatmapsData) -> Result<(), JsError> {
-    let s = Scale::current();
+pub fn draw_heatmaps(
+    canvas: &HtmlCanvasElement,
+    d: &HeatmapsData,
+    s: Scale,
+) -> Result<(), JsError> {
     let root = area(canvas)?;
     let n = d.panels.len();
     if n == 0 {
@@ -138,8 +141,12 @@ pub fn draw_heatmaps(canvas: &HtmlCanvasElement, d: &HeatmapsData) -> Result<(),
 /// JS: `draw_heatmaps_chart(canvas, {panels: [{title, matrix, row_labels?,
 /// col_labels?, scale?, emphasis?}], columns?})`.
 #[wasm_bindgen]
-pub fn draw_heatmaps_chart(canvas: &HtmlCanvasElement, data_obj: JsValue) -> Result<(), JsError> {
-    draw_heatmaps(canvas, &data("heatmaps", data_obj)?)
+pub fn draw_heatmaps_chart(
+    canvas: &HtmlCanvasElement,
+    data_obj: JsValue,
+    scale: Option<f64>,
+) -> Result<(), JsError> {
+    draw_heatmaps(canvas, &data("heatmaps", data_obj)?, Scale::given(scale))
 }
 
 /// One chunk of the timeline (the fields of `training_timeline()`).
@@ -195,8 +202,11 @@ fn arrow(
 /// whole sequence, each chunk's backward pass inside its chunk, a stop at
 /// every chunk start with the norm of the gradient dropped there, and the
 /// bars of ‖dL/dh_t‖ (full BPTT outlined).
-pub fn draw_timeline(canvas: &HtmlCanvasElement, d: &TimelineData) -> Result<(), JsError> {
-    let s = Scale::current();
+pub fn draw_timeline(
+    canvas: &HtmlCanvasElement,
+    d: &TimelineData,
+    s: Scale,
+) -> Result<(), JsError> {
     let root = area(canvas)?;
     let (w, h) = root.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
@@ -386,6 +396,10 @@ pub fn draw_timeline(canvas: &HtmlCanvasElement, d: &TimelineData) -> Result<(),
 
 /// JS: `draw_timeline_chart(canvas, lab.training_timeline(k1, k2))`.
 #[wasm_bindgen]
-pub fn draw_timeline_chart(canvas: &HtmlCanvasElement, data_obj: JsValue) -> Result<(), JsError> {
-    draw_timeline(canvas, &data("timeline", data_obj)?)
+pub fn draw_timeline_chart(
+    canvas: &HtmlCanvasElement,
+    data_obj: JsValue,
+    scale: Option<f64>,
+) -> Result<(), JsError> {
+    draw_timeline(canvas, &data("timeline", data_obj)?, Scale::given(scale))
 }

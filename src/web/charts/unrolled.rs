@@ -58,8 +58,8 @@ pub struct OutputProbsData {
 pub fn draw_hidden_heatmap(
     canvas: &HtmlCanvasElement,
     d: &HiddenHeatmapData,
+    s: Scale,
 ) -> Result<(), JsError> {
-    let s = Scale::current();
     let root = area(canvas)?;
     let title_bottom = title(
         &root,
@@ -119,8 +119,11 @@ pub fn draw_hidden_heatmap(
 }
 
 /// Draws the output probabilities (symbols × time) on `canvas`.
-pub fn draw_output_probs(canvas: &HtmlCanvasElement, d: &OutputProbsData) -> Result<(), JsError> {
-    let s = Scale::current();
+pub fn draw_output_probs(
+    canvas: &HtmlCanvasElement,
+    d: &OutputProbsData,
+    s: Scale,
+) -> Result<(), JsError> {
     let root = area(canvas)?;
     let title_bottom = title(
         &root,
@@ -200,8 +203,13 @@ pub fn draw_output_probs(canvas: &HtmlCanvasElement, d: &OutputProbsData) -> Res
 pub fn draw_hidden_heatmap_chart(
     canvas: &HtmlCanvasElement,
     data_obj: JsValue,
+    scale: Option<f64>,
 ) -> Result<(), JsError> {
-    draw_hidden_heatmap(canvas, &data("hidden-state heatmap", data_obj)?)
+    draw_hidden_heatmap(
+        canvas,
+        &data("hidden-state heatmap", data_obj)?,
+        Scale::given(scale),
+    )
 }
 
 /// JS: `draw_output_probs_chart(canvas, {p, vocab, targets, predicted, shown,
@@ -210,6 +218,11 @@ pub fn draw_hidden_heatmap_chart(
 pub fn draw_output_probs_chart(
     canvas: &HtmlCanvasElement,
     data_obj: JsValue,
+    scale: Option<f64>,
 ) -> Result<(), JsError> {
-    draw_output_probs(canvas, &data("output-probability", data_obj)?)
+    draw_output_probs(
+        canvas,
+        &data("output-probability", data_obj)?,
+        Scale::given(scale),
+    )
 }

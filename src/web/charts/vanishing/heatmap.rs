@@ -80,8 +80,8 @@ pub fn draw_heatmap(
     root: &Area,
     canvas: &HtmlCanvasElement,
     v: &TrainingView,
+    s: Scale,
 ) -> Result<(), JsError> {
-    let s = Scale::current();
     let notes: &[&str] = if v.heat_log10.iter().any(|x| x.is_nan()) {
         &["Grey: NaN, ∞ or no value (not drawn as a number)"]
     } else {

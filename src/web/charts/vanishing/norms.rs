@@ -25,8 +25,7 @@ const PARAM_COLORS: [RGBColor; 5] = [
 
 /// ‖dL/dθ‖ of each tensor over the iterations (log scale, before clipping),
 /// a tick at the top where clipping fired.
-pub fn draw_param_norms(root: &Area, v: &TrainingView) -> Result<(), JsError> {
-    let s = Scale::current();
+pub fn draw_param_norms(root: &Area, v: &TrainingView, s: Scale) -> Result<(), JsError> {
     let mut notes = Vec::new();
     let any = |f: fn(f64) -> bool| {
         v.grad_norms_log10

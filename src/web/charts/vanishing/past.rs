@@ -25,8 +25,7 @@ pub struct PastOptions {
 
 /// ‖∂L_T/∂h_t‖ against t (log scale), with ‖∂L_T/∂h_T‖ (γλ1)^(T−t) when only
 /// the last step has a loss.
-pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), JsError> {
-    let s = Scale::current();
+pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions, s: Scale) -> Result<(), JsError> {
     let mut notes = Vec::new();
     if a.dh_log10.iter().any(|v| v.is_nan()) {
         notes.push("Exploded: some ‖∂L/∂h_t‖ are NaN or ∞ and are not drawn");
@@ -123,8 +122,7 @@ pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), JsE
 }
 
 /// ‖∂h_T/∂h_k‖₂ against the distance T − k (log scale), with (γλ1)^(T−k).
-pub fn draw_chain(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), JsError> {
-    let s = Scale::current();
+pub fn draw_chain(root: &Area, a: &Analysis, opts: PastOptions, s: Scale) -> Result<(), JsError> {
     let mut notes = Vec::new();
     if a.jacobian_log10.iter().any(|v| v.is_nan()) {
         notes.push("Exploded: some products are NaN or ∞ and are not drawn");

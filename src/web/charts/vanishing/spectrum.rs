@@ -14,8 +14,7 @@ use wasm_bindgen::JsError;
 
 /// The singular values σ_1 ≥ … ≥ σ_H of W_hh as bars, with the threshold
 /// 1/γ and the spectral radius ρ as horizontal lines.
-pub fn draw_spectrum(root: &Area, a: &Analysis) -> Result<(), JsError> {
-    let s = Scale::current();
+pub fn draw_spectrum(root: &Area, a: &Analysis, s: Scale) -> Result<(), JsError> {
     let n = a.singular_values.len();
     let finite = |v: f64| v.is_finite().then_some(v);
     let top = a
