@@ -52,6 +52,17 @@ function makeApi(app, wasm) {
     frame: () => app.frame(),
     chapters: () => CHAPTERS.map((c) => ({ id: c.id, title: c.title })),
     palette: () => ({ ...app.palette }),
+    /** Test-only: a panic inside the engine, to see the page recover (docs/api.md). */
+    debug: Object.freeze({
+      panic: () => {
+        try {
+          app.lab.debug_panic();
+        } catch (e) {
+          app.fault(e);
+        }
+        return app.frame();
+      },
+    }),
     /** The word model's wasm handle (read it; change the model through set/train/reset). */
     get lab() {
       return app.lab;
@@ -83,6 +94,10 @@ async function boot() {
       main: $('main'),
     });
     app.start(location.hash);
+    // Nothing fails silently: an error nobody caught becomes a notice (and, for a trap of
+    // the engine, a rebuilt model).
+    window.addEventListener('error', (event) => app.fault(event.error ?? new Error(event.message)));
+    window.addEventListener('unhandledrejection', (event) => app.fault(event.reason));
     window.rnnLab = makeApi(app, wasm);
     $('app-version').textContent = `v${wasm.version()}`;
   } catch (e) {

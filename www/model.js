@@ -55,6 +55,16 @@ export function trainSlice(handle, work, budgetMs) {
   return { ran, finished: null };
 }
 
+/**
+ * Whether `error` is a trap of the wasm engine (a Rust panic: a bug, not bad input), or
+ * its aftermath: the handle that trapped stays borrowed, and every later call on it
+ * throws "recursive use of an object detected".
+ */
+export function isTrap(error) {
+  return error instanceof WebAssembly.RuntimeError
+    || /recursive use of an object|unreachable|null pointer passed to rust|RuntimeError/.test(String(error?.message ?? error));
+}
+
 /** Whether `message` is the engine's divergence error. */
 const isDivergence = (message) => /diverged/.test(message);
 
@@ -106,12 +116,49 @@ export class Model {
   rebuild(spec) {
     const handle = makeHandle(this.app.wasm, spec);
     this.cancel();
-    this.handle?.free();
+    try {
+      this.handle?.free();
+    } catch {
+      // A handle that trapped cannot be freed; it is dropped.
+    }
     this.handle = handle;
     this.spec = spec;
     this.diverged = null;
     this.changed(true);
+    this.remember();
     this.register();
+  }
+
+  /** Keeps the handle's own settings, to rebuild it after a trap. */
+  remember() {
+    try {
+      this.lastSettings = this.handle.settings?.() ?? null;
+    } catch {
+      this.lastSettings = null;
+    }
+  }
+
+  /**
+   * After a trap: a new handle from the settings the model last had (the spec, with every
+   * change made since), fresh weights from its seed. Returns true if it was rebuilt.
+   */
+  recover() {
+    let alive = true;
+    try {
+      this.handle.status();
+    } catch {
+      alive = false;
+    }
+    if (alive) return false;
+    this.running = false;
+    const jobs = this.jobs;
+    this.jobs = [];
+    for (const j of jobs) j.resolve({ diverged: false, error: 'the engine stopped on an internal error', cancelled: true });
+    const settings = this.lastSettings ?? this.spec.settings;
+    const ctor = this.spec.ctor === 'vanishing' ? 'vanishing' : 'new';
+    this.rebuild(this.lastSettings ? { cls: this.spec.cls, ctor, settings } : this.spec);
+    this.settleIfIdle();
+    return true;
   }
 
   /**
@@ -144,6 +191,7 @@ export class Model {
     }
     this.trainer?.send({ op: 'call', id: this.id, method, args, generation: this.generation + (rebuilt ? 1 : 0) });
     this.changed(rebuilt);
+    this.remember();
     return result;
   }
 
@@ -260,6 +308,10 @@ export class Model {
 
   /** Training stopped on an error: divergence is shown as such, anything else as a notice. */
   fail(message) {
+    if (isTrap(message)) {
+      this.app.fault(new Error(message));
+      return;
+    }
     const status = this.handle.status();
     if (status.diverged || isDivergence(message)) this.diverged = { iteration: status.iteration + 1, message };
     else this.app.notice(message, 'error');
