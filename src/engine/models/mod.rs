@@ -16,7 +16,14 @@
 //! gradient-checked with [`check_gradient`] in its tests; nothing else in the
 //! tree changes until a chapter shows it.
 
+pub mod bag_of_words;
+pub mod corpus;
+pub mod feedforward;
+pub mod next_word;
+pub mod tokens;
 pub mod trainer;
+pub mod window;
+pub mod word_rnn;
 
 pub use trainer::{FlatOptimizer, TrainStep, Trainer};
 
