@@ -208,8 +208,8 @@ mod tests {
             .ids;
         assert!(c.train.iter().any(|s| s[1..s.len() - 1] == lecture[..]));
         assert_eq!(c.vocab.words()[3], "this", "first-appearance order");
-        assert_eq!(c.probes.len(), 16);
-        assert_eq!(c.pairs.len(), 4);
+        assert_eq!(c.probes.len(), 24);
+        assert_eq!(c.pairs.len(), 5);
         assert!(CORPUS.is_ascii());
         assert!(c.longest_context() < 20);
     }

@@ -20,6 +20,9 @@ pub mod bag_of_words;
 pub mod corpus;
 pub mod feedforward;
 pub mod next_word;
+pub mod next_word_lab;
+#[cfg(test)]
+mod next_word_lab_tests;
 pub mod tokens;
 pub mod trainer;
 pub mod window;

@@ -35,6 +35,12 @@ pub struct RnnConfig {
     pub hidden: usize,
     /// Weights are N(0, 1)·weight_scale.
     pub weight_scale: f64,
+    /// W_hh starts at identity·I + N(0, 1)·weight_scale: with 1, a step
+    /// keeps what the state holds unless the input changes it, so a clue
+    /// survives the words after it from the first iteration on and training
+    /// need not discover memory first (the "IRNN" init of Le, Jaitly & Hinton
+    /// 2015, here with tanh). 0: the plain Gaussian init of the other chapters.
+    pub identity: f64,
     /// Whether b_h and b_y are trained (they start at 0).
     pub bias: bool,
     pub seed: u64,
@@ -43,8 +49,9 @@ pub struct RnnConfig {
 impl Default for RnnConfig {
     fn default() -> Self {
         Self {
-            hidden: 48,
+            hidden: 32,
             weight_scale: 0.1,
+            identity: 1.0,
             bias: true,
             seed: 1,
         }
@@ -73,7 +80,13 @@ impl TokenRnn {
             activation: Activation::Tanh,
             seed: config.seed,
         };
-        let params = Params::init(vocab_size, &model)?;
+        let mut params = Params::init(vocab_size, &model)?;
+        crate::engine::error::non_negative_finite("the identity part of W_hh", config.identity)?;
+        params
+            .w_hh
+            .diag_mut()
+            .iter_mut()
+            .for_each(|w| *w += config.identity);
         if let Some(&i) = seqs.iter().flatten().find(|&&i| i >= vocab_size) {
             return Err(EngineError::SymbolIndex {
                 index: i,
@@ -279,6 +292,7 @@ mod tests {
         let cfg = RnnConfig {
             hidden: 4,
             weight_scale: 0.6,
+            identity: 0.5,
             bias,
             seed: 2,
         };
