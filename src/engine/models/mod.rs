@@ -19,6 +19,7 @@
 pub mod bag_of_words;
 pub mod corpus;
 pub mod feedforward;
+pub mod hello;
 pub mod next_word;
 pub mod next_word_lab;
 #[cfg(test)]
