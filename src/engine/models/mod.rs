@@ -16,6 +16,9 @@
 //! gradient-checked with [`check_gradient`] in its tests; nothing else in the
 //! tree changes until a chapter shows it.
 
+pub mod autocomplete;
+#[cfg(test)]
+mod autocomplete_tests;
 pub mod bag_of_words;
 pub mod corpus;
 pub mod feedforward;
@@ -24,6 +27,7 @@ pub mod next_word;
 pub mod next_word_lab;
 #[cfg(test)]
 mod next_word_lab_tests;
+pub mod queries;
 pub mod tokens;
 pub mod trainer;
 pub mod window;
