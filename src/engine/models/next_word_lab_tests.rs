@@ -50,6 +50,13 @@ fn prefixes_with_unknown_words_are_read_not_refused() {
         assert!(top.windows(2).all(|w| w[0].p >= w[1].p));
     }
     assert!(lab.predict(&"word ".repeat(100)).is_err());
+    let w = lab.window_input(false, "the dog").unwrap();
+    assert_eq!(w.slots, ["the", "dog"]);
+    let l = lab.window_input(true, "the dog").unwrap();
+    assert_eq!(l.slots[l.window - 3..], ["<s>", "the", "dog"]);
+    assert_eq!(l.slots[0], "<pad>");
+    let x = lab.bag_input("the dog the").unwrap();
+    assert_eq!(x.iter().sum::<f64>(), 4.0, "<s> and three words");
     assert!(lab.order_pair(99).is_err());
 }
 
