@@ -11,8 +11,10 @@ import { makeHandle, trainSlice } from './model.js';
 
 /** Training between two looks at the message queue. */
 const SLICE_MS = 8;
-/** While training, the page gets a state at most this often (it draws at 60 fps anyway). */
-const POST_MS = 30;
+/** While training, the page gets a state at most this often: each one costs the page an import
+ * and fresh reads of the model (a forward pass, the charts), so ten a second keep the
+ * readouts live and the main thread free. */
+const POST_MS = 100;
 
 /** id → { handle, generation, jobs, running, sent (iteration the page has), ran, lastPost, chunk } */
 const twins = new Map();
