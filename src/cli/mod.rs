@@ -7,6 +7,7 @@ mod json;
 mod train;
 
 use std::fmt;
+use std::io::Read;
 
 pub const USAGE: &str = "\
 usage:
@@ -54,6 +55,35 @@ impl fmt::Display for CliError {
 }
 
 pub type CliResult<T> = Result<T, CliError>;
+
+/// An engine check on option `--name`: its error, as one input error naming the option.
+pub fn option<T>(name: &str, checked: rnn_lab::engine::Result<T>) -> CliResult<T> {
+    checked.map_err(|e| CliError::input(format!("--{name}: {e}")))
+}
+
+/// The UTF-8 text of the file at `path`, refused (naming `what`) when it is
+/// larger than `max` bytes. At most `max + 1` bytes are ever read, so a huge
+/// file or a device such as /dev/zero costs nothing.
+pub fn read_text(path: &str, max: usize, what: &str) -> CliResult<String> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| CliError::input(format!("{what} {path}: cannot read: {e}")))?;
+    let too_big = || {
+        CliError::input(format!(
+            "{what} {path}: larger than {max} bytes, the limit for this input"
+        ))
+    };
+    if file.metadata().is_ok_and(|m| m.len() > max as u64) {
+        return Err(too_big());
+    }
+    let mut text = String::new();
+    file.take(max as u64 + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| CliError::input(format!("{what} {path}: cannot read as UTF-8 text: {e}")))?;
+    if text.len() > max {
+        return Err(too_big());
+    }
+    Ok(text)
+}
 
 /// Runs the tool on `args` (without the program name); returns the exit code.
 pub fn run(args: &[String]) -> i32 {

@@ -20,6 +20,7 @@
 use super::bptt::Gradients;
 use super::error::{EngineError, Result};
 use super::forward::Trace;
+use super::limits::check_floats;
 use super::params::Params;
 use ndarray::{Array2, ArrayView1};
 
@@ -62,7 +63,8 @@ pub fn step_contribution(trace: &Trace, grads: &Gradients, t: usize) -> Result<P
 /// Every step's contribution, t = 1..T (index t − 1), and their sum.
 ///
 /// Memory is T·(H² + 2HV + H + V) numbers: meant for the word-sized
-/// sequences the page steps through, not for long texts.
+/// sequences the page steps through, not for long texts; above
+/// [`LIMITS`](super::LIMITS)`.memory_bytes` it is refused.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contributions {
     pub steps: Vec<Params>,
@@ -71,8 +73,16 @@ pub struct Contributions {
 }
 
 /// All per-step contributions of a full BPTT and their sum.
-pub fn contributions(trace: &Trace, grads: &Gradients) -> Contributions {
+pub fn contributions(trace: &Trace, grads: &Gradients) -> Result<Contributions> {
     let (hidden, vocab) = (grads.da.ncols(), grads.dy.ncols());
+    let per_step = hidden
+        .checked_mul(hidden)
+        .and_then(|hh| hh.checked_add(hidden.checked_mul(vocab)?.checked_mul(2)?))
+        .and_then(|n| n.checked_add(hidden + vocab));
+    check_floats(
+        "the per-step contributions (in bytes)",
+        per_step.and_then(|n| n.checked_mul(trace.len())),
+    )?;
     let mut sum = Params::zeros(vocab, hidden);
     let steps: Vec<Params> = (1..=trace.len())
         .map(|t| {
@@ -81,7 +91,7 @@ pub fn contributions(trace: &Trace, grads: &Gradients) -> Contributions {
             c
         })
         .collect();
-    Contributions { steps, sum }
+    Ok(Contributions { steps, sum })
 }
 
 #[cfg(test)]

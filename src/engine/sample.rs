@@ -12,14 +12,12 @@
 use super::activation::Activation;
 use super::error::{EngineError, Result};
 use super::kernels::{dot, rows_times, softmax_row, tanh};
+use super::limits::check_sample_length;
 use super::params::Params;
 use super::rng::Rng;
 use super::vocab::Vocab;
 use ndarray::Array1;
 use serde::Serialize;
-
-/// Longest sample the engine produces in one call.
-pub const MAX_SAMPLE_LENGTH: usize = 100_000;
 
 /// A generated sequence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -34,8 +32,9 @@ pub struct Sample {
 
 /// Samples `length` symbols after `start`, beginning from state `h0`.
 ///
-/// Errors: `start` outside the vocabulary, τ ≤ 0 or not finite, `length`
-/// above [`MAX_SAMPLE_LENGTH`], or `h0` of the wrong length.
+/// Errors: `length` above [`LIMITS`](super::LIMITS)`.sample_length` (the
+/// probabilities alone are `length`·V numbers), `start` outside the
+/// vocabulary, τ ≤ 0 or not finite, or `h0` of the wrong length.
 #[allow(clippy::too_many_arguments)]
 pub fn sample(
     params: &Params,
@@ -47,17 +46,13 @@ pub fn sample(
     temperature: f64,
     seed: u64,
 ) -> Result<Sample> {
+    check_sample_length(length)?;
     if !(temperature.is_finite() && temperature > 0.0) {
         return Err(EngineError::Temperature(temperature));
     }
     let (hidden, size) = (params.hidden(), params.vocab_size());
     if start >= size || vocab.len() != size {
         return Err(EngineError::SymbolIndex { index: start, size });
-    }
-    if length > MAX_SAMPLE_LENGTH {
-        return Err(EngineError::Invalid(format!(
-            "a sample can be at most {MAX_SAMPLE_LENGTH} symbols long, got {length}"
-        )));
     }
     if h0.len() != hidden {
         return Err(EngineError::Shape {
@@ -182,5 +177,12 @@ mod tests {
         }
         assert!(sample(&p, Activation::Tanh, &v, &h0, 4, 5, 1.0, 0).is_err());
         assert!(sample(&p, Activation::Tanh, &v, &Array1::zeros(2), 0, 5, 1.0, 0).is_err());
+        for n in [10_001, usize::MAX] {
+            assert!(matches!(
+                sample(&p, Activation::Tanh, &v, &h0, 0, n, 1.0, 0),
+                Err(EngineError::TooLarge { .. })
+            ));
+        }
+        assert!(sample(&p, Activation::Tanh, &v, &h0, 0, 10_000, 1.0, 0).is_ok());
     }
 }

@@ -11,6 +11,7 @@ use crate::engine::clip::{self, ClipReport};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::forward::{LossMode, forward};
 use crate::engine::history::HistoryEntry;
+use crate::engine::limits::check_iterations;
 use crate::engine::params::Params;
 use ndarray::{Array1, Array2, s};
 use serde::Serialize;
@@ -56,11 +57,14 @@ impl Session {
         -(1.0 / self.vocab.len() as f64).ln() * scored as f64
     }
 
-    /// Runs `iterations` training iterations. On NaN/Inf the parameters and
-    /// optimiser memory of the last good iteration are kept and
-    /// `Err(Diverged { iteration })` names the iteration that failed; later
-    /// calls refuse the same way until [`Session::reset`].
+    /// Runs `iterations` training iterations, at most
+    /// [`LIMITS`](crate::engine::LIMITS)`.iterations_per_call` (a caller with
+    /// more work calls again: the page in slices per frame). On NaN/Inf the
+    /// parameters and optimiser memory of the last good iteration are kept
+    /// and `Err(Diverged { iteration })` names the iteration that failed;
+    /// later calls refuse the same way until [`Session::reset`].
     pub fn train(&mut self, iterations: usize) -> Result<TrainReport> {
+        check_iterations(iterations)?;
         if let Some(iteration) = self.diverged_at {
             return Err(EngineError::Diverged { iteration });
         }
@@ -192,7 +196,7 @@ impl Session {
         let (mut loss, mut fired, mut clip) = (0.0, false, ClipReport::default());
         let mut loss_from = 0;
         while loss_from < steps {
-            let end = (loss_from + k1).min(steps);
+            let end = loss_from.saturating_add(k1).min(steps);
             let start = loss_from.saturating_sub(k2 - k1);
             let scored: Vec<Option<usize>> = (start..end)
                 .map(|t| if t >= loss_from { targets[t] } else { None })
