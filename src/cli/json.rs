@@ -82,7 +82,9 @@ pub fn matrix(v: &Value, path: &str, rows: usize, cols: usize) -> CliResult<Arra
     if rows > most || cols > most {
         return Err(bad(
             path,
-            format!("a {rows}×{cols} matrix is above the engine's limit of {most} rows and columns"),
+            format!(
+                "a {rows}×{cols} matrix is above the engine's limit of {most} rows and columns"
+            ),
         ));
     }
     if list.len() != rows {

@@ -19,7 +19,10 @@ usage:
       without --hidden/--seq: (32, 25), (100, 25), (256, 50).
   rnn-lab train FILE.txt [--hidden 100] [--seq 25] [--lr 0.1] [--iters 10000]
                 [--sample-every 1000] [--sample-length 200] [--temperature 1] [--seed 0]
-      Trains a character model min-char-rnn style, printing progress and samples.";
+      Trains a character model min-char-rnn style, printing progress and samples.
+limits (the engine's, docs/limits.md): H and seq 1-256, at most 256 distinct symbols,
+  text files up to 100 KB, --sample-length and --sample-every up to 10000,
+  --runs up to 1000, --target up to 600 s. A bad option exits 2 before any work.";
 
 /// A failure to report on one line, with the process exit code.
 #[derive(Debug)]

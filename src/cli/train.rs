@@ -78,8 +78,7 @@ pub fn run(args: &[String]) -> CliResult<()> {
         history_capacity: 1000,
         ..SessionConfig::default()
     };
-    let mut session =
-        Session::new(config).map_err(|e| CliError::input(format!("{file}: {e}")))?;
+    let mut session = Session::new(config).map_err(|e| CliError::input(format!("{file}: {e}")))?;
     println!(
         "training on {file}: {} characters, V = {}, H = {hidden}, seq {seq}, {} lr {lr}",
         session.data().len(),

@@ -99,7 +99,8 @@ pub struct ValidModel {
 /// Reads a model file's JSON text: size, header, bounded parse, then
 /// [`ModelFile::validate`]. Never panics; every refusal says why.
 pub fn parse(json: &str) -> Result<ValidModel> {
-    let invalid = |why: String| EngineError::Invalid(format!("this is not a valid model file: {why}"));
+    let invalid =
+        |why: String| EngineError::Invalid(format!("this is not a valid model file: {why}"));
     limits::at_most(
         "a model file (in bytes)",
         json.len(),
@@ -482,9 +483,13 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("newer"), "{e}");
-        let e = parse(r#"{"format":"rnn-lab-model"}"#).unwrap_err().to_string();
+        let e = parse(r#"{"format":"rnn-lab-model"}"#)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("no version"), "{e}");
-        let e = parse(r#"{"format":"other","version":1}"#).unwrap_err().to_string();
+        let e = parse(r#"{"format":"other","version":1}"#)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not an RNN Lab model file"), "{e}");
     }
 
@@ -511,11 +516,23 @@ mod tests {
     fn inconsistent_files_are_refused() {
         let (_, json) = hello();
         for (from, to, says) in [
-            ("[\"h\",\"e\",\"l\",\"o\"]", "[\"h\",\"e\",\"o\",\"l\"]", "vocabulary"),
-            ("[\"h\",\"e\",\"l\",\"o\"]", "[\"h\",\"e\",\"l\",\"oo\"]", "one character"),
+            (
+                "[\"h\",\"e\",\"l\",\"o\"]",
+                "[\"h\",\"e\",\"o\",\"l\"]",
+                "vocabulary",
+            ),
+            (
+                "[\"h\",\"e\",\"l\",\"o\"]",
+                "[\"h\",\"e\",\"l\",\"oo\"]",
+                "one character",
+            ),
             ("\"tanh\"", "\"swish\"", "activation"),
             ("\"text\":\"hello\"", "\"text\":\"\"", "empty"),
-            ("\"b_y\":[0.0,0.0,0.0,0.0]", "\"b_y\":[0.0,0.0,0.0,1.0]", "biases"),
+            (
+                "\"b_y\":[0.0,0.0,0.0,0.0]",
+                "\"b_y\":[0.0,0.0,0.0,1.0]",
+                "biases",
+            ),
             ("\"b_y\":[0.0,0.0,0.0,0.0]", "\"b_y\":[0.0,0.0,0.0]", "b_y"),
         ] {
             let bad = json.replace(from, to);

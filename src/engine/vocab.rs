@@ -188,7 +188,8 @@ mod tests {
 
     #[test]
     fn vocabulary_size_is_capped_and_built_in_one_pass() {
-        let symbols = |n: u32| -> String { (0..n).filter_map(|i| char::from_u32(0x4E00 + i)).collect() };
+        let symbols =
+            |n: u32| -> String { (0..n).filter_map(|i| char::from_u32(0x4E00 + i)).collect() };
         assert_eq!(Vocab::from_text(&symbols(256)).unwrap().len(), 256);
         assert_eq!(
             Vocab::from_text(&symbols(257)),
