@@ -98,18 +98,34 @@ pub struct ValidModel {
 
 /// Reads a model file's JSON text: size, header, bounded parse, then
 /// [`ModelFile::validate`]. Never panics; every refusal says why.
+///
+/// serde_json is built with `float_roundtrip`, so every number that
+/// `JSON.stringify` wrote reads back bit for bit.
 pub fn parse(json: &str) -> Result<ValidModel> {
-    let invalid =
-        |why: String| EngineError::Invalid(format!("this is not a valid model file: {why}"));
     limits::at_most(
         "a model file (in bytes)",
         json.len(),
         LIMITS.model_file_bytes,
     )?;
-    let header: Header = serde_json::from_str(json).map_err(|e| invalid(e.to_string()))?;
+    let header: Header = serde_json::from_str(json).map_err(invalid)?;
     check_header(&header.format, header.version)?;
-    let file: ModelFile = serde_json::from_str(json).map_err(|e| invalid(e.to_string()))?;
+    let file: ModelFile = serde_json::from_str(json).map_err(invalid)?;
     file.validate()
+}
+
+/// A JSON error as the page shows it.
+fn invalid(e: serde_json::Error) -> EngineError {
+    let why = if e.to_string().starts_with("number out of range") {
+        // JSON.parse would read 1e999 as Infinity; say what it means for weights.
+        format!(
+            "the number at line {}, column {} is too large: it would be infinite, and weights must be finite",
+            e.line(),
+            e.column()
+        )
+    } else {
+        e.to_string()
+    };
+    EngineError::Invalid(format!("this is not a valid model file: {why}"))
 }
 
 /// The format tag and the version: an RNN Lab file this engine can read.
@@ -190,9 +206,8 @@ impl ModelFile {
         let vocab = Vocab::from_text(&self.text)?;
         if vocab.symbols() != symbols.as_slice() {
             return Err(EngineError::Invalid(format!(
-                "the model file's vocabulary [{}] is not the one of its text (a {} symbols [{}])",
+                "the model file's vocabulary [{}] is not the one of its text, [{}]",
                 self.vocab.join(", "),
-                vocab.len(),
                 vocab
                     .symbols()
                     .iter()
@@ -534,6 +549,7 @@ mod tests {
                 "biases",
             ),
             ("\"b_y\":[0.0,0.0,0.0,0.0]", "\"b_y\":[0.0,0.0,0.0]", "b_y"),
+            ("\"b_y\":[0.0,", "\"b_y\":[1e999,", "infinite"),
         ] {
             let bad = json.replace(from, to);
             assert_ne!(bad, json, "{from}");

@@ -143,20 +143,10 @@ impl Lab {
     /// size and activation must match the current settings; shapes and
     /// numbers are checked; on any error the current model stays as it is.
     pub fn import_params(&mut self, json: &str) -> Result<(), JsError> {
-        // JSON.parse, not serde_json: it reads back every f64 that JSON.stringify
-        // wrote bit for bit, so an exported model imports exactly.
-        let invalid = |why: String| js_error(format!("this is not a valid model file: {why}"));
-        let value = js_sys::JSON::parse(json).map_err(|e| {
-            invalid(
-                js_sys::Reflect::get(&e, &"message".into())
-                    .ok()
-                    .and_then(|m| m.as_string())
-                    .unwrap_or_else(|| "it is not JSON".into()),
-            )
-        })?;
-        let file: ModelFile =
-            serde_wasm_bindgen::from_value(value).map_err(|e| invalid(e.to_string()))?;
-        let params = file.to_params(&self.session).map_err(js_error)?;
+        // The engine's parser: size, version and the engine's limits first, every
+        // list bounded while it is read, numbers read back bit for bit.
+        let model = crate::engine::model_file::parse(json).map_err(js_error)?;
+        let params = model.params_for(&self.session).map_err(js_error)?;
         self.session.set_params(params).map_err(js_error)
     }
 }
