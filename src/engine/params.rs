@@ -74,7 +74,9 @@ pub fn check_hidden(hidden: usize) -> Result<usize> {
 }
 
 impl Params {
-    /// All-zero parameters for V symbols and H hidden units.
+    /// All-zero parameters for V symbols and H hidden units. V and H come
+    /// from a validated model (within [`LIMITS`]); code with other sizes
+    /// checks them first (`limits::check_vocab_size`, `limits::check_hidden`).
     pub fn zeros(vocab_size: usize, hidden: usize) -> Self {
         Self {
             w_xh: Array2::zeros((hidden, vocab_size)),

@@ -146,7 +146,7 @@ impl LongRangeTask {
 
     /// 1-based step at which every sequence shows its key: T − d.
     pub fn key_step(&self) -> usize {
-        self.length - self.distance
+        self.length.saturating_sub(self.distance)
     }
 
     /// The sequences written as one text for the session's text mode with
@@ -155,7 +155,9 @@ impl LongRangeTask {
     /// targets `text[iT+1..iT+T+1]`) is sequence i with every step scored;
     /// [`LossMode::LastStep`] keeps the answer only.
     pub fn text(&self) -> String {
-        let mut out = String::with_capacity(self.sequences.len() * self.length + 1);
+        // The exact size, from the sequences themselves (the fields are public).
+        let chars: usize = self.sequences.iter().map(|s| s.inputs.len()).sum();
+        let mut out = String::with_capacity(chars.saturating_add(1));
         for s in &self.sequences {
             for &i in &s.inputs {
                 out.push(self.vocab.symbols()[i]);
