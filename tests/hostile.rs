@@ -13,10 +13,11 @@
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 use rnn_lab::engine::model_file::{self, MODEL_FORMAT, ModelFile};
-use rnn_lab::engine::settings::{Settings, SettingsPatch, session_config};
+use rnn_lab::engine::settings::{ClipKind, RnnSettings, RnnSettingsPatch};
 use rnn_lab::engine::timeline::timeline;
 use rnn_lab::engine::{
-    EngineError, LIMITS, ModelConfig, Session, SessionConfig, Vocab, tasks::TextTask,
+    Activation, EngineError, LIMITS, ModelConfig, OptimizerKind, Session, SessionConfig, Vocab,
+    tasks::TextTask,
 };
 use serde_json::{Value, json};
 
@@ -186,12 +187,12 @@ fn model_files_beyond_the_page_limits_are_refused_before_anything_changes() {
     let json = serde_json::to_string(&ModelFile::from_session(&text_mode, &long)).unwrap();
     let model = model_file::parse(&json).unwrap();
     // In word mode (the page's main model) it cannot load: refused as a whole.
-    let e = model.load(&Settings::default()).unwrap_err();
+    let e = model.load(&RnnSettings::default()).unwrap_err();
     assert_eq!(e, EngineError::WordTooLong { max: 64 });
     // In text mode it loads, weights and all.
-    let base = Settings {
+    let base = RnnSettings {
         seq: 10,
-        ..Settings::default()
+        ..RnnSettings::default()
     };
     let (settings, loaded) = model.load(&base).unwrap();
     assert_eq!((settings.hidden, settings.word.len()), (5, 70));
@@ -265,7 +266,9 @@ fn mostly<T: std::fmt::Debug + Clone>(
     prop_oneof![6 => good.boxed(), 1 => any.boxed()]
 }
 
-fn settings() -> impl Strategy<Value = Settings> {
+fn settings() -> impl Strategy<Value = RnnSettings> {
+    use Activation::*;
+    use OptimizerKind::*;
     let model = (
         text(),
         mostly(1usize..=40, size()),
@@ -273,33 +276,38 @@ fn settings() -> impl Strategy<Value = Settings> {
         mostly(0.0..2.0, number()),
         any::<bool>(),
     );
-    let names = (
-        name(&["tanh", "sigmoid", "relu", "identity"]),
-        name(&["sgd", "momentum", "adagrad", "adam"]),
-        name(&["off", "value", "norm"]),
+    let kinds = (
+        prop::sample::select(&[Tanh, Sigmoid, Relu, Identity][..]),
+        prop::sample::select(&[Sgd, Momentum, Adagrad, Adam][..]),
+        prop::sample::select(&[ClipKind::Off, ClipKind::Value, ClipKind::Norm][..]),
     );
     let seq = prop_oneof![2 => Just(0usize), 2 => 1usize..=40, 1 => size()];
     let rates = (mostly(1e-4..1.0, number()), mostly(0.1..10.0, number()));
-    (model, names, rates, seq).prop_map(
-        |((word, hidden, seed, scale, bias), (act, opt, clip), (lr, clipc), seq)| Settings {
-            word,
-            hidden,
-            seed,
-            scale,
-            bias,
-            act,
-            opt,
-            lr,
-            clip,
-            clipc,
-            seq,
+    let truncation = (prop::option::of(size()), prop::option::of(size()));
+    (model, kinds, rates, seq, truncation).prop_map(
+        |((word, hidden, seed, scale, bias), (act, opt, clip), (lr, clipc), seq, (k1, k2))| {
+            RnnSettings {
+                word,
+                hidden,
+                seed,
+                scale,
+                bias,
+                act,
+                opt,
+                lr,
+                clip,
+                clipc,
+                seq,
+                k1,
+                k2,
+            }
         },
     )
 }
 
 /// What the page does with a session, with hostile arguments as well as good ones.
-fn exercise(settings: &Settings) {
-    let Ok(config) = session_config(settings) else {
+fn exercise(settings: &RnnSettings) {
+    let Ok(config) = settings.session_config() else {
         return;
     };
     let Ok(mut s) = Session::new(config) else {
@@ -336,6 +344,8 @@ fn exercise(settings: &Settings) {
 fn json_value() -> impl Strategy<Value = Value> {
     const KEYS: &[&str] = &[
         "word",
+        "k1",
+        "k2",
         "hidden",
         "seed",
         "scale",
@@ -451,15 +461,15 @@ proptest! {
     #[test]
     fn any_json_settings_give_an_error_or_a_working_session(v in prop_oneof![
         json_value(),
-        prop::collection::vec((name(&["word", "hidden", "seq", "lr", "act", "scale", "clipc"]), json_value()), 0..6)
+        prop::collection::vec((name(&["word", "hidden", "seq", "lr", "act", "scale", "clipc", "k1", "k2"]), json_value()), 0..6)
             .prop_map(|kv| Value::Object(kv.into_iter().collect())),
     ]) {
         let text = v.to_string();
-        if let Ok(s) = Settings::from_json(&text) {
+        if let Ok(s) = serde_json::from_str::<RnnSettings>(&text) {
             exercise(&s);
         }
-        if let Ok(p) = SettingsPatch::from_json(&text) {
-            let base = Settings::default();
+        if let Ok(p) = serde_json::from_str::<RnnSettingsPatch>(&text) {
+            let base = RnnSettings::default();
             p.changes_model(&base);
             exercise(&p.apply(&base));
         }
@@ -472,7 +482,7 @@ proptest! {
         json_value().prop_map(|v| v.to_string()),
     ]) {
         if let Ok(model) = model_file::parse(&text) {
-            let _ = model.load(&Settings::default());
+            let _ = model.load(&RnnSettings::default());
         }
     }
 
@@ -482,10 +492,46 @@ proptest! {
         if let Ok(model) = model_file::parse(&json) {
             assert!(model.hidden <= LIMITS.hidden && model.vocab.len() <= LIMITS.vocab);
             let fits_a_word = model.text.chars().count() <= LIMITS.word_chars;
-            match model.load(&Settings::default()) {
+            match model.load(&RnnSettings::default()) {
                 Ok((_, s)) => assert_eq!(s.params(), &model.params),
                 Err(e) => assert!(!fits_a_word, "a valid model failed to load: {e}"),
             }
+        }
+    }
+
+    /// Any list of numbers as a worker's training state (Lab.import_state takes a
+    /// Float64Array from JS): an error that changes nothing, or a session that trains on.
+    #[test]
+    fn any_training_state_is_refused_or_imported(
+        edits in prop::collection::vec((any::<prop::sample::Index>(), number()), 0..4),
+        cut in prop_oneof![3 => Just(None), 1 => any::<prop::sample::Index>().prop_map(Some)],
+        junk in prop::collection::vec(number(), 0..40),
+        raw in any::<bool>(),
+    ) {
+        let mut trainer = session(|c| c.text = "hello world".into()).unwrap();
+        trainer.train(3).unwrap();
+        let mut state = if raw { junk } else { trainer.export_state(0) };
+        if !state.is_empty() {
+            for (at, v) in edits {
+                let i = at.index(state.len());
+                state[i] = v;
+            }
+        }
+        if let Some(at) = cut.filter(|_| !state.is_empty()) {
+            state.truncate(at.index(state.len()));
+        }
+        let mut replica = session(|c| c.text = "hello world".into()).unwrap();
+        let before = (replica.params().clone(), replica.iteration(), replica.history().clone());
+        match replica.import_state(&state) {
+            Ok(()) => {
+                assert!(replica.params().all_finite());
+                let _ = replica.train(2);
+                let _ = replica.sample(0, 5, 1.0, 0);
+            }
+            Err(_) => assert_eq!(
+                (replica.params().clone(), replica.iteration(), replica.history().clone()),
+                before
+            ),
         }
     }
 

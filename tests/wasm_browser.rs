@@ -78,14 +78,14 @@ fn loss_chart_draws_the_training_of_a_real_lab() {
     let mut lab = Lab::new(JsValue::UNDEFINED).unwrap();
     let empty = canvas(640, 360);
     assert_eq!(ink(&pixels(&empty)), 0, "a new canvas is blank");
-    charts::loss::draw_loss_chart(&empty, lab.loss_history(500).unwrap()).unwrap();
+    charts::loss::draw_loss_chart(&empty, lab.loss_history(500.0).unwrap()).unwrap();
     let px = pixels(&empty);
     assert!(ink(&px) > 500, "axes and the 'train' message are drawn");
     assert_eq!(count_color(&px, colors::LOSS), 0, "no loss line yet");
 
-    lab.train(300).unwrap();
+    lab.train(300.0).unwrap();
     let c = canvas(640, 360);
-    charts::loss::draw_loss_chart(&c, lab.loss_history(500).unwrap()).unwrap();
+    charts::loss::draw_loss_chart(&c, lab.loss_history(500.0).unwrap()).unwrap();
     let px = pixels(&c);
     assert!(
         ink(&px) > (640 * 360) / 100,

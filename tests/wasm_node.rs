@@ -87,7 +87,7 @@ fn forward_snapshots_equal_the_engines_trace() {
     assert_eq!(vocab, ["h", "e", "l", "o"]);
     let mut running = 0.0;
     for t in 1..=4 {
-        let s = val(lab.forward_snapshot(t));
+        let s = val(lab.forward_snapshot(t as f64));
         assert_eq!(s["t"], json!(t));
         assert_eq!(s["input"], json!(["h", "e", "l", "l"][t - 1]));
         assert_eq!(s["target"], json!(["e", "l", "l", "o"][t - 1]));
@@ -121,9 +121,9 @@ fn forward_snapshots_equal_the_engines_trace() {
             "W_xh x + W_hh h + b",
         );
     }
-    let err = lab.forward_snapshot(5).err().map(message).unwrap();
+    let err = lab.forward_snapshot(5.0).err().map(message).unwrap();
     assert!(err.contains("between 1 and 4"), "{err}");
-    let err = lab.forward_snapshot(0).err().map(message).unwrap();
+    let err = lab.forward_snapshot(0.0).err().map(message).unwrap();
     assert!(err.contains("between 1 and 4"), "{err}");
 }
 
@@ -144,7 +144,7 @@ fn trace_and_backward_snapshots_equal_engine_bptt() {
         "dW_hh row 1"
     );
     for t in 1..=4 {
-        let b = val(lab.backward_snapshot(t));
+        let b = val(lab.backward_snapshot(t as f64));
         let dh = floats(&b["dh_t"]);
         assert_eq!(dh, grads.dh.row(t).to_vec());
         assert_eq!(floats(&b["da_t"]), grads.da.row(t - 1).to_vec());
@@ -163,7 +163,7 @@ fn trace_and_backward_snapshots_equal_engine_bptt() {
         );
     }
     // W_hhᵀ da_1 is dL/dh_0.
-    let b1 = val(lab.backward_snapshot(1));
+    let b1 = val(lab.backward_snapshot(1.0));
     assert_close(
         &floats(&b1["to_prev"]),
         &grads.h0.to_vec(),
@@ -176,7 +176,7 @@ fn trace_and_backward_snapshots_equal_engine_bptt() {
 fn training_lowers_the_loss_and_records_history() {
     let mut lab = lab(json!({"word": "hello", "seed": 1}));
     let before = val(lab.status())["loss"].as_f64().unwrap();
-    let report = val(lab.train(300));
+    let report = val(lab.train(300.0));
     assert_eq!(report["iterations_run"], json!(300));
     assert_eq!(report["iteration"], json!(300));
     let status = val(lab.status());
@@ -185,13 +185,13 @@ fn training_lowers_the_loss_and_records_history() {
     assert_eq!(status["iteration"], json!(300));
     let trace = val(lab.trace());
     assert_eq!(trace["predicted_chars"], json!(["e", "l", "l", "o"]));
-    let h = val(lab.history(Some(290), None));
+    let h = val(lab.history(Some(290.0), None));
     assert_eq!(h["total"], json!(300));
     assert_eq!(h["start"], json!(290));
     assert_eq!(h["iteration"].as_array().unwrap().len(), 10);
     assert_eq!(h["iteration"][9], json!(300));
     assert_eq!(h["dh_norms"][0].as_array().unwrap().len(), 5);
-    let curve = val(lab.loss_history(40));
+    let curve = val(lab.loss_history(40.0));
     let n = curve["iteration"].as_array().unwrap().len();
     assert!((30..=40).contains(&n), "{n} points");
     assert_eq!(curve["iteration"][n - 1], json!(300));
@@ -228,7 +228,7 @@ fn bad_config_becomes_a_js_error_with_the_engines_message() {
 #[wasm_bindgen_test]
 fn configure_keeps_the_model_for_training_settings_and_on_refusal() {
     let mut lab = lab(json!({"seed": 2}));
-    lab.train(20).unwrap();
+    lab.train(20.0).unwrap();
     let loss = val(lab.status())["loss"].clone();
     let r = val(lab.configure(js(
         json!({"lr": 0.05, "opt": "adagrad", "clip": "norm", "clipc": 1.0}),
@@ -262,7 +262,7 @@ fn configure_keeps_the_model_for_training_settings_and_on_refusal() {
 fn reset_reproduces_the_seeds_weights() {
     let fresh = val(lab(json!({"seed": 11})).trace());
     let mut l = lab(json!({"seed": 4}));
-    l.train(50).unwrap();
+    l.train(50.0).unwrap();
     l.reset(11.0).unwrap();
     assert_eq!(val(l.trace()), fresh);
     assert_eq!(val(l.settings())["seed"], json!(11));
@@ -273,7 +273,7 @@ fn reset_reproduces_the_seeds_weights() {
 #[wasm_bindgen_test]
 fn model_json_round_trips_and_bad_files_leave_the_model_intact() {
     let mut trained = lab(json!({"seed": 5}));
-    trained.train(100).unwrap();
+    trained.train(100.0).unwrap();
     let file = js_sys::JSON::stringify(&trained.params().unwrap())
         .unwrap()
         .as_string()
@@ -316,12 +316,12 @@ fn model_json_round_trips_and_bad_files_leave_the_model_intact() {
 #[wasm_bindgen_test]
 fn sampling_is_seeded_and_gradcheck_passes() {
     let mut l = lab(json!({"seed": 0}));
-    l.train(200).unwrap();
-    let a = val(l.sample(0, 20, 0.8, 42.0));
-    let b = val(l.sample(0, 20, 0.8, 42.0));
+    l.train(200.0).unwrap();
+    let a = val(l.sample(0.0, 20.0, 0.8, 42.0));
+    let b = val(l.sample(0.0, 20.0, 0.8, 42.0));
     assert_eq!(a, b);
     assert_eq!(a["text"].as_str().unwrap().chars().count(), 20);
-    assert!(l.sample(0, 5, 0.0, 1.0).is_err(), "temperature 0");
+    assert!(l.sample(0.0, 5.0, 0.0, 1.0).is_err(), "temperature 0");
     let g = val(l.grad_check());
     assert_eq!(g["passed"], json!(true), "{g}");
 }

@@ -1,8 +1,12 @@
-// The app: ONE state object, the wasm Lab, and the scheduling.
+// The app: ONE state object, the models, and the ONE frame loop.
 //
-// Events change state (setState) → requestRender() → the next animation frame draws
-// the current chapter once. The chapters are registered in shell/chapters.js (CHAPTERS,
-// re-exported here). The rest of the page lives in www/shell/:
+// Events change state (setState) → requestRender() → the next animation frame runs the
+// loop once: the player's cursor moves (if playing), models training on the page take
+// their slice (when there is no worker), then the current chapter draws. Models are
+// www/model.js `Model`s (the settings bar's word model is `app.word`); long training
+// runs in the worker (www/worker.js, driven by www/trainer.js). The chapters are
+// registered in shell/chapters.js (CHAPTERS, re-exported here). The rest of the page
+// lives in www/shell/:
 //   chapters.js      the chapter registry, in lecture order
 //   start-lab.js     the first Lab from the address's settings (with fallbacks)
 //   chapter-nav.js   the nav links and the chapter sections
@@ -14,10 +18,11 @@
 import { prop, defineChapters, defaults, validate, parseHash } from './state.js';
 import { Notices, Announcer } from './notice.js';
 import { Player } from './player.js';
-import { trainInSlices } from './lab.js';
+import { Model, FRAME_BUDGET_MS } from './model.js';
+import { Trainer } from './trainer.js';
 import { syncAll } from './views/controls.js';
 import { CHAPTERS, applyLimits, chapterById } from './shell/chapters.js';
-import { engineSettings, startLab } from './shell/start-lab.js';
+import { engineSettings, startSettings } from './shell/start-lab.js';
 import { ChapterNav } from './shell/chapter-nav.js';
 import { SettingsBar } from './shell/settings-bar.js';
 import { HashSync } from './shell/hash-sync.js';
@@ -37,14 +42,11 @@ export class App {
     this.announcer = new Announcer(dom.announcer);
     this.palette = wasm.palette();
     this.player = new Player(this);
-    /** Bumps whenever the model's numbers change; views redraw what depends on them. */
-    this.version = 0;
-    /** Bumps when the model is rebuilt or reset: a training run of an older one stops. */
-    this.generation = 0;
-    this.cache = {};
-    this.busy = false;
-    this.training = Promise.resolve();
+    /** Every Model of the page (the frame loop ticks them; the worker routes to them). */
+    this.models = new Set();
+    this.trainer = new Trainer(this);
     this.renderQueued = false;
+    this.frameQueued = false;
     this.frameWaiters = [];
     this.nav = new ChapterNav(this);
     this.settingsBar = new SettingsBar(this);
@@ -58,7 +60,9 @@ export class App {
     const { values, notes } = parseHash(hash);
     notes.push(...applyLimits(values.chapter ?? defaults().chapter, values));
     this.state = { ...defaults(), ...values };
-    this.lab = startLab(this.wasm, this.state, notes);
+    /** The settings bar's model: the word of the first chapters. */
+    this.word = new Model(this, { ctor: 'new', settings: startSettings(this.wasm, this.state, notes) }, { name: 'word' });
+    this.trainer.start();
     this.clampStep();
     this.player.settle();
     this.nav.build();
@@ -77,6 +81,33 @@ export class App {
   /** The engine rows of a state, as Lab settings. */
   engineSettings(state) {
     return engineSettings(state);
+  }
+
+  // ---- the word model (app.word), as the views read it ------------------------------
+
+  /** The word model's wasm handle (read-only use: changes go through the Model). */
+  get lab() {
+    return this.word.handle;
+  }
+
+  /** Bumps whenever the word model's numbers change. */
+  get version() {
+    return this.word.version;
+  }
+
+  /** Bumps when the word model is rebuilt, reset or loaded. */
+  get generation() {
+    return this.word.generation;
+  }
+
+  /** The word model's memo (emptied when its numbers change). */
+  get cache() {
+    return this.word.cache;
+  }
+
+  /** Whether the word model is training. */
+  get busy() {
+    return this.word.busy;
   }
 
   // ---- state ----------------------------------------------------------------------
@@ -105,10 +136,10 @@ export class App {
     }
     if (Object.keys(enginePatch).length) {
       try {
-        const r = this.lab.configure(enginePatch);
+        const r = this.word.mutate('configure', [enginePatch]);
         result.rebuilt = r.rebuilt;
         Object.assign(this.state, enginePatch);
-        this.modelChanged(r.rebuilt);
+        this.clampStep();
       } catch (e) {
         result.ok = false;
         result.error = e.message;
@@ -135,11 +166,9 @@ export class App {
     if (this.state.step < 1) this.state.step = 1;
   }
 
-  /** The model's numbers changed (training, reset, rebuild, import). */
+  /** The word model's numbers changed outside a Model call. */
   modelChanged(rebuilt = true) {
-    this.version++;
-    this.cache = {};
-    if (rebuilt) this.generation++;
+    this.word.changed(rebuilt);
     this.clampStep();
   }
 
@@ -148,9 +177,9 @@ export class App {
     const { values, notes } = validate({ seed });
     if (notes.length) this.notice(`Changed: ${notes.join('; ')}.`, 'warn');
     if (values.seed === undefined) return false;
-    this.lab.reset(values.seed);
+    this.word.mutate('reset', [values.seed], { replaces: true });
     this.state.seed = values.seed;
-    this.modelChanged(true);
+    this.clampStep();
     this.writeHash();
     syncAll(this.dom.settings, this.state);
     this.requestRender();
@@ -158,36 +187,14 @@ export class App {
   }
 
   /**
-   * Trains n iterations in slices (the page keeps drawing). Resolves with the engine's
-   * report plus `diverged`; on divergence the notice says so and the last good weights
-   * stay. Runs queue behind each other; a rebuild or reset stops a run.
+   * Trains the word model n iterations (in the worker, or in slices on the page: the page
+   * keeps drawing). Resolves with the engine's report plus `diverged`; on divergence the
+   * notice says so and the last good weights stay. Runs queue; a rebuild or reset stops one.
    */
-  train(n) {
-    const run = async () => {
-      const generation = this.generation;
-      this.busy = true;
-      this.requestRender();
-      try {
-        const report = await trainInSlices(this.lab, n, {
-          onSlice: () => {
-            this.modelChanged(false);
-            this.requestRender();
-          },
-          cancelled: () => generation !== this.generation,
-        });
-        return { ...(report ?? this.status()), diverged: false, error: null };
-      } catch (e) {
-        this.modelChanged(false);
-        this.notice(e.message, 'error');
-        return { ...this.status(), diverged: true, error: e.message };
-      } finally {
-        this.busy = false;
-        this.requestRender();
-      }
-    };
-    const p = this.training.then(run);
-    this.training = p.catch(() => {});
-    return p;
+  async train(n, options) {
+    const r = await this.word.train(n, options);
+    if (r?.error) this.notice(r.error, 'error');
+    return r ?? { ...this.status(), diverged: false, error: null, cancelled: true };
   }
 
   /** Downloads the model as JSON (shell/model-file.js). */
@@ -217,10 +224,31 @@ export class App {
     this.hash.write(now);
   }
 
+  /** Asks for a drawing of the current chapter in the next frame. */
   requestRender() {
-    if (this.renderQueued) return;
     this.renderQueued = true;
-    requestAnimationFrame(() => this.renderNow());
+    this.requestFrame();
+  }
+
+  /** Asks for one turn of the frame loop. */
+  requestFrame() {
+    if (this.frameQueued) return;
+    this.frameQueued = true;
+    requestAnimationFrame((now) => this.loop(now));
+  }
+
+  /**
+   * The one frame loop: the player's cursor, then a training slice for each model that
+   * trains on the page (none when the worker trains), then the drawing. It keeps turning
+   * while anything moves, and stops when all is still.
+   */
+  loop(now) {
+    this.frameQueued = false;
+    this.player.tick(now);
+    const training = [...this.models].filter((m) => m.active);
+    for (const m of training) m.tick(FRAME_BUDGET_MS / training.length);
+    if (this.renderQueued) this.renderNow();
+    if (this.player.playing || training.length) this.requestFrame();
   }
 
   /** Draws the current chapter now, and resolves anyone waiting for a frame. */

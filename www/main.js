@@ -50,7 +50,10 @@ function makeApi(app, wasm) {
     frame: () => app.frame(),
     chapters: () => CHAPTERS.map((c) => ({ id: c.id, title: c.title })),
     palette: () => ({ ...app.palette }),
-    lab: app.lab,
+    /** The word model's wasm handle (read it; change the model through set/train/reset). */
+    get lab() {
+      return app.lab;
+    },
     // Chapters with an `api(app)` add their own object under their id (e.g. rnnLab.training).
     ...Object.fromEntries(CHAPTERS.filter((c) => c.api).map((c) => [c.id, c.api(app)])),
   });

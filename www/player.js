@@ -1,5 +1,5 @@
 // The step cursor: time step t, pass (forward / backward) and sub-step within a step,
-// with play/pause at a chosen speed driven by one requestAnimationFrame loop.
+// with play/pause at a chosen speed, moved on by the app's one frame loop (tick).
 //
 // t and the pass live in the app state (they are in the URL); the sub-step lives here.
 // The forward pass runs t = 1 → T, the backward pass t = T → 1, so "next" always moves
@@ -22,7 +22,6 @@ export class Player {
     this.substep = FORWARD_SUBSTEPS.length - 1;
     this.playing = false;
     this.speed = 1;
-    this.raf = 0;
     this.lastTick = 0;
   }
 
@@ -153,14 +152,12 @@ export class Player {
     if (this.atEnd()) this.home();
     this.playing = true;
     this.lastTick = performance.now();
-    this.raf = requestAnimationFrame((now) => this.tick(now));
     this.app.requestRender();
   }
 
   pause() {
     if (!this.playing) return;
     this.playing = false;
-    cancelAnimationFrame(this.raf);
     this.app.requestRender();
   }
 
@@ -169,16 +166,13 @@ export class Player {
     else this.play();
   }
 
+  /** Called by the app's frame loop: one move on when the interval has passed. */
   tick(now) {
     if (!this.playing) return;
     const interval = 1000 / this.speed / (this.fine ? 2 : 1);
     if (now - this.lastTick >= interval) {
       this.lastTick = now;
-      if (!this.next()) {
-        this.pause();
-        return;
-      }
+      if (!this.next()) this.pause();
     }
-    this.raf = requestAnimationFrame((t) => this.tick(t));
   }
 }

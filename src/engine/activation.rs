@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// f in `h_t = f(a_t)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum Activation {
     #[default]
     Tanh,
@@ -80,6 +80,17 @@ impl Activation {
     /// (|f′| < 5% of γ): saturated tanh/sigmoid, or a dead ReLU.
     pub fn is_saturated(self, a: f64, h: f64) -> bool {
         self.derivative(a, h).abs() < 0.05 * self.gamma()
+    }
+}
+
+impl TryFrom<String> for Activation {
+    type Error = String;
+
+    /// From its lower-case name, with a message that lists the choices.
+    fn try_from(name: String) -> std::result::Result<Self, String> {
+        Self::parse(&name).ok_or_else(|| {
+            format!("the activation must be tanh, sigmoid, relu or identity, got {name:?}")
+        })
     }
 }
 

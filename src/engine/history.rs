@@ -146,6 +146,75 @@ impl History {
     pub fn clear(&mut self) {
         *self = Self::new(self.capacity());
     }
+
+    /// The loss curve for a chart, at most `max_points` points (≥ 2): when
+    /// the rings hold more, consecutive iterations are pooled into buckets of
+    /// ⌈n / max_points⌉: the bucket's last iteration and smooth loss, its mean
+    /// loss, and whether clipping fired in any of its iterations.
+    pub fn loss_curve(&self, max_points: usize) -> LossCurve {
+        let n = self.len();
+        let bucket = n.div_ceil(max_points.max(2)).max(1);
+        let iteration = self.iteration.to_vec();
+        let loss = self.loss.to_vec();
+        let smooth = self.smooth_loss.to_vec();
+        let fired = self.clip_fired.to_vec();
+        let mut out = LossCurve::default();
+        for start in (0..n).step_by(bucket) {
+            let end = (start + bucket).min(n);
+            out.iteration.push(iteration[end - 1]);
+            out.loss
+                .push(loss[start..end].iter().sum::<f64>() / (end - start) as f64);
+            out.smooth_loss.push(smooth[end - 1]);
+            out.clip_fired.push(fired[start..end].iter().any(|&f| f));
+        }
+        out
+    }
+
+    /// Entries `from..to` of every ring (0 = oldest held; both clamped, `to`
+    /// exclusive; None: everything held).
+    pub fn slice(&self, from: Option<usize>, to: Option<usize>) -> HistorySlice {
+        let total = self.len();
+        let to = to.unwrap_or(total).min(total);
+        let from = from.unwrap_or(0).min(to);
+        fn take<T: Clone>(r: &Ring<T>, from: usize, to: usize) -> Vec<T> {
+            r.iter().skip(from).take(to - from).cloned().collect()
+        }
+        HistorySlice {
+            start: from,
+            total,
+            iteration: take(&self.iteration, from, to),
+            loss: take(&self.loss, from, to),
+            smooth_loss: take(&self.smooth_loss, from, to),
+            grad_norms: take(&self.grad_norms, from, to),
+            grad_norm_total: take(&self.grad_norm_total, from, to),
+            dh_norms: take(&self.dh_norms, from, to),
+            clip_fired: take(&self.clip_fired, from, to),
+        }
+    }
+}
+
+/// A chart's loss curve: see [`History::loss_curve`].
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct LossCurve {
+    pub iteration: Vec<u64>,
+    pub loss: Vec<f64>,
+    pub smooth_loss: Vec<f64>,
+    pub clip_fired: Vec<bool>,
+}
+
+/// Entries `start..start+len` of the rings: see [`History::slice`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistorySlice {
+    pub start: usize,
+    /// How many iterations the rings hold in all.
+    pub total: usize,
+    pub iteration: Vec<u64>,
+    pub loss: Vec<f64>,
+    pub smooth_loss: Vec<f64>,
+    pub grad_norms: Vec<[f64; 5]>,
+    pub grad_norm_total: Vec<f64>,
+    pub dh_norms: Vec<Vec<f64>>,
+    pub clip_fired: Vec<bool>,
 }
 
 #[cfg(test)]
@@ -188,5 +257,48 @@ mod tests {
         assert_eq!(h.clip_fired.to_vec(), vec![true, false]);
         h.clear();
         assert!(h.is_empty() && h.capacity() == 2);
+    }
+
+    fn entry(i: u64) -> HistoryEntry {
+        HistoryEntry {
+            iteration: i,
+            loss: i as f64,
+            smooth_loss: 10.0 * i as f64,
+            grad_norms: [0.0; 5],
+            grad_norm_total: 0.0,
+            dh_norms: vec![],
+            clip_fired: i == 4,
+        }
+    }
+
+    #[test]
+    fn loss_curve_pools_into_buckets() {
+        let mut h = History::new(100);
+        for i in 1..=7 {
+            h.push(entry(i));
+        }
+        // 7 iterations into at most 3 points: buckets of 3, 3, 1.
+        let c = h.loss_curve(3);
+        assert_eq!(c.iteration, vec![3, 6, 7]);
+        assert_eq!(c.loss, vec![2.0, 5.0, 7.0]);
+        assert_eq!(c.smooth_loss, vec![30.0, 60.0, 70.0]);
+        assert_eq!(c.clip_fired, vec![false, true, false]);
+        // Room for all: one point each; a limit under 2 counts as 2.
+        assert_eq!(h.loss_curve(50).loss.len(), 7);
+        assert_eq!(h.loss_curve(0).loss.len(), 2);
+        assert!(History::new(5).loss_curve(10).loss.is_empty());
+    }
+
+    #[test]
+    fn slices_are_clamped() {
+        let mut h = History::new(100);
+        for i in 1..=5 {
+            h.push(entry(i));
+        }
+        let s = h.slice(Some(3), Some(99));
+        assert_eq!((s.start, s.total, s.iteration.clone()), (3, 5, vec![4, 5]));
+        let s = h.slice(Some(9), Some(2));
+        assert_eq!((s.start, s.iteration.len()), (2, 0));
+        assert_eq!(h.slice(None, None).loss.len(), 5);
     }
 }

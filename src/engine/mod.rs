@@ -14,15 +14,18 @@ pub mod history;
 pub mod kernels;
 pub mod limits;
 pub mod model_file;
+pub mod models;
 pub mod optim;
 pub mod params;
 pub mod rng;
+pub mod rnn;
 pub mod sample;
 pub mod session;
 pub mod settings;
 pub mod tasks;
 pub mod timeline;
 pub mod vanishing;
+pub mod views;
 pub mod vocab;
 
 pub use activation::Activation;

@@ -24,7 +24,7 @@
 
 use super::error::{EngineError, Result};
 use super::limits::{self, LIMITS};
-use super::settings::{Settings, activation, session_config};
+use super::settings::RnnSettings;
 use super::{Activation, Params, Session, SessionConfig, Vocab};
 use ndarray::{Array1, Array2};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
@@ -216,7 +216,8 @@ impl ModelFile {
                     .join(", ")
             )));
         }
-        let activation = activation(&self.activation)?;
+        let activation =
+            Activation::try_from(self.activation.clone()).map_err(EngineError::Invalid)?;
         let params = Params {
             w_xh: to_matrix("w_xh", &self.w_xh, (h, v))?,
             w_hh: to_matrix("w_hh", &self.w_hh, (h, h))?,
@@ -248,11 +249,11 @@ impl ModelFile {
 impl ValidModel {
     /// `base` with the model's text, H, activation and biases: the settings
     /// the page shows once the model is loaded.
-    pub fn settings(&self, base: &Settings) -> Settings {
-        Settings {
+    pub fn settings(&self, base: &RnnSettings) -> RnnSettings {
+        RnnSettings {
             word: self.text.clone(),
             hidden: self.hidden,
-            act: self.activation.name().into(),
+            act: self.activation,
             bias: self.bias,
             ..base.clone()
         }
@@ -262,9 +263,9 @@ impl ValidModel {
     /// (iteration 0, fresh optimiser memory and histories), and those
     /// settings. Built on the side: on any error the caller's session and
     /// settings are untouched, so `*lab = loaded` is the only change.
-    pub fn load(&self, base: &Settings) -> Result<(Settings, Session)> {
+    pub fn load(&self, base: &RnnSettings) -> Result<(RnnSettings, Session)> {
         let settings = self.settings(base);
-        let mut session = Session::new(session_config(&settings)?)?;
+        let mut session = Session::new(settings.session_config()?)?;
         session.set_params(self.params.clone())?;
         Ok((settings, session))
     }
@@ -481,7 +482,7 @@ mod tests {
         let (s, json) = hello();
         let model = parse(&json).unwrap();
         assert_eq!(&model.params, s.params());
-        let (settings, loaded) = model.load(&Settings::default()).unwrap();
+        let (settings, loaded) = model.load(&RnnSettings::default()).unwrap();
         assert_eq!(settings.word, "hello");
         assert_eq!(loaded.params(), s.params());
         assert_eq!(model.params_for(&s).unwrap(), *s.params());

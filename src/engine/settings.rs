@@ -1,23 +1,59 @@
-//! The page's settings (the URL table of `www/state.js`, typed) and how they
-//! become a [`SessionConfig`]: parsing, partial updates, validation. Pure
-//! Rust, so the path from any settings object to a session is tested
-//! natively (`tests/hostile.rs` runs it on arbitrary input).
+//! The vanilla RNN's settings as the page and its links name them, typed
+//! (serde into the engine's own enums), with partial updates, and how they
+//! become a [`SessionConfig`].
 //!
-//! Every size a setting carries is checked against [`LIMITS`](super::LIMITS)
-//! by [`SessionConfig::check_limits`] before a session allocates anything;
-//! every message in an error is the engine's own.
+//! One settings type serves word mode ("hello", the whole text is one
+//! sequence) and text mode (min-char-rnn: sequences of `seq` steps with the
+//! state carried); text mode starts from [`RnnSettings::text_mode`] and
+//! takes the same keys.
 
+use super::activation::Activation;
+use super::clip::Clip;
 use super::error::{EngineError, Result};
-use super::{Activation, Clip, ModelConfig, OptimizerConfig, OptimizerKind, SessionConfig};
+use super::limits::LIMITS;
+use super::optim::{OptimizerConfig, OptimizerKind};
+use super::params::ModelConfig;
+use super::session::SessionConfig;
 use serde::{Deserialize, Serialize};
 
-/// The page's settings, as the URL and the controls name them.
-///
-/// Unknown keys are ignored, so the page may pass its whole state object.
+/// The built-in paragraph of text mode (our own text, ~2.6 KB of ASCII).
+pub const PARAGRAPH: &str = include_str!("../../data/paragraph.txt");
+/// Longest text accepted in text mode, in bytes of UTF-8 ([`LIMITS`]`.text_bytes`).
+pub const MAX_TEXT_BYTES: usize = LIMITS.text_bytes;
+/// Largest hidden size and sequence length offered in text mode ([`LIMITS`]).
+pub const MAX_TEXT_HIDDEN: usize = LIMITS.hidden;
+pub const MAX_TEXT_SEQ: usize = LIMITS.seq;
+
+/// How the gradient is clipped, by name (the threshold is `clipc`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", try_from = "String")]
+pub enum ClipKind {
+    Off,
+    #[default]
+    Value,
+    Norm,
+}
+
+impl TryFrom<String> for ClipKind {
+    type Error = String;
+
+    fn try_from(name: String) -> std::result::Result<Self, String> {
+        match name.as_str() {
+            "off" => Ok(Self::Off),
+            "value" => Ok(Self::Value),
+            "norm" => Ok(Self::Norm),
+            _ => Err(format!("clipping must be off, value or norm, got {name:?}")),
+        }
+    }
+}
+
+/// The settings of one vanilla-RNN model. Unknown keys are ignored, so the
+/// page may pass its whole state object; missing keys take the defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Settings {
-    /// The training text ("hello"): in word mode inputs text[..n−1], targets text[1..].
+pub struct RnnSettings {
+    /// The training text: in word mode inputs text[..n−1], targets text[1..].
+    #[serde(alias = "text")]
     pub word: String,
     /// H, hidden units.
     pub hidden: usize,
@@ -27,22 +63,20 @@ pub struct Settings {
     pub scale: f64,
     /// Whether b_h and b_y exist (they start at 0).
     pub bias: bool,
-    /// tanh | sigmoid | relu | identity.
-    pub act: String,
-    /// sgd | momentum | adagrad | adam.
-    pub opt: String,
-    /// Learning rate.
+    pub act: Activation,
+    pub opt: OptimizerKind,
     pub lr: f64,
-    /// off | value | norm.
-    pub clip: String,
+    pub clip: ClipKind,
     /// The clipping threshold c.
     pub clipc: f64,
-    /// 0: word mode (the whole text is one sequence); s > 0: text mode with
-    /// sequences of s steps, min-char-rnn style.
+    /// 0: word mode; s > 0: text mode with sequences of s steps.
     pub seq: usize,
+    /// Truncated BPTT (k1, k2): k1 none = full BPTT; k2 defaults to k1.
+    pub k1: Option<usize>,
+    pub k2: Option<usize>,
 }
 
-impl Default for Settings {
+impl Default for RnnSettings {
     /// The lecture's example: "hello", H = 3, the engine's defaults.
     fn default() -> Self {
         let s = SessionConfig::default();
@@ -52,50 +86,151 @@ impl Default for Settings {
             seed: s.model.seed,
             scale: s.model.weight_scale,
             bias: s.model.bias,
-            act: s.model.activation.name().into(),
-            opt: s.optimizer.kind.name().into(),
+            act: s.model.activation,
+            opt: s.optimizer.kind,
             lr: s.optimizer.learning_rate,
-            clip: "value".into(),
+            clip: ClipKind::Value,
             clipc: 5.0,
             seq: 0,
+            k1: None,
+            k2: None,
         }
     }
 }
 
-impl Settings {
-    /// Settings from a JSON object; missing keys take the defaults. The text
-    /// is checked against [`LIMITS`](super::LIMITS)`.model_file_bytes` before
-    /// it is parsed.
-    pub fn from_json(json: &str) -> Result<Settings> {
-        parse_json(json, "settings")
-    }
-}
-
-/// A partial [`Settings`]: only the keys present change.
+/// A partial [`RnnSettings`]: only the keys present change.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
-pub struct SettingsPatch {
+pub struct RnnSettingsPatch {
+    #[serde(alias = "text")]
     pub word: Option<String>,
     pub hidden: Option<usize>,
     pub seed: Option<u64>,
     pub scale: Option<f64>,
     pub bias: Option<bool>,
-    pub act: Option<String>,
-    pub opt: Option<String>,
+    pub act: Option<Activation>,
+    pub opt: Option<OptimizerKind>,
     pub lr: Option<f64>,
-    pub clip: Option<String>,
+    pub clip: Option<ClipKind>,
     pub clipc: Option<f64>,
     pub seq: Option<usize>,
+    /// `Some(None)` (JSON null) switches truncation off.
+    #[serde(deserialize_with = "some")]
+    pub k1: Option<Option<usize>>,
+    #[serde(deserialize_with = "some")]
+    pub k2: Option<Option<usize>>,
 }
 
-impl SettingsPatch {
-    /// A patch from a JSON object (see [`Settings::from_json`]).
-    pub fn from_json(json: &str) -> Result<SettingsPatch> {
-        parse_json(json, "settings")
+/// A present key (even null) is `Some`: null means "none", absent means "keep".
+fn some<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Option<usize>>, D::Error> {
+    Option::<usize>::deserialize(d).map(Some)
+}
+
+impl RnnSettings {
+    /// Text mode's defaults (min-char-rnn): the built-in paragraph, H = 100,
+    /// seq 25, N(0,1)·0.01, biases on, Adagrad lr 0.1, clip by value at 5.
+    pub fn text_mode() -> Self {
+        Self {
+            word: PARAGRAPH.into(),
+            hidden: 100,
+            seq: 25,
+            scale: 0.01,
+            bias: true,
+            ..Self::default()
+        }
     }
 
-    /// Whether the patch changes what the model is (so it must be rebuilt).
-    pub fn changes_model(&self, s: &Settings) -> bool {
+    /// The clipping the settings describe.
+    pub fn clip(&self) -> Clip {
+        match self.clip {
+            ClipKind::Off => Clip::Off,
+            ClipKind::Value => Clip::Value(self.clipc),
+            ClipKind::Norm => Clip::Norm(self.clipc),
+        }
+    }
+
+    pub fn optimizer(&self) -> OptimizerConfig {
+        OptimizerConfig::new(self.opt, self.lr)
+    }
+
+    /// (k1, k2) with k2 defaulting to k1; None: full BPTT.
+    pub fn truncation(&self) -> Option<(usize, usize)> {
+        self.k1.map(|k1| (k1, self.k2.unwrap_or(k1)))
+    }
+
+    /// Text mode's own limits, in the words the page shows (the session
+    /// checks the rest).
+    pub fn check_text_mode(&self) -> Result<()> {
+        if self.seq == 0 {
+            return Ok(());
+        }
+        if self.word.is_empty() {
+            return Err(EngineError::Invalid(
+                "the text is empty: paste some text or use the built-in paragraph".into(),
+            ));
+        }
+        if self.word.len() > MAX_TEXT_BYTES {
+            return Err(EngineError::Invalid(format!(
+                "the text is {:.1} KB; at most 100 KB can be trained on",
+                self.word.len() as f64 / 1024.0
+            )));
+        }
+        if !(1..=MAX_TEXT_HIDDEN).contains(&self.hidden) {
+            return Err(EngineError::HiddenSize {
+                got: self.hidden,
+                max: MAX_TEXT_HIDDEN,
+            });
+        }
+        if self.seq > MAX_TEXT_SEQ {
+            return Err(EngineError::Invalid(format!(
+                "the sequence length must be between 1 and {MAX_TEXT_SEQ}, got {}",
+                self.seq
+            )));
+        }
+        let chars = self.word.chars().count();
+        if chars < self.seq + 1 {
+            return Err(EngineError::Invalid(format!(
+                "the text has {chars} characters; with sequences of {} it needs at least {}",
+                self.seq,
+                self.seq + 1
+            )));
+        }
+        Ok(())
+    }
+
+    /// The engine session these settings describe (checked by the engine).
+    pub fn session_config(&self) -> Result<SessionConfig> {
+        self.check_text_mode()?;
+        let optimizer = self.optimizer();
+        optimizer.validate()?;
+        let clip = self.clip();
+        clip.validate()?;
+        Ok(SessionConfig {
+            model: ModelConfig {
+                hidden: self.hidden,
+                weight_scale: self.scale,
+                bias: self.bias,
+                bias_scale: 0.0,
+                activation: self.act,
+                seed: self.seed,
+            },
+            text: self.word.clone(),
+            seq_len: (self.seq > 0).then_some(self.seq),
+            optimizer,
+            clip,
+            truncation: self.truncation(),
+            ..SessionConfig::default()
+        })
+    }
+}
+
+impl RnnSettingsPatch {
+    /// Whether the patch changes what the model is (so it must be rebuilt
+    /// with fresh weights); optimiser, learning rate, clipping and truncation
+    /// change in place.
+    pub fn changes_model(&self, s: &RnnSettings) -> bool {
         fn differs<T: PartialEq>(new: &Option<T>, old: &T) -> bool {
             new.as_ref().is_some_and(|n| n != old)
         }
@@ -108,140 +243,179 @@ impl SettingsPatch {
             || differs(&self.seq, &s.seq)
     }
 
-    /// `s` with the patch's keys replaced.
-    pub fn apply(self, s: &Settings) -> Settings {
-        Settings {
-            word: self.word.unwrap_or_else(|| s.word.clone()),
-            hidden: self.hidden.unwrap_or(s.hidden),
-            seed: self.seed.unwrap_or(s.seed),
-            scale: self.scale.unwrap_or(s.scale),
-            bias: self.bias.unwrap_or(s.bias),
-            act: self.act.unwrap_or_else(|| s.act.clone()),
-            opt: self.opt.unwrap_or_else(|| s.opt.clone()),
-            lr: self.lr.unwrap_or(s.lr),
-            clip: self.clip.unwrap_or_else(|| s.clip.clone()),
-            clipc: self.clipc.unwrap_or(s.clipc),
-            seq: self.seq.unwrap_or(s.seq),
+    /// `s` with the patch's keys applied.
+    pub fn apply(&self, s: &RnnSettings) -> RnnSettings {
+        let p = self.clone();
+        RnnSettings {
+            word: p.word.unwrap_or_else(|| s.word.clone()),
+            hidden: p.hidden.unwrap_or(s.hidden),
+            seed: p.seed.unwrap_or(s.seed),
+            scale: p.scale.unwrap_or(s.scale),
+            bias: p.bias.unwrap_or(s.bias),
+            act: p.act.unwrap_or(s.act),
+            opt: p.opt.unwrap_or(s.opt),
+            lr: p.lr.unwrap_or(s.lr),
+            clip: p.clip.unwrap_or(s.clip),
+            clipc: p.clipc.unwrap_or(s.clipc),
+            seq: p.seq.unwrap_or(s.seq),
+            k1: p.k1.unwrap_or(s.k1),
+            k2: p.k2.unwrap_or(s.k2),
         }
     }
 }
 
-/// A JSON text as `T`, refusing texts above the model-file limit before parsing.
-fn parse_json<T: for<'de> Deserialize<'de>>(json: &str, what: &str) -> Result<T> {
-    super::limits::at_most(
-        "a JSON text (in bytes)",
-        json.len(),
-        super::LIMITS.model_file_bytes,
-    )?;
-    serde_json::from_str(json).map_err(|e| EngineError::Invalid(format!("bad {what}: {e}")))
+/// A seed from a JS number: a whole number in 0..=2^53 (what a double holds exactly).
+pub fn seed_from(value: f64) -> Result<u64> {
+    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= 9_007_199_254_740_992.0
+    {
+        Ok(value as u64)
+    } else {
+        Err(EngineError::Invalid(format!(
+            "the seed must be a whole number of at least 0, got {value}"
+        )))
+    }
 }
 
-/// The activation named `name`.
-pub fn activation(name: &str) -> Result<Activation> {
-    Activation::parse(name).ok_or_else(|| {
-        EngineError::Invalid(format!(
-            "the activation must be tanh, sigmoid, relu or identity, got {name:?}"
-        ))
-    })
-}
-
-/// The optimiser of `s` (kind and learning rate), validated.
-pub fn optimizer(s: &Settings) -> Result<OptimizerConfig> {
-    let kind = OptimizerKind::parse(&s.opt).ok_or_else(|| {
-        EngineError::Invalid(format!(
-            "the optimiser must be sgd, momentum, adagrad or adam, got {:?}",
-            s.opt
-        ))
-    })?;
-    let cfg = OptimizerConfig::new(kind, s.lr);
-    cfg.validate()?;
-    Ok(cfg)
-}
-
-/// The clipping of `s`, validated.
-pub fn clip(s: &Settings) -> Result<Clip> {
-    let c = match s.clip.as_str() {
-        "off" => Clip::Off,
-        "value" => Clip::Value(s.clipc),
-        "norm" => Clip::Norm(s.clipc),
-        other => {
-            return Err(EngineError::Invalid(format!(
-                "clipping must be off, value or norm, got {other:?}"
-            )));
-        }
-    };
-    c.validate()?;
-    Ok(c)
-}
-
-/// The engine session a [`Settings`] describes, with every size checked
-/// against [`LIMITS`](super::LIMITS) ([`SessionConfig::check_limits`]); the
-/// rest is validated when the session is built.
-pub fn session_config(s: &Settings) -> Result<SessionConfig> {
-    let config = SessionConfig {
-        model: ModelConfig {
-            hidden: s.hidden,
-            weight_scale: s.scale,
-            bias: s.bias,
-            bias_scale: 0.0,
-            activation: activation(&s.act)?,
-            seed: s.seed,
-        },
-        text: s.word.clone(),
-        seq_len: (s.seq > 0).then_some(s.seq),
-        optimizer: optimizer(s)?,
-        clip: clip(s)?,
-        ..SessionConfig::default()
-    };
-    config.check_limits()?;
-    Ok(config)
+/// A count or index from a JS number: a whole number in 0..=max. JS passes
+/// any double (−1, 1e300, NaN), which a `usize` parameter would silently
+/// wrap (−1 becomes 4294967295 iterations); every such argument of the web
+/// handles comes through here instead.
+pub fn whole_number(name: &str, value: f64, max: usize) -> Result<usize> {
+    let limit = (max as f64).min(9_007_199_254_740_992.0);
+    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= limit {
+        Ok(value as usize)
+    } else if max < usize::MAX {
+        Err(EngineError::Invalid(format!(
+            "{name} must be a whole number from 0 to {max}, got {value}"
+        )))
+    } else {
+        Err(EngineError::Invalid(format!(
+            "{name} must be a whole number of at least 0, got {value}"
+        )))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{LIMITS, Session};
+    use crate::engine::Session;
 
     #[test]
-    fn defaults_build_the_lecture_example() {
-        let s = Session::new(session_config(&Settings::default()).unwrap()).unwrap();
-        assert_eq!(s.vocab().symbols(), &['h', 'e', 'l', 'o']);
-        assert_eq!(Settings::from_json("{}").unwrap(), Settings::default());
+    fn the_defaults_are_the_engines_and_build_hello() {
+        let s = RnnSettings::default();
+        assert_eq!(s.session_config().unwrap(), SessionConfig::default());
+        let t = RnnSettings::text_mode().session_config().unwrap();
+        assert_eq!(
+            (t.model.hidden, t.seq_len, t.model.weight_scale),
+            (100, Some(25), 0.01)
+        );
     }
 
     #[test]
-    fn patches_change_only_their_keys() {
-        let s = Settings::default();
-        let p = SettingsPatch::from_json(r#"{"lr": 0.5, "unknown": [1, 2]}"#).unwrap();
+    fn names_parse_into_the_engines_enums() {
+        let s: RnnSettings = serde_json::from_str(
+            r#"{"word":"hi there","act":"relu","opt":"adam","clip":"norm","clipc":2,"k1":5,"chapter":"steps"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (s.act, s.opt, s.clip),
+            (Activation::Relu, OptimizerKind::Adam, ClipKind::Norm)
+        );
+        assert_eq!(s.clip(), Clip::Norm(2.0));
+        assert_eq!(s.truncation(), Some((5, 5)));
+        let err = serde_json::from_str::<RnnSettings>(r#"{"act":"softsign"}"#).unwrap_err();
+        assert!(
+            err.to_string().contains("the activation must be tanh"),
+            "{err}"
+        );
+        let text: RnnSettings = serde_json::from_str(r#"{"text":"abc"}"#).unwrap();
+        assert_eq!(text.word, "abc");
+    }
+
+    #[test]
+    fn a_patch_rebuilds_only_for_model_settings_and_null_clears_truncation() {
+        let s = RnnSettings {
+            k1: Some(3),
+            ..RnnSettings::default()
+        };
+        let p: RnnSettingsPatch =
+            serde_json::from_str(r#"{"lr":0.5,"opt":"sgd","k1":null}"#).unwrap();
         assert!(!p.changes_model(&s));
-        let next = p.apply(&s);
-        assert_eq!(next.lr, 0.5);
-        assert_eq!(next.word, s.word);
-        let p = SettingsPatch::from_json(r#"{"hidden": 4}"#).unwrap();
+        let n = p.apply(&s);
+        assert_eq!(
+            (n.lr, n.opt, n.k1, n.word.as_str()),
+            (0.5, OptimizerKind::Sgd, None, "hello")
+        );
+        let keep: RnnSettingsPatch = serde_json::from_str(r#"{"lr":0.5}"#).unwrap();
+        assert_eq!(keep.apply(&s).k1, Some(3));
+        let p: RnnSettingsPatch = serde_json::from_str(r#"{"hidden":4,"seed":3}"#).unwrap();
         assert!(p.changes_model(&s));
+        let same: RnnSettingsPatch = serde_json::from_str(r#"{"hidden":3}"#).unwrap();
+        assert!(
+            !same.changes_model(&s),
+            "an unchanged value does not rebuild"
+        );
     }
 
     #[test]
-    fn sizes_are_refused_before_anything_is_built() {
-        let big = Settings {
-            seq: usize::MAX,
-            word: "hello".into(),
-            ..Settings::default()
-        };
-        assert!(matches!(
-            session_config(&big),
-            Err(EngineError::TooLarge { max: 256, .. })
-        ));
-        let long = Settings {
-            word: "a".repeat(LIMITS.word_chars + 1),
-            ..Settings::default()
-        };
-        assert!(matches!(
-            session_config(&long),
-            Err(EngineError::WordTooLong { .. })
-        ));
-        assert!(Settings::from_json(r#"{"hidden": -1}"#).is_err());
-        assert!(Settings::from_json(r#"{"hidden": 1e300}"#).is_err());
-        assert!(Settings::from_json("[").is_err());
+    fn text_mode_refusals_say_what_is_wrong() {
+        let base = RnnSettings::text_mode();
+        let msg = |s: RnnSettings| s.session_config().unwrap_err().to_string();
+        assert!(
+            msg(RnnSettings {
+                word: String::new(),
+                ..base.clone()
+            })
+            .contains("empty")
+        );
+        assert!(
+            msg(RnnSettings {
+                word: "a".repeat(MAX_TEXT_BYTES + 1),
+                ..base.clone()
+            })
+            .contains("100 KB")
+        );
+        assert!(
+            msg(RnnSettings {
+                hidden: 257,
+                ..base.clone()
+            })
+            .contains("257")
+        );
+        assert!(
+            msg(RnnSettings {
+                seq: 257,
+                ..base.clone()
+            })
+            .contains("256")
+        );
+        assert!(
+            msg(RnnSettings {
+                word: "abc".into(),
+                ..base.clone()
+            })
+            .contains("at least 26")
+        );
+        assert!(Session::new(base.session_config().unwrap()).is_ok());
+        assert!(
+            seed_from(-1.0).is_err() && seed_from(0.5).is_err() && seed_from(f64::NAN).is_err()
+        );
+        assert_eq!(seed_from(42.0).unwrap(), 42);
+    }
+
+    #[test]
+    fn whole_numbers_refuse_what_a_usize_would_wrap() {
+        assert_eq!(whole_number("n", 5.0, 10).unwrap(), 5);
+        for bad in [-1.0, 11.0, 2.5, f64::NAN, f64::INFINITY, 1e300] {
+            let e = whole_number("the number of iterations", bad, 10)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains("from 0 to 10"), "{e}");
+        }
+        assert_eq!(
+            whole_number("t", 4e9, usize::MAX).unwrap(),
+            4_000_000_000u64 as usize
+        );
+        assert!(whole_number("t", 1e17, usize::MAX).is_err());
     }
 }

@@ -15,6 +15,7 @@
 
 pub mod chain;
 pub mod presets;
+pub mod setup;
 pub mod training;
 
 use super::activation::Activation;
@@ -178,7 +179,7 @@ pub fn spectral_radius_fast(m: ArrayView2<f64>) -> f64 {
 /// Logarithmic series are base 10; −∞ means exactly zero, NaN means the
 /// value is not finite (the model exploded there). Series "by distance" have
 /// index n − 1 for n = T − k = 1..T.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     pub activation: Activation,
     pub hidden: usize,
@@ -222,7 +223,7 @@ pub struct Analysis {
     /// Some number on the way is NaN or infinite.
     pub exploded: bool,
     /// Which quantities were not finite, for the message.
-    pub non_finite: Vec<&'static str>,
+    pub non_finite: Vec<String>,
     /// Diagnostics of the fast spectral norms.
     pub power_iterations: usize,
     pub jacobi_fallbacks: usize,
@@ -254,19 +255,19 @@ pub fn analyse(params: &Params, trace: &Trace) -> Analysis {
 
     let mut non_finite = Vec::new();
     if !params.all_finite() {
-        non_finite.push("weights");
+        non_finite.push("weights".into());
     }
     if !trace.h.iter().all(|v| v.is_finite()) {
-        non_finite.push("hidden states h_t");
+        non_finite.push("hidden states h_t".into());
     }
     if !trace.loss.is_finite() {
-        non_finite.push("loss");
+        non_finite.push("loss".into());
     }
 
     let grads = backward(params, trace);
     let dh_norms = grads.dh_norms();
     if !dh_norms.iter().all(|v| v.is_finite()) {
-        non_finite.push("gradients ∂L/∂h_t");
+        non_finite.push("gradients ∂L/∂h_t".into());
     }
     let dh_log10: Vec<f64> = dh_norms.iter().map(|&v| log10(v)).collect();
     let scored: Vec<usize> = (0..steps).filter(|&s| trace.targets[s].is_some()).collect();
@@ -281,7 +282,7 @@ pub fn analyse(params: &Params, trace: &Trace) -> Analysis {
     let jacobian_log10: Vec<f64> = chain.log10_spectral.iter().rev().copied().collect();
     let jacobian_frobenius_log10 = chain.log10_frobenius.iter().rev().copied().collect();
     if jacobian_log10.iter().any(|v| v.is_nan()) {
-        non_finite.push("Jacobians ∂h_T/∂h_k");
+        non_finite.push("Jacobians ∂h_T/∂h_k".into());
     }
     let bound_log10 = (1..=steps).map(|n| n as f64 * step_log).collect();
 

@@ -1,291 +1,184 @@
-//! `Lab`, the one handle JS holds: an engine [`Session`] plus the settings
-//! the page made it from.
-//!
-//! Every method returns small plain data (serde-wasm-bindgen objects with
-//! snake_case fields) or a `JsError` carrying the engine's message. Chapters
-//! add their own `#[wasm_bindgen] impl Lab` blocks in their own files (see
-//! the module docs of `web`); `session` and `settings` are `pub(crate)` for
-//! them. What the settings mean and how they are checked: [`super::settings`].
+//! `Lab`, the handle over one vanilla RNN ([`RnnModel`]): word mode, text
+//! mode or the vanishing chapter's task. Every method is a line or three:
+//! read the argument, call the engine, hand back its plain data
+//! ([`to_js`]) or its error (`?` turns an [`EngineError`] into a `JsError`
+//! carrying the engine's message). Chapters add `#[wasm_bindgen] impl Lab`
+//! blocks in their own files; nothing here computes math.
 
-use super::settings::{Settings, SettingsPatch, clip, optimizer, seed_from, session_config};
-use super::snapshot;
-use super::{js_error, to_js};
-use crate::engine::Session;
-use serde::Serialize;
+use super::{count, from_js, to_js};
+use crate::engine::rnn::RnnModel;
+use crate::engine::settings::{RnnSettings, RnnSettingsPatch, seed_from};
+use crate::engine::views::{steps, symbols, training};
+use crate::engine::{EngineError, Session};
 use wasm_bindgen::prelude::*;
 
-/// The handle over one training session.
+/// Most training iterations one call may run (the page trains in slices).
+pub const MAX_ITERATIONS_PER_CALL: usize = 10_000;
+/// Most symbols one call to `sample` may draw.
+pub const MAX_SAMPLE_LENGTH: usize = 10_000;
+
+/// The handle over one vanilla RNN.
 #[wasm_bindgen]
 pub struct Lab {
-    pub(crate) session: Session,
-    pub(crate) settings: Settings,
+    pub(crate) model: RnnModel,
 }
 
-/// Rust-side helpers (not exported), for the chapter blocks too.
 impl Lab {
-    /// A lab from typed settings.
-    pub fn from_settings(settings: Settings) -> crate::engine::Result<Lab> {
-        let session = Session::new(session_config(&settings)?)?;
-        Ok(Lab { session, settings })
+    pub(crate) fn session(&self) -> &Session {
+        self.model.session()
     }
-
-    /// The engine session.
-    pub fn session(&self) -> &Session {
-        &self.session
-    }
-
-    /// The settings the session was made from.
-    pub fn settings_ref(&self) -> &Settings {
-        &self.settings
-    }
-
-    /// T of the sequence the views show.
-    pub fn step_count(&self) -> usize {
-        self.session.seq_steps()
-    }
-}
-
-/// What `status()` reports.
-#[derive(Serialize)]
-struct Status {
-    iteration: u64,
-    /// L of the sequence shown, with the current weights.
-    loss: f64,
-    /// L of the last training iteration (None before any).
-    last_loss: Option<f64>,
-    smooth_loss: f64,
-    diverged: bool,
-    steps: usize,
-    vocab_size: usize,
-    hidden: usize,
-    history_len: usize,
-}
-
-/// What `history(from, to)` returns: entries `start..start+len` of the rings
-/// (0 = oldest held), one per iteration.
-#[derive(Serialize)]
-struct HistorySlice {
-    start: usize,
-    /// How many iterations the rings hold in all.
-    total: usize,
-    iteration: Vec<u64>,
-    loss: Vec<f64>,
-    smooth_loss: Vec<f64>,
-    grad_norms: Vec<[f64; 5]>,
-    grad_norm_total: Vec<f64>,
-    dh_norms: Vec<Vec<f64>>,
-    clip_fired: Vec<bool>,
-}
-
-/// What `loss_history(max_points)` returns (the loss chart's data).
-#[derive(Serialize, Default)]
-struct LossCurve {
-    iteration: Vec<u64>,
-    loss: Vec<f64>,
-    smooth_loss: Vec<f64>,
-    clip_fired: Vec<bool>,
 }
 
 #[wasm_bindgen]
 impl Lab {
-    /// `new Lab({word, hidden, seed, scale, bias, act, opt, lr, clip, clipc, seq})`;
+    /// `new Lab({word, hidden, seed, scale, bias, act, opt, lr, clip, clipc, seq, k1, k2})`;
     /// missing keys take the defaults ("hello", H = 3, …).
     #[wasm_bindgen(constructor)]
-    pub fn new(config: JsValue) -> Result<Lab, JsError> {
-        let settings: Settings = if config.is_undefined() || config.is_null() {
-            Settings::default()
-        } else {
-            serde_wasm_bindgen::from_value(config)
-                .map_err(|e| js_error(format!("bad settings: {e}")))?
-        };
-        Lab::from_settings(settings).map_err(js_error)
+    pub fn new(settings: JsValue) -> Result<Lab, JsError> {
+        let settings: Option<RnnSettings> = from_js("settings", settings)?;
+        Ok(Lab {
+            model: RnnModel::new(settings.unwrap_or_default())?,
+        })
     }
 
-    /// The current settings object.
+    /// A text-mode model: `{text, hidden, seq, …}` over text mode's defaults
+    /// (min-char-rnn's, and the built-in paragraph).
+    pub fn text(settings: JsValue) -> Result<Lab, JsError> {
+        let patch: Option<RnnSettingsPatch> = from_js("text-mode settings", settings)?;
+        Ok(Lab {
+            model: RnnModel::text(&patch.unwrap_or_default())?,
+        })
+    }
+
+    /// The settings the model was made from (kept in step with every change).
     pub fn settings(&self) -> Result<JsValue, JsError> {
-        to_js(&self.settings)
+        to_js(self.model.setup())
     }
 
-    /// Changes settings. Model settings (word, hidden, seed, scale, bias,
-    /// act, seq) rebuild the session with fresh weights; optimiser, learning
-    /// rate and clipping change in place, keeping the weights and the
-    /// iteration count. If the engine refuses, nothing changes.
-    /// Returns `{rebuilt}`.
+    /// Changes settings (see `RnnModel::configure`); returns `{rebuilt}`.
     pub fn configure(&mut self, patch: JsValue) -> Result<JsValue, JsError> {
-        let patch: SettingsPatch = serde_wasm_bindgen::from_value(patch)
-            .map_err(|e| js_error(format!("bad settings: {e}")))?;
-        let rebuild = patch.changes_model(&self.settings);
-        let next = patch.apply(&self.settings);
-        if rebuild {
-            *self = Lab::from_settings(next).map_err(js_error)?;
-        } else {
-            // Validate all before changing anything, so a refusal leaves the lab as it was.
-            let (opt, clip) = (
-                optimizer(&next).map_err(js_error)?,
-                clip(&next).map_err(js_error)?,
-            );
-            if opt.kind != self.session.config().optimizer.kind {
-                self.session.set_optimizer(opt).map_err(js_error)?;
-            } else if opt.learning_rate != self.session.config().optimizer.learning_rate {
-                self.session
-                    .set_learning_rate(opt.learning_rate)
-                    .map_err(js_error)?;
-            }
-            self.session.set_clip(clip).map_err(js_error)?;
-            self.settings = next;
-        }
-        to_js(&serde_json::json!({ "rebuilt": rebuild }))
+        let patch: Option<RnnSettingsPatch> = from_js("settings", patch)?;
+        let rebuilt = self.model.configure(&patch.unwrap_or_default())?;
+        to_js(&serde_json::json!({ "rebuilt": rebuilt }))
     }
 
-    /// Fresh weights from `seed` (a whole number ≥ 0): iteration 0, optimiser
-    /// memory and histories cleared.
+    /// Fresh weights from `seed` (a whole number ≥ 0): iteration 0.
     pub fn reset(&mut self, seed: f64) -> Result<(), JsError> {
-        let seed = seed_from(seed)?;
-        self.session.reset(seed);
-        self.settings.seed = seed;
-        Ok(())
+        Ok(self.model.reset(seed_from(seed)?)?)
     }
 
     /// T, the number of time steps of the sequence shown.
     pub fn steps(&self) -> usize {
-        self.step_count()
+        self.session().seq_steps()
     }
 
     /// The vocabulary, one string per symbol, in one-hot order.
     pub fn vocab(&self) -> Result<JsValue, JsError> {
-        let v: Vec<String> = self
-            .session
-            .vocab()
-            .symbols()
-            .iter()
-            .map(|c| c.to_string())
-            .collect();
-        to_js(&v)
+        to_js(&symbols(self.session().vocab()))
     }
 
     /// `{iteration, loss, last_loss, smooth_loss, diverged, steps, vocab_size, hidden, history_len}`.
     pub fn status(&self) -> Result<JsValue, JsError> {
-        let trace = self.session.trace();
-        to_js(&Status {
-            iteration: self.session.iteration(),
-            loss: trace.loss,
-            last_loss: self.session.last_loss(),
-            smooth_loss: self.session.smooth_loss(),
-            diverged: self.session.diverged(),
-            steps: trace.len(),
-            vocab_size: self.session.vocab().len(),
-            hidden: self.session.config().model.hidden,
-            history_len: self.session.history().len(),
-        })
+        to_js(&training::status(self.session()))
     }
 
-    /// Every forward number at step t (1 ≤ t ≤ T): see `snapshot::ForwardSnapshot`.
-    pub fn forward_snapshot(&self, t: usize) -> Result<JsValue, JsError> {
-        let trace = self.session.trace();
-        let snap =
-            snapshot::forward_snapshot(self.session.params(), &trace, self.session.vocab(), t)
-                .map_err(js_error)?;
-        to_js(&snap)
+    /// Every forward number at step t (1 ≤ t ≤ T).
+    pub fn forward_snapshot(&self, t: f64) -> Result<JsValue, JsError> {
+        let s = self.session();
+        to_js(&steps::forward_snapshot(
+            s.params(),
+            &s.trace(),
+            s.vocab(),
+            count("t", t, usize::MAX)?,
+        )?)
     }
 
-    /// Every backward number at step t (1 ≤ t ≤ T): see `snapshot::BackwardSnapshot`.
-    pub fn backward_snapshot(&self, t: usize) -> Result<JsValue, JsError> {
-        let trace = self.session.trace();
-        let grads = self.session.gradients();
-        let snap = snapshot::backward_snapshot(self.session.params(), &trace, &grads, t)
-            .map_err(js_error)?;
-        to_js(&snap)
+    /// Every backward number at step t (1 ≤ t ≤ T).
+    pub fn backward_snapshot(&self, t: f64) -> Result<JsValue, JsError> {
+        let s = self.session();
+        to_js(&steps::backward_snapshot(
+            s.params(),
+            &s.trace(),
+            &s.gradients(),
+            count("t", t, usize::MAX)?,
+        )?)
     }
 
-    /// The whole forward trace of the sequence shown: see `snapshot::TraceView`.
+    /// The whole forward trace of the sequence shown.
     pub fn trace(&self) -> Result<JsValue, JsError> {
-        to_js(&snapshot::trace_view(
-            &self.session.trace(),
-            self.session.vocab(),
+        to_js(&steps::trace_view(
+            &self.session().trace(),
+            self.session().vocab(),
         ))
     }
 
-    /// Full-BPTT gradients of the sequence shown: see `snapshot::GradientsView`.
+    /// Full-BPTT gradients of the sequence shown.
     pub fn gradients(&self) -> Result<JsValue, JsError> {
-        let grads = self.session.gradients();
-        to_js(&snapshot::gradients_view(&grads, self.session.trace().loss))
+        to_js(&steps::gradients_view(
+            &self.session().gradients(),
+            self.session().trace().loss,
+        ))
     }
 
-    /// Trains `n` iterations: `{iterations_run, iteration, loss, smooth_loss,
-    /// clip: {fired, norm_before, norm_after}, clip_fired_count, grad_norm}`.
+    /// Trains `n` iterations (0 ≤ n ≤ 10 000 per call): the engine's `TrainReport`.
     /// On NaN/Inf: an error saying so; the last good weights are kept.
-    pub fn train(&mut self, n: usize) -> Result<JsValue, JsError> {
-        let report = self.session.train(n).map_err(js_error)?;
-        to_js(&report)
+    pub fn train(&mut self, n: f64) -> Result<JsValue, JsError> {
+        let n = count("the number of iterations", n, MAX_ITERATIONS_PER_CALL)?;
+        to_js(&self.model.session_mut().train(n)?)
     }
 
-    /// History entries `from..to` (0 = oldest held; `to` exclusive, both
-    /// clamped; omitted: everything held).
-    pub fn history(&self, from: Option<usize>, to: Option<usize>) -> Result<JsValue, JsError> {
-        let h = self.session.history();
-        let total = h.len();
-        let to = to.unwrap_or(total).min(total);
-        let from = from.unwrap_or(0).min(to);
-        fn take<T: Clone>(r: &crate::engine::Ring<T>, from: usize, to: usize) -> Vec<T> {
-            r.iter().skip(from).take(to - from).cloned().collect()
-        }
-        to_js(&HistorySlice {
-            start: from,
-            total,
-            iteration: take(&h.iteration, from, to),
-            loss: take(&h.loss, from, to),
-            smooth_loss: take(&h.smooth_loss, from, to),
-            grad_norms: take(&h.grad_norms, from, to),
-            grad_norm_total: take(&h.grad_norm_total, from, to),
-            dh_norms: take(&h.dh_norms, from, to),
-            clip_fired: take(&h.clip_fired, from, to),
-        })
+    /// History entries `from..to` (0 = oldest held; `to` exclusive, both clamped).
+    pub fn history(&self, from: Option<f64>, to: Option<f64>) -> Result<JsValue, JsError> {
+        let (from, to) = (opt_index(from)?, opt_index(to)?);
+        to_js(&self.session().history().slice(from, to))
     }
 
-    /// The loss curve for a chart, at most `max_points` points (≥ 2):
-    /// `{iteration, loss, smooth_loss, clip_fired}`. When the history holds
-    /// more, consecutive iterations are pooled into buckets: the bucket's last
-    /// iteration and smooth loss, its mean loss, and whether clipping fired in
-    /// any of its iterations.
-    pub fn loss_history(&self, max_points: usize) -> Result<JsValue, JsError> {
-        let h = self.session.history();
-        let n = h.len();
-        let bucket = n.div_ceil(max_points.max(2)).max(1);
-        let iteration: Vec<u64> = h.iteration.iter().copied().collect();
-        let loss: Vec<f64> = h.loss.iter().copied().collect();
-        let smooth: Vec<f64> = h.smooth_loss.iter().copied().collect();
-        let fired: Vec<bool> = h.clip_fired.iter().copied().collect();
-        let mut out = LossCurve::default();
-        for start in (0..n).step_by(bucket) {
-            let end = (start + bucket).min(n);
-            out.iteration.push(iteration[end - 1]);
-            out.loss
-                .push(loss[start..end].iter().sum::<f64>() / (end - start) as f64);
-            out.smooth_loss.push(smooth[end - 1]);
-            out.clip_fired.push(fired[start..end].iter().any(|&f| f));
-        }
-        to_js(&out)
+    /// The loss curve for a chart, at most `max_points` points (pooled).
+    pub fn loss_history(&self, max_points: f64) -> Result<JsValue, JsError> {
+        let n = count("the number of points", max_points, usize::MAX)?;
+        to_js(&self.session().history().loss_curve(n))
     }
 
-    /// `n` symbols sampled after symbol index `start` at temperature τ, seeded:
-    /// `{indices, text, probs}`.
+    /// `n` symbols sampled after symbol index `start` at temperature τ, seeded.
     pub fn sample(
         &self,
-        start: usize,
-        n: usize,
+        start: f64,
+        n: f64,
         temperature: f64,
         seed: f64,
     ) -> Result<JsValue, JsError> {
-        let s = self
-            .session
-            .sample(start, n, temperature, seed_from(seed)?)
-            .map_err(js_error)?;
-        to_js(&s)
+        let (start, n) = (
+            count("the start symbol", start, usize::MAX)?,
+            count("the sample length", n, MAX_SAMPLE_LENGTH)?,
+        );
+        to_js(
+            &self
+                .session()
+                .sample(start, n, temperature, seed_from(seed)?)?,
+        )
     }
 
-    /// Finite differences against BPTT: `{entries: [{name, max_relative_error,
-    /// checked}], max_relative_error, passed}`.
-    pub fn grad_check(&self) -> Result<JsValue, JsError> {
-        to_js(&self.session.grad_check())
+    /// The training state (weights, optimiser memory, counters, the history
+    /// after iteration `since`) as one Float64Array: what a worker that trains
+    /// this model sends the page's copy.
+    pub fn export_state(&self, since: f64) -> Result<Vec<f64>, JsError> {
+        Ok(self
+            .session()
+            .export_state(count("since", since, usize::MAX)? as u64))
     }
+
+    /// Brings this copy to an exported state, bit for bit; a damaged state changes nothing.
+    pub fn import_state(&mut self, state: &[f64]) -> Result<(), JsError> {
+        Ok(self.model.session_mut().import_state(state)?)
+    }
+
+    /// Finite differences against BPTT: `{entries, max_relative_error, passed}`.
+    pub fn grad_check(&self) -> Result<JsValue, JsError> {
+        to_js(&self.session().grad_check())
+    }
+}
+
+/// An optional index from JS (undefined: none).
+fn opt_index(v: Option<f64>) -> Result<Option<usize>, EngineError> {
+    v.map(|v| count("an index", v, usize::MAX)).transpose()
 }

@@ -3,9 +3,9 @@
 //! as every chapter's methods are.
 
 use super::lab::Lab;
-use super::settings::activation;
-use super::snapshot::rows;
-use super::{js_error, to_js};
+use super::to_js;
+use crate::engine::Activation;
+use crate::engine::views::rows;
 use crate::engine::{EngineError, Params, Session};
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
@@ -94,7 +94,13 @@ impl ModelFile {
                 self.hidden, cfg.hidden
             )));
         }
-        if activation(&self.activation)? != cfg.activation {
+        let act = Activation::parse(&self.activation).ok_or_else(|| {
+            EngineError::Invalid(format!(
+                "the activation must be tanh, sigmoid, relu or identity, got {:?}",
+                self.activation
+            ))
+        })?;
+        if act != cfg.activation {
             return Err(EngineError::Invalid(format!(
                 "the model uses {}: set the activation to {} first",
                 self.activation, self.activation
@@ -115,14 +121,14 @@ impl ModelFile {
 impl Lab {
     /// The model as a file object (`JSON.stringify` it to save).
     pub fn params(&self) -> Result<JsValue, JsError> {
-        let p = self.session.params();
-        let cfg = &self.session.config().model;
+        let p = self.session().params();
+        let cfg = &self.session().config().model;
         to_js(&ModelFile {
             format: MODEL_FORMAT.into(),
             version: 1,
-            text: self.settings.word.clone(),
+            text: self.model.text_of().to_string(),
             vocab: self
-                .session
+                .session()
                 .vocab()
                 .symbols()
                 .iter()
@@ -145,8 +151,8 @@ impl Lab {
     pub fn import_params(&mut self, json: &str) -> Result<(), JsError> {
         // The engine's parser: size, version and the engine's limits first, every
         // list bounded while it is read, numbers read back bit for bit.
-        let model = crate::engine::model_file::parse(json).map_err(js_error)?;
-        let params = model.params_for(&self.session).map_err(js_error)?;
-        self.session.set_params(params).map_err(js_error)
+        let model = crate::engine::model_file::parse(json)?;
+        let params = model.params_for(self.session())?;
+        Ok(self.model.session_mut().set_params(params)?)
     }
 }

@@ -1,238 +1,44 @@
-//! Chapter "The recurrence, unrolled": every number the unrolled diagram,
-//! its equation panel and its two charts show, for all T steps at once.
-//!
-//! The page asks once per model change (`unrolled_forward`) and derives every
-//! picture from (this data, the step cursor), so stepping back and forth
-//! never asks the engine again and never keeps a second copy of state.
-//!
-//! ```text
-//! a_t = W_xh x_t + W_hh h_{t−1} + b_h     h_t = f(a_t)
-//! y_t = W_hy h_t + b_y                    p_t = softmax(y_t)    loss_t = −log p_t[target_t]
-//! ```
-//! Shapes: `w_xh: [H, V]`, `w_hh: [H, H]`, `w_hy: [V, H]`, `b_h: [H]`, `b_y: [V]`.
+//! Chapter "The recurrence, unrolled": all steps at once for the diagram
+//! (see `engine::views::unrolled`).
 
-use super::lab::Lab;
-use super::snapshot::{self, BackwardSnapshot, ForwardSnapshot, rows};
-use super::{js_error, to_js};
-use crate::engine::{Session, Trace};
-use serde::Serialize;
+use super::lab::{Lab, MAX_ITERATIONS_PER_CALL};
+use super::{count, to_js};
+use crate::engine::views::unrolled::{converged, unrolled_backward, unrolled_forward};
 use wasm_bindgen::prelude::*;
-
-/// A prediction counts as sure when p_t\[target\] ≥ 0.9 (loss_t ≤ −ln 0.9).
-pub const SURE_PROBABILITY: f64 = 0.9;
-
-/// Whether the model has learnt the sequence: at every step with a target,
-/// the predicted symbol is the target and p_t\[target\] ≥ [`SURE_PROBABILITY`].
-pub fn converged(trace: &Trace) -> bool {
-    let predicted = trace.predicted();
-    let max_loss = -SURE_PROBABILITY.ln();
-    trace
-        .targets
-        .iter()
-        .zip(&predicted)
-        .zip(&trace.losses)
-        .all(|((target, &k), &loss)| target.is_none_or(|tg| tg == k && loss <= max_loss))
-}
-
-/// Everything the forward picture shows. `per_step[t − 1]` is step t.
-#[derive(Debug, Clone, Serialize)]
-pub struct UnrolledForward {
-    /// T.
-    pub steps: usize,
-    /// H.
-    pub hidden: usize,
-    /// The symbols in one-hot order (V of them).
-    pub vocab: Vec<String>,
-    pub activation: &'static str,
-    /// Whether b_h and b_y exist.
-    pub bias: bool,
-    /// The text the sequence comes from.
-    pub word: String,
-    /// Training iterations so far.
-    pub iteration: u64,
-    /// See [`converged`].
-    pub converged: bool,
-    /// W_xh: \[H\]\[V\], W_hh: \[H\]\[H\], W_hy: \[V\]\[H\] (rows).
-    pub w_xh: Vec<Vec<f64>>,
-    pub w_hh: Vec<Vec<f64>>,
-    pub w_hy: Vec<Vec<f64>>,
-    pub b_h: Vec<f64>,
-    pub b_y: Vec<f64>,
-    /// h_0: \[H\].
-    pub h0: Vec<f64>,
-    /// L = Σ_t loss_t.
-    pub loss: f64,
-    /// Every sub-step's vectors at each step (the Lab's `forward_snapshot(t)`).
-    pub per_step: Vec<ForwardSnapshot>,
-}
-
-/// The forward data of a session's current sequence.
-pub fn unrolled_forward(session: &Session, word: &str) -> crate::engine::Result<UnrolledForward> {
-    let trace = session.trace();
-    let params = session.params();
-    let vocab = session.vocab();
-    let per_step = (1..=trace.len())
-        .map(|t| snapshot::forward_snapshot(params, &trace, vocab, t))
-        .collect::<crate::engine::Result<Vec<_>>>()?;
-    Ok(UnrolledForward {
-        steps: trace.len(),
-        hidden: params.hidden(),
-        vocab: vocab.symbols().iter().map(|c| c.to_string()).collect(),
-        activation: trace.activation.name(),
-        bias: session.config().model.bias,
-        word: word.to_string(),
-        iteration: session.iteration(),
-        converged: converged(&trace),
-        w_xh: rows(&params.w_xh),
-        w_hh: rows(&params.w_hh),
-        w_hy: rows(&params.w_hy),
-        b_h: params.b_h.to_vec(),
-        b_y: params.b_y.to_vec(),
-        h0: trace.h.row(0).to_vec(),
-        loss: trace.loss,
-        per_step,
-    })
-}
-
-/// ‖·‖₂ of each backward quantity at one step: the diagram's arrow widths.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct BackwardNorms {
-    /// ‖dL_t/dy_t‖ = ‖p_t − onehot(target_t)‖.
-    pub dy: f64,
-    /// ‖W_hyᵀ dy_t‖.
-    pub dh_from_output: f64,
-    /// ‖W_hhᵀ da_{t+1}‖ (0 at t = T).
-    pub dh_from_next: f64,
-    /// ‖dL/dh_t‖.
-    pub dh: f64,
-    /// ‖diag(f′(a_t)) dL/dh_t‖.
-    pub da: f64,
-    /// ‖W_hhᵀ da_t‖, what reaches h_{t−1}.
-    pub to_prev: f64,
-}
-
-/// Everything the backward picture shows (full BPTT). `per_step[t − 1]` is step t.
-#[derive(Debug, Clone, Serialize)]
-pub struct UnrolledBackward {
-    pub steps: usize,
-    /// The Lab's `backward_snapshot(t)` for t = 1..T.
-    pub per_step: Vec<BackwardSnapshot>,
-    pub norms: Vec<BackwardNorms>,
-    /// dL/dh_0 and its norm.
-    pub dh0: Vec<f64>,
-    pub dh0_norm: f64,
-    /// The largest of all `norms` (the scale of the arrow widths), > 0.
-    pub max_norm: f64,
-    /// The largest ‖dL/dh_t‖ over t = 0..T (the scale of the bars), > 0.
-    pub max_dh_norm: f64,
-}
-
-fn norm(v: &[f64]) -> f64 {
-    v.iter().map(|x| x * x).sum::<f64>().sqrt()
-}
-
-/// Largest finite value, or 1 when there is none above 0 (so widths divide safely).
-fn scale_of(values: impl IntoIterator<Item = f64>) -> f64 {
-    let m = values
-        .into_iter()
-        .filter(|v| v.is_finite())
-        .fold(0.0f64, f64::max);
-    if m > 0.0 { m } else { 1.0 }
-}
-
-/// The backward data of a session's current sequence.
-pub fn unrolled_backward(session: &Session) -> crate::engine::Result<UnrolledBackward> {
-    let trace = session.trace();
-    let grads = session.gradients();
-    let params = session.params();
-    let per_step = (1..=trace.len())
-        .map(|t| snapshot::backward_snapshot(params, &trace, &grads, t))
-        .collect::<crate::engine::Result<Vec<_>>>()?;
-    let norms: Vec<BackwardNorms> = per_step
-        .iter()
-        .map(|b| BackwardNorms {
-            dy: norm(&b.dy_t),
-            dh_from_output: norm(&b.dh_from_output),
-            dh_from_next: norm(&b.dh_from_next),
-            dh: b.dh_norm,
-            da: norm(&b.da_t),
-            to_prev: norm(&b.to_prev),
-        })
-        .collect();
-    let dh0 = grads.dh.row(0).to_vec();
-    let dh0_norm = norm(&dh0);
-    let max_norm = scale_of(norms.iter().flat_map(|n| {
-        [
-            n.dy,
-            n.dh_from_output,
-            n.dh_from_next,
-            n.dh,
-            n.da,
-            n.to_prev,
-        ]
-    }));
-    let max_dh_norm = scale_of(norms.iter().map(|n| n.dh).chain([dh0_norm]));
-    Ok(UnrolledBackward {
-        steps: trace.len(),
-        per_step,
-        norms,
-        dh0,
-        dh0_norm,
-        max_norm,
-        max_dh_norm,
-    })
-}
-
-/// What `unrolled_train_until_converged` reports.
-#[derive(Debug, Clone, Serialize)]
-struct ConvergeReport {
-    iterations_run: usize,
-    iteration: u64,
-    /// L of the sequence with the weights after the run.
-    loss: f64,
-    converged: bool,
-}
 
 #[wasm_bindgen]
 impl Lab {
-    /// Every forward number of the sequence shown, all steps at once:
-    /// `{steps, hidden, vocab, activation, bias, word, iteration, converged,
-    /// w_xh, w_hh, w_hy, b_h, b_y, h0, loss, per_step: [forward_snapshot(t)]}`.
+    /// Every forward number of the sequence shown, all steps at once.
     pub fn unrolled_forward(&self) -> Result<JsValue, JsError> {
-        to_js(&unrolled_forward(&self.session, &self.settings.word).map_err(js_error)?)
+        to_js(&unrolled_forward(self.session())?)
     }
 
-    /// Every backward number of the sequence shown (full BPTT), all steps at once:
-    /// `{steps, per_step: [backward_snapshot(t)], norms: [{dy, dh_from_output,
-    /// dh_from_next, dh, da, to_prev}], dh0, dh0_norm, max_norm, max_dh_norm}`.
+    /// Every backward number of the sequence shown (full BPTT), all steps at once.
     pub fn unrolled_backward(&self) -> Result<JsValue, JsError> {
-        to_js(&unrolled_backward(&self.session).map_err(js_error)?)
+        to_js(&unrolled_backward(self.session())?)
     }
 
     /// Whether every scored step predicts its target with p ≥ 0.9.
     pub fn unrolled_converged(&self) -> bool {
-        converged(&self.session.trace())
+        converged(&self.session().trace())
     }
 
-    /// Trains up to `max_iterations`, stopping as soon as the sequence is
-    /// learnt (see `unrolled_converged`): `{iterations_run, iteration, loss,
-    /// converged}`. On NaN/Inf: the engine's error; the last good weights stay.
+    /// Trains up to `max_iterations` (≤ 10 000), stopping as soon as the
+    /// sequence is learnt: `{iterations_run, iteration, loss, reached}`.
     pub fn unrolled_train_until_converged(
         &mut self,
-        max_iterations: usize,
+        max_iterations: f64,
     ) -> Result<JsValue, JsError> {
-        let mut run = 0;
-        let mut trace = self.session.trace();
-        while run < max_iterations && !converged(&trace) {
-            self.session.train(1).map_err(js_error)?;
-            run += 1;
-            trace = self.session.trace();
-        }
-        to_js(&ConvergeReport {
-            iterations_run: run,
-            iteration: self.session.iteration(),
-            loss: trace.loss,
-            converged: converged(&trace),
-        })
+        let n = count(
+            "the number of iterations",
+            max_iterations,
+            MAX_ITERATIONS_PER_CALL,
+        )?;
+        to_js(
+            &self
+                .model
+                .session_mut()
+                .train_until(n, |s| converged(&s.trace()))?,
+        )
     }
 }

@@ -45,13 +45,12 @@ export function importModel(app, text) {
   const r = app.setState(settings);
   if (!r.ok) return r;
   try {
-    app.lab.import_params(text);
+    app.word.mutate('import_params', [text], { replaces: true });
   } catch (e) {
     app.notice(`${e.message}. The weights were not loaded.`, 'error');
     return { ok: false, error: e.message };
   }
-  app.modelChanged(true);
-  app.requestRender();
+  app.clampStep();
   app.notice('Model loaded.', 'info');
   return { ok: true, error: null };
 }

@@ -87,7 +87,7 @@ export default {
     };
     return {
       lab: () => m().lab(),
-      textLab: () => m().textLab,
+      textLab: () => m().text?.handle ?? null,
       status: () => ({ ...m().lab().status(), mode: m().mode, running: m().running, busy: m().busy, diverged: m().diverged, iterations_per_second: m().rate.perSecond }),
       train: (n = 1) => m().train(n).then(() => app.frame()),
       run: () => m().run(),

@@ -6,7 +6,6 @@
 import { el, fmt, math, showSymbol } from './common.js';
 import { Chart } from './charts.js';
 import { playerBar } from './playerbar.js';
-import { nextFrame } from '../lab.js';
 import { prop } from '../state.js';
 import { DiagramView, buildEquationPanel, FORWARD_SUBSTEPS, BACKWARD_SUBSTEPS } from '../diagram/index.js';
 import { RDBU } from '../diagram/colors.js';
@@ -15,7 +14,6 @@ import { scales } from '../diagram/stages.js';
 /** Most iterations "Train to convergence" runs before it gives up. */
 const MAX_CONVERGE = 5000;
 /** Iterations per call while converging (a slice of one animation frame or so). */
-const CONVERGE_SLICE = 25;
 /** The diagram is drawn for up to this many hidden units at full size. */
 const MAX_DRAWN_HIDDEN = 16;
 
@@ -76,42 +74,23 @@ function syncSubstep(app) {
 }
 
 /** Trains until every step predicts its target with p ≥ 0.9 (or MAX_CONVERGE iterations). */
-function trainToConvergence(app) {
-  const run = async () => {
-    const generation = app.generation;
-    app.busy = true;
-    ui.trainMsg.textContent = 'Training…';
-    let total = 0;
-    let r = null;
-    try {
-      while (total < MAX_CONVERGE && generation === app.generation) {
-        r = app.lab.unrolled_train_until_converged(Math.min(CONVERGE_SLICE, MAX_CONVERGE - total));
-        total += r.iterations_run;
-        app.modelChanged(false);
-        app.requestRender();
-        if (r.converged || r.iterations_run === 0) break;
-        await nextFrame();
-      }
-      if (generation !== app.generation) return { converged: false, iterations_run: total, cancelled: true };
-      const text = r.converged
-        ? total === 0 ? 'Already learnt: every step predicts its target with p ≥ 0.9.'
-          : `Learnt after ${total} more iterations (iteration ${r.iteration}): every step predicts its target with p ≥ 0.9; L = ${fmt(r.loss)}.`
-        : `Not learnt after ${total} iterations (L = ${fmt(r.loss)}); try another seed or more hidden units.`;
-      ui.trainMsg.textContent = text;
-      return { ...r, iterations_run: total };
-    } catch (e) {
-      app.modelChanged(false);
-      app.notice(e.message, 'error');
-      ui.trainMsg.textContent = '';
-      return { converged: false, iterations_run: total, error: e.message };
-    } finally {
-      app.busy = false;
-      app.requestRender();
-    }
-  };
-  const p = app.training.then(run);
-  app.training = p.catch(() => {});
-  return p;
+async function trainToConvergence(app) {
+  ui.trainMsg.textContent = 'Training…';
+  const r = await app.train(MAX_CONVERGE, { until: 'converged' });
+  if (r.cancelled) {
+    ui.trainMsg.textContent = '';
+    return { ...r, converged: false };
+  }
+  if (r.error) {
+    ui.trainMsg.textContent = '';
+    return { ...r, converged: false };
+  }
+  const total = r.iterations_run;
+  ui.trainMsg.textContent = r.reached
+    ? total === 0 ? 'Already learnt: every step predicts its target with p ≥ 0.9.'
+      : `Learnt after ${total} more iterations (iteration ${r.iteration}): every step predicts its target with p ≥ 0.9; L = ${fmt(r.loss)}.`
+    : `Not learnt after ${total} iterations (L = ${fmt(r.loss)}); try another seed or more hidden units.`;
+  return { ...r, converged: r.reached };
 }
 
 function legendEl() {

@@ -199,14 +199,20 @@ export default {
     }
     try {
       if (Object.keys(aCanvases).length || !ui.analysis) {
-        const r = analysed.vanishing_draw(aCanvases, distance, HEAT_COLUMNS);
-        if (r.analysis) ui.analysis = r.analysis;
-        else ui.analysis = analysed.vanishing_analysis();
+        ui.analysis = analysed.vanishing_analysis();
         ui.sequenceView = analysed.vanishing_sequence();
+        const past = { analysis: ui.analysis, key_distance: distance };
+        if (aCanvases.past) app.wasm.draw_vanishing_past(aCanvases.past, past);
+        if (aCanvases.chain) app.wasm.draw_vanishing_chain(aCanvases.chain, past);
+        if (aCanvases.spectrum) app.wasm.draw_vanishing_spectrum(aCanvases.spectrum, ui.analysis);
         ui.drawn.analysis = aKey;
       }
       if (Object.keys(tCanvases).length || !ui.training) {
-        ui.training = m.trained.vanishing_draw(tCanvases, distance, HEAT_COLUMNS);
+        const t = m.trained.vanishing_training(HEAT_COLUMNS);
+        if (tCanvases.norms) app.wasm.draw_vanishing_norms(tCanvases.norms, t.view);
+        if (tCanvases.heat) app.wasm.draw_vanishing_heatmap(tCanvases.heat, t.view);
+        const { view, ...summary } = t;
+        ui.training = { training: summary, diverged: m.trained.status().diverged, iteration: m.trained.status().iteration };
         ui.drawn.training = tKey;
         ui.trainingDrawnAt = now;
       }
@@ -278,7 +284,7 @@ export default {
       analysis: () => ready().analysed().vanishing_analysis(),
       initialAnalysis: () => ready().init.vanishing_analysis(),
       trainedAnalysis: () => ready().trained.vanishing_analysis(),
-      training: (columns = HEAT_COLUMNS) => ready().trained.vanishing_training(columns),
+      training: (columns = HEAT_COLUMNS) => ready().trained.vanishing_training(columns).view,
       sequence: () => ready().analysed().vanishing_sequence(),
       status: () => ({ ...ready().trained.status(), diverged: m().diverged, running: m().running, asked: m().done }),
       shown: () => ({ analysis: ui.analysis, training: ui.training }),

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which update rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum OptimizerKind {
     Sgd,
     Momentum,
@@ -113,6 +113,17 @@ fn unit_interval(name: &'static str, value: f64) -> Result<f64> {
             name,
             got: value,
             hint: " in [0, 1)",
+        })
+    }
+}
+
+impl TryFrom<String> for OptimizerKind {
+    type Error = String;
+
+    /// From its lower-case name, with a message that lists the choices.
+    fn try_from(name: String) -> std::result::Result<Self, String> {
+        Self::parse(&name).ok_or_else(|| {
+            format!("the optimiser must be sgd, momentum, adagrad or adam, got {name:?}")
         })
     }
 }

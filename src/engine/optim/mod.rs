@@ -19,7 +19,7 @@
 //! - `rules.rs`: the four update rules on flat slices.
 
 mod config;
-mod rules;
+pub(crate) mod rules;
 
 pub use config::{OptimizerConfig, OptimizerKind, check_learning_rate};
 
@@ -103,6 +103,11 @@ impl Optimizer {
         }
         self.state = state;
         Ok(())
+    }
+
+    /// Sets the step count (Adam's t), e.g. when a copy takes over another's state.
+    pub fn set_steps(&mut self, steps: u64) {
+        self.steps = steps;
     }
 
     /// Forgets the memory and the step count.

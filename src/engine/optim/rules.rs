@@ -7,7 +7,7 @@ use crate::engine::kernels::multiversion;
 
 multiversion! {
 /// θ′ = θ − lr·g.
-pub(super) fn sgd(th: &[f64], g: &[f64], out: &mut [f64], lr: f64) -> bool {
+pub(crate) fn sgd(th: &[f64], g: &[f64], out: &mut [f64], lr: f64) -> bool {
     let mut ok = true;
     for ((o, &t), &gi) in out.iter_mut().zip(th).zip(g) {
         *o = t - lr * gi;
@@ -19,7 +19,7 @@ pub(super) fn sgd(th: &[f64], g: &[f64], out: &mut [f64], lr: f64) -> bool {
 
 multiversion! {
 /// v′ = μ·v − lr·g;  θ′ = θ + v′.
-pub(super) fn momentum(th: &[f64], g: &[f64], v0: &[f64], v1: &mut [f64], out: &mut [f64], lr: f64, mu: f64) -> bool {
+pub(crate) fn momentum(th: &[f64], g: &[f64], v0: &[f64], v1: &mut [f64], out: &mut [f64], lr: f64, mu: f64) -> bool {
     let mut ok = true;
     for ((((o, &t), &gi), &v), vn) in out.iter_mut().zip(th).zip(g).zip(v0).zip(v1.iter_mut()) {
         *vn = mu * v - lr * gi;
@@ -32,7 +32,7 @@ pub(super) fn momentum(th: &[f64], g: &[f64], v0: &[f64], v1: &mut [f64], out: &
 
 multiversion! {
 /// m′ = m + g²;  θ′ = θ − lr·g/√(m′ + eps).
-pub(super) fn adagrad(th: &[f64], g: &[f64], m0: &[f64], m1: &mut [f64], out: &mut [f64], lr: f64, eps: f64) -> bool {
+pub(crate) fn adagrad(th: &[f64], g: &[f64], m0: &[f64], m1: &mut [f64], out: &mut [f64], lr: f64, eps: f64) -> bool {
     let mut ok = true;
     for ((((o, &t), &gi), &m), mn) in out.iter_mut().zip(th).zip(g).zip(m0).zip(m1.iter_mut()) {
         *mn = m + gi * gi;
@@ -47,7 +47,7 @@ multiversion! {
 /// m′ = β1·m + (1−β1)·g;  v′ = β2·v + (1−β2)·g²;
 /// θ′ = θ − lr·(m′/c1)/(√(v′/c2) + eps), with c1 = 1−β1ᵗ, c2 = 1−β2ᵗ.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn adam(
+pub(crate) fn adam(
     th: &[f64],
     g: &[f64],
     out: &mut [f64],

@@ -13,9 +13,10 @@
 
 mod benchmark;
 mod sequence;
+mod state;
 mod train;
 
-pub use train::TrainReport;
+pub use train::{TrainReport, TrainUntil};
 
 use super::bptt;
 use super::clip::Clip;

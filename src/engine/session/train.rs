@@ -33,6 +33,17 @@ pub struct TrainReport {
     pub grad_norm: f64,
 }
 
+/// What [`Session::train_until`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TrainUntil {
+    pub iterations_run: usize,
+    pub iteration: u64,
+    /// L of the sequence shown, with the weights after the run.
+    pub loss: f64,
+    /// Whether the goal was met.
+    pub reached: bool,
+}
+
 /// What one iteration produced, before it is recorded.
 struct Step {
     loss: f64,
@@ -97,6 +108,30 @@ impl Session {
         report.loss = self.last_loss.unwrap_or(f64::NAN);
         report.smooth_loss = self.smooth_loss;
         Ok(report)
+    }
+
+    /// Trains one iteration at a time until `reached(self)` holds or
+    /// `max_iterations` have run (checked before each iteration, so a goal
+    /// already met runs none). On NaN/Inf: the engine's error, the last good
+    /// weights kept.
+    pub fn train_until(
+        &mut self,
+        max_iterations: usize,
+        mut reached: impl FnMut(&Session) -> bool,
+    ) -> Result<TrainUntil> {
+        let mut run = 0;
+        let mut done = reached(self);
+        while run < max_iterations && !done {
+            self.train(1)?;
+            run += 1;
+            done = reached(self);
+        }
+        Ok(TrainUntil {
+            iterations_run: run,
+            iteration: self.iteration,
+            loss: self.trace().loss,
+            reached: done,
+        })
     }
 
     /// Accepts an iteration: counters, pointer, carried state, smooth loss, history.

@@ -3,12 +3,12 @@
 //! clipping events, and the time-step × iteration heatmap of ‖dL/dh_t‖.
 
 use crate::engine::history::History;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The training charts' data: the newest `columns` iterations of the history,
 /// every one of them when it holds no more (else evenly spaced samples, the
 /// newest always included).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainingView {
     /// Iteration number of each column.
     pub iterations: Vec<u64>,

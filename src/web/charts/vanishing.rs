@@ -342,6 +342,7 @@ fn key_row_at(
     Ok(())
 }
 
+pub mod draw;
 pub mod heatmap;
 pub mod norms;
 pub mod past;

@@ -53,7 +53,7 @@ export function textPanel(app, model) {
     el('details', { class: 'borders-box' }, el('summary', { text: 'What each border discards' }), ui.borders));
 
   function update() {
-    const text = model.text();
+    const text = model.textOf();
     ui.source.textContent = model.pasted === null
       ? `Built-in paragraph (${text.length.toLocaleString('en')} characters).`
       : `Your pasted text (${[...text].length.toLocaleString('en')} characters).`;

@@ -1,0 +1,300 @@
+// One model of the page: the ONE class every chapter uses for a model it shows or trains.
+//
+// A Model holds the page's copy of a wasm handle (every view reads its numbers from it,
+// memoised per `version`), and trains it: `train(n)`, `run()`, `pause()`, `cancel()`.
+// Training happens in one of two places, with the same results bit for bit:
+//   - in the training worker (www/worker.js), which owns a twin of the handle built from
+//     the same `spec`, trains it, and sends its state back as a transferable Float64Array
+//     that the page's copy imports (Lab.import_state); the main thread only draws;
+//   - or, when no worker could start (file://, an old browser), in slices inside the
+//     app's one frame loop (`tick(budgetMs)`), on the page's copy itself.
+// Every change of the numbers bumps `version` (views redraw what depends on it); a
+// rebuild, a reset or a loaded model bumps `generation` too (a run of the old one stops).
+
+/** Training per frame on the main thread when there is no worker (the rest of the 16.7 ms draws). */
+export const FRAME_BUDGET_MS = 7;
+
+/** The wasm handle a spec describes: `{ ctor: 'new' | 'text' | 'vanishing', settings }`. */
+export function makeHandle(wasm, spec) {
+  return spec.ctor === 'new' ? new wasm.Lab(spec.settings) : wasm.Lab[spec.ctor](spec.settings);
+}
+
+/** Whether `message` is the engine's divergence error. */
+const isDivergence = (message) => /diverged/.test(message);
+
+let nextId = 1;
+let nextJob = 1;
+
+export class Model {
+  /**
+   * `app`: the App (requestRender, notice, wasm, trainer); `spec`: how to build the handle
+   * (see makeHandle). Throws the engine's error if the engine refuses the spec.
+   */
+  constructor(app, spec, { name = 'model' } = {}) {
+    this.app = app;
+    this.name = name;
+    this.id = nextId++;
+    this.handle = null;
+    this.version = 0;
+    this.generation = 0;
+    this.cache = {};
+    /** { iteration, message } after NaN/Inf; cleared by a rebuild or a reset. */
+    this.diverged = null;
+    this.running = false;
+    /** Queued train(n) calls: { n, until, done, resolve, generation }. */
+    this.jobs = [];
+    this.rate = { windowStart: 0, iterations: 0, perSecond: 0 };
+    this.chunk = 1;
+    this.idleWaiters = [];
+    this.rebuild(spec);
+    app.models.add(this);
+  }
+
+  /** The training worker, or null when training runs on the page. */
+  get trainer() {
+    return this.app.trainer?.ready ? this.app.trainer : null;
+  }
+
+  /** The worker stopped: what it had not finished goes on here, from the last state it sent. */
+  workerLost() {
+    for (const j of this.jobs) j.sent = false;
+    this.app.requestFrame();
+  }
+
+  /** Replaces the model by the one `spec` describes; throws (and keeps the old one) on refusal. */
+  rebuild(spec) {
+    const handle = makeHandle(this.app.wasm, spec);
+    this.cancel();
+    this.handle?.free();
+    this.handle = handle;
+    this.spec = spec;
+    this.diverged = null;
+    this.changed(true);
+    this.register();
+  }
+
+  /**
+   * Gives the worker a twin of the page's copy: built from the copy's own settings (so
+   * changes made since the spec are in), then brought to its state, bit for bit.
+   */
+  register() {
+    if (!this.trainer) return;
+    const ctor = this.spec.ctor === 'vanishing' ? 'vanishing' : 'new';
+    const state = this.handle.export_state(0);
+    this.trainer.send({ op: 'adopt', id: this.id, spec: { ctor, settings: this.handle.settings() }, state, generation: this.generation }, [state.buffer]);
+    // What was going on here goes on there.
+    for (const j of this.jobs) j.sent = false;
+    this.sendJob();
+    if (this.running) this.trainer.send({ op: 'run', id: this.id });
+  }
+
+  /**
+   * Calls a method that changes the model (configure, reset, import_params, …) on the
+   * page's copy and, if it succeeds, on the worker's twin. Throws the engine's error,
+   * with nothing changed. `replaces`: the call replaces the weights (a run stops).
+   */
+  mutate(method, args, { replaces = false } = {}) {
+    const result = this.handle[method](...args);
+    const rebuilt = replaces || result?.rebuilt === true;
+    if (rebuilt) {
+      this.cancel();
+      this.diverged = null;
+    }
+    this.trainer?.send({ op: 'call', id: this.id, method, args, generation: this.generation + (rebuilt ? 1 : 0) });
+    this.changed(rebuilt);
+    return result;
+  }
+
+  /** The numbers changed: views redraw; `rebuilt`: a new model (runs of the old one stop). */
+  changed(rebuilt = false) {
+    this.version++;
+    this.cache = {};
+    if (rebuilt) this.generation++;
+    this.app.requestRender();
+  }
+
+  /** Memoised per version: `model.get('status', (h) => h.status())`. */
+  get(key, fn) {
+    if (!(key in this.cache)) this.cache[key] = fn(this.handle);
+    return this.cache[key];
+  }
+
+  status() {
+    return this.get('status', (h) => h.status());
+  }
+
+  /** Whether a train(n) or a run is going on. */
+  get busy() {
+    return this.jobs.length > 0;
+  }
+
+  get active() {
+    return this.running || this.jobs.length > 0;
+  }
+
+  /**
+   * Trains n iterations (in the worker, or in slices of the frame loop). `until:
+   * 'converged'` stops as soon as every step predicts its target with p ≥ 0.9. Resolves
+   * with the engine's last report plus { diverged, error }, or null if it was cancelled
+   * before anything ran. Calls queue behind each other.
+   */
+  train(n, { until = null } = {}) {
+    const total = Math.max(0, Math.min(Math.trunc(Number(n) || 0), 1e6));
+    if (this.diverged) return Promise.resolve({ ...this.status(), diverged: true, error: this.diverged.message });
+    return new Promise((resolve) => {
+      const job = { id: nextJob++, n: total, until, done: 0, report: null, resolve, generation: this.generation, sent: false };
+      this.jobs.push(job);
+      this.app.requestFrame();
+      if (this.trainer) this.sendJob();
+    });
+  }
+
+  /** Run: train until paused. */
+  run() {
+    if (this.running || this.diverged) return;
+    this.running = true;
+    this.rate = { windowStart: 0, iterations: 0, perSecond: this.rate.perSecond };
+    this.trainer?.send({ op: 'run', id: this.id });
+    this.app.requestFrame();
+    this.app.requestRender();
+  }
+
+  pause() {
+    if (!this.running) return;
+    this.running = false;
+    this.trainer?.send({ op: 'pause', id: this.id });
+    this.app.requestRender();
+    this.settleIfIdle();
+  }
+
+  toggle() {
+    if (this.running) this.pause();
+    else this.run();
+  }
+
+  /** Stops everything: the run and the queued train(n) calls (they resolve with what ran). */
+  cancel() {
+    this.running = false;
+    const jobs = this.jobs;
+    this.jobs = [];
+    if (jobs.length) this.trainer?.send({ op: 'cancel', id: this.id });
+    for (const j of jobs) j.resolve(j.report ? { ...j.report, diverged: false, error: null, cancelled: true } : null);
+    this.settleIfIdle();
+  }
+
+  /** Resolves when no training is going on or queued. */
+  settled() {
+    if (!this.active) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  settleIfIdle() {
+    if (this.active) return;
+    const w = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of w) resolve();
+  }
+
+  /** Sends the first unsent job to the worker (one at a time, in order). */
+  sendJob() {
+    const job = this.jobs[0];
+    if (!job || job.sent) return;
+    job.sent = true;
+    this.trainer.send({ op: 'train', id: this.id, job: job.id, n: job.n - job.done, until: job.until });
+  }
+
+  countRate(n) {
+    const now = performance.now();
+    const r = this.rate;
+    if (!r.windowStart) r.windowStart = now;
+    r.iterations += n;
+    const dt = now - r.windowStart;
+    if (dt >= 250) {
+      r.perSecond = (r.iterations * 1000) / dt;
+      r.windowStart = now;
+      r.iterations = 0;
+    }
+  }
+
+  /** Training stopped on an error: divergence is shown as such, anything else as a notice. */
+  fail(message) {
+    const status = this.handle.status();
+    if (status.diverged || isDivergence(message)) this.diverged = { iteration: status.iteration + 1, message };
+    else this.app.notice(message, 'error');
+    this.running = false;
+    const jobs = this.jobs;
+    this.jobs = [];
+    for (const j of jobs) j.resolve({ ...status, diverged: Boolean(this.diverged), error: message });
+    this.changed(false);
+    this.settleIfIdle();
+  }
+
+  /** A state from the worker: the page's copy takes it, bit for bit. */
+  receive(msg) {
+    if (msg.generation !== this.generation) return; // from before a rebuild, reset or load
+    if (msg.state) {
+      try {
+        this.handle.import_state(msg.state);
+      } catch (e) {
+        this.app.notice(`The trained model could not be shown: ${e.message}`, 'error');
+      }
+      this.countRate(msg.ran ?? 0);
+      this.changed(false);
+    }
+    if (msg.error) {
+      this.fail(msg.error);
+      return;
+    }
+    if (msg.jobDone && this.jobs[0]?.id === msg.jobDone) {
+      const job = this.jobs.shift();
+      job.resolve({ ...msg.report, iterations_run: job.done + msg.report.iterations_run, diverged: false, error: null });
+      if (this.jobs.length) this.sendJob();
+    }
+    this.settleIfIdle();
+  }
+
+  /** One slice of training on the page's copy (no worker): called by the app's frame loop. */
+  tick(budgetMs) {
+    if (this.trainer || !this.active) return;
+    const start = performance.now();
+    let ran = 0;
+    try {
+      while (performance.now() - start < budgetMs && this.active) {
+        const job = this.jobs[0];
+        const want = job ? Math.min(this.chunk, job.n - job.done) : this.chunk;
+        const t0 = performance.now();
+        const report = job?.until === 'converged'
+          ? this.handle.unrolled_train_until_converged(want)
+          : this.handle.train(want);
+        ran += report.iterations_run;
+        const dt = performance.now() - t0;
+        // Aim at ~1.5 ms per call: few boundary crossings, a fine-grained budget.
+        if (dt < 0.75) this.chunk = Math.min(this.chunk * 2, 4096);
+        else if (dt > 3 && this.chunk > 1) this.chunk = Math.max(1, this.chunk >> 1);
+        if (job) {
+          job.done += report.iterations_run;
+          job.report = report;
+          if (job.done >= job.n || report.reached || report.iterations_run === 0) {
+            this.jobs.shift();
+            job.resolve({ ...report, iterations_run: job.done, diverged: false, error: null });
+          }
+        }
+      }
+    } catch (e) {
+      this.countRate(ran);
+      this.fail(e.message);
+      return;
+    }
+    this.countRate(ran);
+    if (ran) this.changed(false);
+    this.settleIfIdle();
+  }
+
+  free() {
+    this.cancel();
+    this.trainer?.send({ op: 'free', id: this.id });
+    this.app.models.delete(this);
+    this.handle?.free();
+    this.handle = null;
+  }
+}

@@ -1,0 +1,145 @@
+// The training worker: it owns a twin of every model the page trains, trains it off the
+// main thread, and sends its state back (Lab.export_state, a Float64Array transferred,
+// not copied) for the page's copy to import. The page stays at 60 frames per second
+// whatever the model size, and Pause takes effect between two slices (≤ SLICE_MS).
+//
+// Messages in (from www/trainer.js): adopt, call, train, run, pause, cancel, free.
+// Messages out: { op: 'ready' } once, then { op: 'state', id, generation, state, ran,
+// report, jobDone, error } after each slice or change (at most every POST_MS while running).
+import init, * as wasm from './pkg/rnn_lab.js';
+import { makeHandle } from './model.js';
+
+/** Training between two looks at the message queue. */
+const SLICE_MS = 8;
+/** While training, the page gets a state at most this often (it draws at 60 fps anyway). */
+const POST_MS = 30;
+
+/** id → { handle, generation, job, running, sent (iteration the page has), ran, lastPost, chunk } */
+const twins = new Map();
+let scheduled = false;
+// A zero-delay yield: the worker's own message queue, not setTimeout (clamped to ≥ 4 ms).
+const channel = new MessageChannel();
+channel.port1.onmessage = () => {
+  scheduled = false;
+  work();
+};
+
+function schedule() {
+  if (scheduled) return;
+  scheduled = true;
+  channel.port2.postMessage(null);
+}
+
+function post(id, twin, extra = {}) {
+  const state = twin.handle.export_state(twin.sent);
+  twin.sent = twin.handle.status().iteration;
+  self.postMessage({ op: 'state', id, generation: twin.generation, state, ran: twin.ran, ...extra }, [state.buffer]);
+  twin.ran = 0;
+  twin.lastPost = performance.now();
+}
+
+function fail(id, twin, e) {
+  twin.job = null;
+  twin.queue = [];
+  twin.running = false;
+  post(id, twin, { error: e.message ?? String(e) });
+}
+
+/** One slice for every twin with work, then yield. */
+function work() {
+  let busy = false;
+  for (const [id, twin] of twins) {
+    if (!twin.job && twin.queue.length) twin.job = { ...twin.queue.shift(), done: 0, report: null };
+    if (!twin.job && !twin.running) continue;
+    busy = true;
+    const start = performance.now();
+    try {
+      while (performance.now() - start < SLICE_MS && (twin.job || twin.running)) {
+        const job = twin.job;
+        const want = job ? Math.min(twin.chunk, job.n - job.done) : twin.chunk;
+        const t0 = performance.now();
+        const report = job?.until === 'converged'
+          ? twin.handle.unrolled_train_until_converged(want)
+          : twin.handle.train(want);
+        twin.ran += report.iterations_run;
+        const dt = performance.now() - t0;
+        if (dt < 1) twin.chunk = Math.min(twin.chunk * 2, 4096);
+        else if (dt > 4 && twin.chunk > 1) twin.chunk = Math.max(1, twin.chunk >> 1);
+        if (job) {
+          job.done += report.iterations_run;
+          job.report = report;
+          if (job.done >= job.n || report.reached || report.iterations_run === 0) {
+            twin.job = null;
+            post(id, twin, { jobDone: job.job, report: { ...report, iterations_run: job.done } });
+            break;
+          }
+        }
+      }
+    } catch (e) {
+      fail(id, twin, e);
+      continue;
+    }
+    if ((twin.job || twin.running) && performance.now() - twin.lastPost >= POST_MS) post(id, twin);
+  }
+  if (busy) schedule();
+}
+
+const handlers = {
+  /** A twin of the page's model: its settings and its state. */
+  adopt({ id, spec, state, generation }) {
+    twins.get(id)?.handle.free();
+    const handle = makeHandle(wasm, spec);
+    handle.import_state(state);
+    twins.set(id, { handle, generation, job: null, queue: [], running: false, sent: handle.status().iteration, ran: 0, lastPost: 0, chunk: 1 });
+  },
+  call({ id, method, args, generation }) {
+    const twin = twins.get(id);
+    twin.handle[method](...args);
+    if (generation !== twin.generation) {
+      // The weights were replaced: the page drops states of the old generation.
+      twin.generation = generation;
+      twin.job = null;
+      twin.queue = [];
+      twin.running = false;
+      twin.sent = 0;
+    }
+    post(id, twin);
+  },
+  train({ id, job, n, until }) {
+    twins.get(id).queue.push({ job, n, until });
+    schedule();
+  },
+  run({ id }) {
+    twins.get(id).running = true;
+    schedule();
+  },
+  pause({ id }) {
+    const twin = twins.get(id);
+    twin.running = false;
+    post(id, twin);
+  },
+  cancel({ id }) {
+    const twin = twins.get(id);
+    twin.running = false;
+    twin.job = null;
+    twin.queue = [];
+    post(id, twin);
+  },
+  free({ id }) {
+    twins.get(id)?.handle.free();
+    twins.delete(id);
+  },
+};
+
+const ready = init().then(() => self.postMessage({ op: 'ready' }));
+
+self.onmessage = async (event) => {
+  await ready;
+  const msg = event.data;
+  try {
+    handlers[msg.op](msg);
+  } catch (e) {
+    // The page made the same call on its copy first and it succeeded, so this is a fault.
+    self.postMessage({ op: 'fault', id: msg.id, message: e.message ?? String(e) });
+  }
+};
