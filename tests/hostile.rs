@@ -125,6 +125,7 @@ fn every_call_has_a_budget() {
         let e = s.train(n).unwrap_err();
         assert_eq!(too_large(e).0, "the number of iterations per call");
     }
+    assert!(s.train_until(usize::MAX, |_| false).is_err());
     assert_eq!(s.iteration(), 0);
     assert_eq!(s.train(3).unwrap().iterations_run, 3);
     // sample(…, 100 000): n × V probabilities.

@@ -119,6 +119,7 @@ impl Session {
         max_iterations: usize,
         mut reached: impl FnMut(&Session) -> bool,
     ) -> Result<TrainUntil> {
+        check_iterations(max_iterations)?;
         let mut run = 0;
         let mut done = reached(self);
         while run < max_iterations && !done {
