@@ -50,6 +50,17 @@ impl<'a> Reader<'a> {
         Ok(self.take(1, what)?[0])
     }
 
+    /// A whole number below 2^53 (exact in an f64) as a u64: `1 << 53` does
+    /// not fit a `usize` on wasm32, so counters that may pass 2^32 come here.
+    fn counter(&mut self, what: &str) -> Result<u64> {
+        let v = self.one(what)?;
+        if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_992.0 {
+            Ok(v as u64)
+        } else {
+            Err(bad(what))
+        }
+    }
+
     /// A whole number in 0..=max.
     fn count(&mut self, what: &str, max: usize) -> Result<usize> {
         let v = self.one(what)?;
@@ -132,12 +143,12 @@ impl Session {
         if r.one("tag")? != MAGIC {
             return Err(bad("not a training state"));
         }
-        let iteration = r.count("iteration", 1 << 53)? as u64;
+        let iteration = r.counter("iteration")?;
         let pointer = r.count("pointer", self.data.len())?;
         let smooth_loss = r.one("smooth loss")?;
         let last = r.one("last loss")?;
         let diverged = r.one("diverged")?;
-        let steps = r.count("optimiser steps", 1 << 53)? as u64;
+        let steps = r.counter("optimiser steps")?;
         let moments = r.count("memory", 2)?;
         let hidden = r.count("hidden size", self.config.model.hidden)?;
         let n = r.count("parameters", usize::MAX >> 1)?;
