@@ -1,5 +1,5 @@
-// Frame times while the training chapter trains a text in the background of the
-// animation: headless Chromium, the built-in paragraph, hidden size 100, sequences of 25,
+// Frame times while the training chapter trains a text (in the training worker, or on the
+// page where none starts), and the training speed against the engine alone: headless Chromium, the built-in paragraph, hidden size 100, sequences of 25,
 // Run pressed. A benchmark, not a test: it prints figures and never fails on speed.
 //
 //   node bench/frame-training.mjs [--seconds 8] [--hidden 100] [--seq 25] [--no-build]
@@ -45,6 +45,11 @@ function instrument() {
     }
   });
   window.__frames = { take: () => [...frames.values()].sort((a, b) => a.ts - b.ts), clear: () => frames.clear() };
+  // Main-thread tasks over 50 ms (the browser's own "long task" definition).
+  window.__longTasks = [];
+  try {
+    new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask', buffered: false });
+  } catch { /* no long-task timing in this browser */ }
 }
 
 const quantile = (xs, q) => {
@@ -62,6 +67,9 @@ try {
   await page.addInitScript(instrument);
   await page.reload({ waitUntil: 'load' });
   await page.waitForFunction(() => document.body.dataset.ready === '1');
+  // Training runs in the worker once it is ready (it compiles its own copy of the engine).
+  await page.waitForFunction(() => window.rnnLab.state().worker, null, { timeout: 15000 }).catch(() => {});
+  const worker = await page.evaluate(() => window.rnnLab.state().worker);
   // Keep the animated parts in view: the training controls and the loss curve.
   await page.$eval('#training-sec-train', (e) => e.scrollIntoView());
   const info = await page.evaluate(() => window.rnnLab.training.lab().training_info());
@@ -80,14 +88,33 @@ try {
   await page.click('#training-run');
   await page.waitForTimeout(1000); // warm-up
   const it0 = await page.evaluate(() => window.rnnLab.training.status().iteration);
-  await page.evaluate(() => window.__frames.clear());
+  await page.evaluate(() => { window.__frames.clear(); window.__longTasks.length = 0; });
   const t0 = Date.now();
   await page.waitForTimeout(SECONDS * 1000);
   const frames = await page.evaluate(() => window.__frames.take());
   const it1 = await page.evaluate(() => window.rnnLab.training.status().iteration);
   const elapsed = (Date.now() - t0) / 1000;
   const status = await page.evaluate(() => window.rnnLab.training.status());
+  const longTasks = await page.evaluate(() => [...window.__longTasks]);
   await page.click('#training-run');
+  await page.waitForTimeout(300);
+  // The engine alone, single thread, in the same browser: a fresh model with the same
+  // settings trained in a loop on the main thread for about as long.
+  const engine = await page.evaluate((seconds) => {
+    const Lab = window.rnnLab.lab.constructor;
+    const lab = new Lab(window.rnnLab.training.lab().settings());
+    lab.train(50);
+    let n = 0;
+    let k = 10;
+    const t0 = performance.now();
+    while (performance.now() - t0 < seconds * 1000) {
+      n += lab.train(k).iterations_run;
+      k = Math.min(k * 2, 200);
+    }
+    const perSecond = (n * 1000) / (performance.now() - t0);
+    lab.free();
+    return perSecond;
+  }, Math.min(SECONDS, 4));
 
   const intervals = frames.slice(1).map((f, i) => f.ts - frames[i].ts);
   const script = frames.map((f) => f.script);
@@ -99,6 +126,10 @@ try {
     frames_over_25ms: intervals.filter((x) => x > 25).length,
     idle_interval_ms: { median: quantile(idleIntervals, 0.5), p95: quantile(idleIntervals, 0.95), frames: idleFrames.length, over_25ms: idleIntervals.filter((x) => x > 25).length },
     iterations_per_second: (it1 - it0) / elapsed,
+    engine_iterations_per_second: engine,
+    run_over_engine: (it1 - it0) / elapsed / engine,
+    worker,
+    long_tasks: { count: longTasks.length, max_ms: longTasks.length ? Math.max(...longTasks) : 0 },
     smooth_loss: status.smooth_loss,
     chromium: await browser.version(),
     load_average: os.loadavg(),
@@ -108,7 +139,9 @@ try {
   console.log(`frame-training: H=${info.hidden} seq=${info.seq} V=${info.vocab_size}, ${frames.length} frames in ${elapsed.toFixed(1)} s`);
   console.log(`  frame interval  median ${f(result.interval_ms.median)} ms  p95 ${f(result.interval_ms.p95)} ms  (${result.frames_over_25ms} over 25 ms)`);
   console.log(`  script / frame  median ${f(result.script_ms.median)} ms  p95 ${f(result.script_ms.p95)} ms  (target p95 < 16 ms)`);
-  console.log(`  training        ${Math.round(result.iterations_per_second)} iterations/s, smooth loss ${result.smooth_loss.toFixed(2)}`);
+  console.log(`  training        ${Math.round(result.iterations_per_second)} iterations/s (${worker ? 'in the worker' : 'on the page: no worker'}), smooth loss ${result.smooth_loss.toFixed(2)}`);
+  console.log(`  engine alone    ${Math.round(engine)} iterations/s on one thread in the same browser: Run = ${(100 * result.run_over_engine).toFixed(0)}% of it (goal ≥ 90%)`);
+  console.log(`  long tasks      ${result.long_tasks.count} main-thread tasks over 50 ms while training (goal 0)${result.long_tasks.count ? `, longest ${f(result.long_tasks.max_ms)} ms` : ''}`);
   console.log(`  baseline (not training, page redrawn each frame): interval median ${f(result.idle_interval_ms.median)} ms  p95 ${f(result.idle_interval_ms.p95)} ms  (${result.idle_interval_ms.over_25ms} of ${result.idle_interval_ms.frames} over 25 ms)`);
   console.log(`  machine load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
   mkdirSync(join(ROOT, 'test-output', 'bench'), { recursive: true });

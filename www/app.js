@@ -37,13 +37,15 @@ export class App {
   constructor(wasm, dom) {
     this.wasm = wasm;
     this.dom = dom;
-    defineChapters(CHAPTERS.map((c) => c.id));
+    defineChapters(CHAPTERS.map((c) => c.id), CHAPTERS.filter((c) => c.granularity === 'substep').map((c) => c.id));
     this.notices = new Notices(dom.notices);
     this.announcer = new Announcer(dom.announcer);
     this.palette = wasm.palette();
     this.player = new Player(this);
     /** Every Model of the page (the frame loop ticks them; the worker routes to them). */
     this.models = new Set();
+    /** Chapter id → the UI its mount() built (see shell/chapters.js). */
+    this.views = new Map();
     this.trainer = new Trainer(this);
     this.renderQueued = false;
     this.frameQueued = false;
@@ -115,6 +117,11 @@ export class App {
   /** The current chapter module. */
   chapter() {
     return chapterById(this.state.chapter);
+  }
+
+  /** The UI the current chapter (or chapter `id`) built in mount; null before. */
+  view(id = this.state.chapter) {
+    return this.views.get(id) ?? null;
   }
 
   /**
@@ -215,7 +222,7 @@ export class App {
 
   announceStep() {
     const c = this.chapter();
-    const text = c.describeStep?.(this) ?? `Step t = ${this.state.step} of ${this.steps()}, ${this.state.phase} pass.`;
+    const text = c.describeStep?.(this, this.view()) ?? `Step t = ${this.state.step} of ${this.steps()}, ${this.state.phase} pass.`;
     this.announcer.say(text);
   }
 
@@ -255,7 +262,7 @@ export class App {
   renderNow() {
     this.renderQueued = false;
     try {
-      this.chapter().render(this);
+      this.chapter().render(this, this.view());
     } catch (e) {
       console.error(e);
       this.notice(`Something went wrong while drawing: ${e.message}`, 'error');

@@ -24,6 +24,7 @@ function makeApi(app, wasm) {
     steps: app.steps(),
     playing: app.player.playing,
     training: app.busy,
+    worker: app.trainer.ready,
     iteration: app.status().iteration,
     settings: app.engineSettings(app.state),
   });

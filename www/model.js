@@ -14,9 +14,14 @@
 /** Training per frame on the main thread when there is no worker (the rest of the 16.7 ms draws). */
 export const FRAME_BUDGET_MS = 7;
 
-/** The wasm handle a spec describes: `{ ctor: 'new' | 'text' | 'vanishing', settings }`. */
+/**
+ * The wasm handle a spec describes: `{ cls = 'Lab', ctor: 'new' | <a static constructor>,
+ * settings }`, e.g. `{ ctor: 'text', settings }` → `Lab.text(settings)`.
+ */
 export function makeHandle(wasm, spec) {
-  return spec.ctor === 'new' ? new wasm.Lab(spec.settings) : wasm.Lab[spec.ctor](spec.settings);
+  const cls = wasm[spec.cls ?? 'Lab'];
+  if (!cls) throw new Error(`no model kind ${spec.cls}`);
+  return spec.ctor === 'new' ? new cls(spec.settings) : cls[spec.ctor](spec.settings);
 }
 
 /** Whether `message` is the engine's divergence error. */
@@ -30,9 +35,14 @@ export class Model {
    * `app`: the App (requestRender, notice, wasm, trainer); `spec`: how to build the handle
    * (see makeHandle). Throws the engine's error if the engine refuses the spec.
    */
-  constructor(app, spec, { name = 'model' } = {}) {
+  /**
+   * `worker: false` keeps the training on the page (small models that train in a few
+   * frames, or handles without export_state/import_state).
+   */
+  constructor(app, spec, { name = 'model', worker = true } = {}) {
     this.app = app;
     this.name = name;
+    this.inWorker = worker;
     this.id = nextId++;
     this.handle = null;
     this.version = 0;
@@ -52,7 +62,7 @@ export class Model {
 
   /** The training worker, or null when training runs on the page. */
   get trainer() {
-    return this.app.trainer?.ready ? this.app.trainer : null;
+    return this.inWorker && this.app.trainer?.ready ? this.app.trainer : null;
   }
 
   /** The worker stopped: what it had not finished goes on here, from the last state it sent. */
@@ -81,7 +91,8 @@ export class Model {
     if (!this.trainer) return;
     const ctor = this.spec.ctor === 'vanishing' ? 'vanishing' : 'new';
     const state = this.handle.export_state(0);
-    this.trainer.send({ op: 'adopt', id: this.id, spec: { ctor, settings: this.handle.settings() }, state, generation: this.generation }, [state.buffer]);
+    const spec = { cls: this.spec.cls, ctor, settings: this.handle.settings() };
+    this.trainer.send({ op: 'adopt', id: this.id, spec, state, generation: this.generation }, [state.buffer]);
     // What was going on here goes on there.
     for (const j of this.jobs) j.sent = false;
     this.sendJob();

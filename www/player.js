@@ -1,7 +1,8 @@
 // The step cursor: time step t, pass (forward / backward) and sub-step within a step,
 // with play/pause at a chosen speed, moved on by the app's one frame loop (tick).
 //
-// t and the pass live in the app state (they are in the URL); the sub-step lives here.
+// t, the pass and the sub-step live in the app state only (step, phase, sub: they are in
+// the URL); the player reads them there and changes them through app.setState.
 // The forward pass runs t = 1 → T, the backward pass t = T → 1, so "next" always moves
 // on through the current pass. Views with `granularity: 'substep'` step through the
 // sub-steps of each time step; others move a whole time step at a time (the cursor then
@@ -19,7 +20,6 @@ export class Player {
   constructor(app) {
     this.app = app;
     this.substeps = { forward: FORWARD_SUBSTEPS, backward: BACKWARD_SUBSTEPS };
-    this.substep = FORWARD_SUBSTEPS.length - 1;
     this.playing = false;
     this.speed = 1;
     this.lastTick = 0;
@@ -27,6 +27,11 @@ export class Player {
 
   get t() {
     return this.app.state.step;
+  }
+
+  /** The sub-step's index within the current pass (app.state.sub). */
+  get substep() {
+    return this.app.state.sub;
   }
 
   get phase() {
@@ -74,9 +79,9 @@ export class Player {
 
   /** Moves the cursor to (t, substep) and tells the app. */
   go(t, substep) {
-    this.substep = Math.max(0, Math.min(substep, this.names.length - 1));
-    const clamped = Math.max(1, Math.min(t, this.steps));
-    if (clamped !== this.app.state.step) this.app.setState({ step: clamped });
+    const sub = Math.max(0, Math.min(substep, this.names.length - 1));
+    const step = Math.max(1, Math.min(t, this.steps));
+    if (step !== this.app.state.step || sub !== this.app.state.sub) this.app.setState({ step, sub });
     else this.app.requestRender();
     this.app.announceStep();
   }
@@ -135,10 +140,14 @@ export class Player {
     return true;
   }
 
-  /** Keeps the sub-step in range after the view or the pass changed. */
+  /**
+   * Keeps the sub-step in range after the view or the pass changed (part of setState's
+   * normalisation, like keeping t within 1..T): a chapter that moves whole steps sits on
+   * the last sub-step.
+   */
   settle() {
     const lastSub = this.names.length - 1;
-    if (!this.fine || this.substep > lastSub) this.substep = lastSub;
+    if (!this.fine || this.app.state.sub > lastSub) this.app.state.sub = lastSub;
   }
 
   setSpeed(speed) {

@@ -100,10 +100,13 @@ export function prop(name) {
 }
 
 /** Sets the chapter choices to the registered chapters (the first is the default). */
-export function defineChapters(ids) {
+export function defineChapters(ids, substepIds = []) {
   const p = prop('chapter');
   p.options = [...ids];
   if (!ids.includes(p.default)) p.default = ids[0];
+  // The sub-step only means something (and is only put in links) where the player moves
+  // by sub-steps.
+  prop('sub').chapters = [...substepIds];
 }
 
 /** A fresh state object with every default. */
@@ -206,6 +209,7 @@ export function serialise(state) {
   for (const p of PROPS) {
     const v = state[p.name];
     if (v === undefined || (v === p.default && p.name !== 'chapter')) continue;
+    if (p.chapters && !p.chapters.includes(state.chapter)) continue;
     params.set(p.name, p.type === 'bool' ? (v ? '1' : '0') : String(v));
   }
   return params.toString();

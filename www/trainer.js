@@ -70,9 +70,7 @@ export class Trainer {
     this.worker?.terminate();
     this.worker = null;
     this.app.workerNote = `Training runs on the page, not in a background worker (${why}): the page may draw less smoothly while a large model trains.`;
-    if (was) {
-      this.app.notice(this.app.workerNote, 'warn');
-      for (const m of this.app.models) m.workerLost();
-    }
+    this.app.notice(this.app.workerNote, 'info');
+    if (was) for (const m of this.app.models) m.workerLost();
   }
 }

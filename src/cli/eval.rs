@@ -14,6 +14,13 @@
 //!
 //! Optional inputs: `activation` ("tanh", "sigmoid", "relu", "identity") and
 //! `loss_mode` ("per_step", "last_step").
+//!
+//! Masked sequences (the types of RNN): an entry of `inputs` may be `null` (no
+//! input at that step, x_t = 0) and an entry of `targets` may be `null` (the
+//! step is not scored: its `losses` entry is printed as `null`, and L sums the
+//! scored steps). `vocab` entries are token names — `"a"`, `"<cat>"` or a word,
+//! one one-hot position each — and `inputs`/`targets` may name tokens instead
+//! of giving their indices.
 
 use super::args::Args;
 use super::json::{
@@ -22,8 +29,8 @@ use super::json::{
 use super::{CliError, CliResult};
 use ndarray::Array1;
 use rnn_lab::engine::{
-    Activation, Clip, LIMITS, LossMode, OptimizerConfig, OptimizerKind, Params, analysis, backward,
-    forward, optim::Optimizer, params::check_hidden, truncated,
+    Activation, Clip, LIMITS, LossMode, OptimizerConfig, OptimizerKind, Params, TokenVocab,
+    analysis, backward, forward_masked, optim::Optimizer, params::check_hidden, truncated,
 };
 use serde_json::{Map, Value, json};
 
@@ -41,9 +48,9 @@ pub fn run(args: &[String]) -> CliResult<()> {
 /// Jacobian norms of every pair cost O(T² H³); above this many flops they are left out.
 const JACOBIAN_BUDGET: f64 = 2e10;
 
-/// One sequence to run: inputs, scored targets, h_0.
+/// One sequence to run: inputs (None: no input), scored targets, h_0.
 struct Sequence {
-    inputs: Vec<usize>,
+    inputs: Vec<Option<usize>>,
     targets: Vec<Option<usize>>,
     h0: Array1<f64>,
 }
@@ -51,6 +58,8 @@ struct Sequence {
 /// Sizes and options shared by the main case and the extra cases.
 struct Setup {
     vocab: usize,
+    /// The token names, when the input lists them.
+    names: Option<TokenVocab>,
     hidden: usize,
     activation: Activation,
     loss_mode: LossMode,
@@ -76,14 +85,15 @@ pub fn evaluate(input: &Value) -> CliResult<Map<String, Value>> {
             ));
         }
     }
-    let trace = forward(&p, setup.activation, &seq.inputs, &seq.targets, &seq.h0)
+    let trace = forward_masked(&p, setup.activation, &seq.inputs, &seq.targets, &seq.h0)
         .map_err(|e| CliError::input(format!("inputs: {e}")))?;
     let g = backward(&p, &trace);
     let mut out = Map::new();
     out.insert("hs".into(), mat(&trace.h));
     out.insert("logits".into(), mat(&trace.y));
     out.insert("probs".into(), mat(&trace.p));
-    out.insert("losses".into(), json!(trace.losses));
+    // null on unscored steps: "no loss" is not a loss of 0.
+    out.insert("losses".into(), json!(trace.scored_losses()));
     out.insert("loss".into(), json!(trace.loss));
     let mut grads = params_json(&g.params);
     grads.insert("h0".into(), json!(g.h0.to_vec()));
@@ -176,26 +186,34 @@ fn sizes(top: &Map<String, Value>) -> CliResult<Setup> {
         None => matrix_rows(field(p, "W_hh", "params")?, "params.W_hh")?,
     };
     check_hidden(hidden).map_err(|e| bad("H", e))?;
-    let from_list = match top.get("vocab") {
+    let names = match top.get("vocab") {
         None => None,
         Some(v) => {
             let list = v
                 .as_array()
-                .ok_or_else(|| bad("vocab", "expected a list of one-character strings"))?;
+                .ok_or_else(|| bad("vocab", "expected a list of token names"))?;
+            let mut tokens = Vec::with_capacity(list.len());
             for (i, s) in list.iter().enumerate() {
                 match s.as_str() {
-                    Some(s) if s.chars().count() == 1 => {}
+                    Some(s) if !s.is_empty() => tokens.push(s),
                     _ => {
                         return Err(bad(
                             &format!("vocab[{i}]"),
-                            format!("expected a one-character string, got {s}"),
+                            format!("expected a token name (a non-empty string), got {s}"),
                         ));
                     }
                 }
+                if tokens[..i].contains(&tokens[i]) {
+                    return Err(bad(
+                        &format!("vocab[{i}]"),
+                        format!("{s} is in the vocabulary twice"),
+                    ));
+                }
             }
-            Some(list.len())
+            Some(TokenVocab::new(tokens).map_err(|e| bad("vocab", e))?)
         }
     };
+    let from_list = names.as_ref().map(TokenVocab::len);
     let from_v = top.get("V").map(|v| whole(v, "V")).transpose()?;
     let vocab = match (from_list, from_v) {
         (Some(a), Some(b)) if a != b => {
@@ -229,6 +247,7 @@ fn sizes(top: &Map<String, Value>) -> CliResult<Setup> {
     };
     Ok(Setup {
         vocab,
+        names,
         hidden,
         activation,
         loss_mode,
@@ -266,15 +285,12 @@ fn sequence(
     setup: &Setup,
 ) -> CliResult<Sequence> {
     let (v, p) = require(item, top, path, "inputs")?;
-    let inputs: Vec<usize> = indices(v, &p, setup.vocab, false)?
-        .into_iter()
-        .flatten()
-        .collect();
+    let inputs = indices(v, &p, setup.vocab, setup.names.as_ref())?;
     if inputs.is_empty() {
         return Err(bad(&p, "needs at least one step"));
     }
     let (v, p) = require(item, top, path, "targets")?;
-    let mut targets = indices(v, &p, setup.vocab, true)?;
+    let mut targets = indices(v, &p, setup.vocab, setup.names.as_ref())?;
     if targets.len() != inputs.len() {
         return Err(bad(
             &p,
@@ -338,7 +354,7 @@ fn adagrad_case(
     }
     let grads = tensors("grads")?;
     let seq = sequence(item, top, path, setup)?;
-    let loss_before = forward(
+    let loss_before = forward_masked(
         &params_before,
         setup.activation,
         &seq.inputs,

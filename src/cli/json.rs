@@ -2,7 +2,7 @@
 
 use super::{CliError, CliResult};
 use ndarray::{Array1, Array2};
-use rnn_lab::engine::{LIMITS, PARAM_NAMES, Params, limits};
+use rnn_lab::engine::{LIMITS, PARAM_NAMES, Params, TokenVocab, limits};
 use serde_json::{Map, Value, json};
 
 /// `path: message` as an input error.
@@ -120,13 +120,14 @@ pub fn params(v: &Value, path: &str, vocab: usize, hidden: usize) -> CliResult<P
     })
 }
 
-/// Symbol indices, each < `vocab`; `null` entries become None when `allow_null`.
+/// Symbol indices, each < `vocab`: whole numbers, or token names of `names`
+/// (the input's `vocab`) when it is given; `null` entries become None.
 /// A sequence has at most [`LIMITS`]`.seq` steps.
 pub fn indices(
     v: &Value,
     path: &str,
     vocab: usize,
-    allow_null: bool,
+    names: Option<&TokenVocab>,
 ) -> CliResult<Vec<Option<usize>>> {
     let list = v
         .as_array()
@@ -136,8 +137,17 @@ pub fn indices(
         .enumerate()
         .map(|(i, x)| {
             let p = format!("{path}[{i}]");
-            if x.is_null() && allow_null {
+            if x.is_null() {
                 return Ok(None);
+            }
+            if let Some(token) = x.as_str() {
+                let names = names.ok_or_else(|| {
+                    bad(
+                        &p,
+                        format!("{x} is a token name, but the input has no vocab to look it up in"),
+                    )
+                })?;
+                return names.index_of(token).map(Some).map_err(|e| bad(&p, e));
             }
             let k = whole(x, &p)?;
             if k >= vocab {

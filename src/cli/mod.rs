@@ -13,7 +13,9 @@ pub const USAGE: &str = "\
 usage:
   rnn-lab eval FILE.json
       Reads params, h0, inputs, targets (and optionally k, or lr/clip/eps/mem/grads)
-      and prints the engine's results as one JSON object.
+      and prints the engine's results as one JSON object. A null input is a step
+      without input (x = 0), a null target a step without loss (printed as null);
+      vocab entries are token names (\"a\", \"<cat>\", a word).
   rnn-lab bench [--hidden H] [--seq S] [--corpus FILE] [--runs N] [--target SECONDS]
       Training speed (forward + BPTT + clip + Adagrad), one JSON line per configuration;
       without --hidden/--seq: (32, 25), (100, 25), (256, 50).

@@ -9,6 +9,10 @@
 //! dW_hy = Σ_t dy_t h_tᵀ,      db_y = Σ_t dy_t,        dL/dh_0 = W_hhᵀ da_1
 //! ```
 //!
+//! Masks: an unscored step has dy_t = 0 (it still passes on what reaches h_t
+//! from later steps); a step without input has x_t = 0, so it adds nothing
+//! to dW_xh.
+//!
 //! The weight gradients are summed over steps because the same W is used at
 //! every step. They are formed after the recurrent loop as matrix products
 //! over the whole window (`dW_hh = dAᵀ H_prev`, [`gemm_acc`]), which is much
@@ -146,9 +150,11 @@ pub(crate) fn backward_window(
         );
         for (r, da_row) in da_view.rows().into_iter().enumerate() {
             grads.b_h += &da_row;
-            let x = trace.inputs[start + r];
-            let mut col = grads.w_xh.column_mut(x);
-            col += &da_row;
+            // da_t x_tᵀ is da_t in column x_t, and nothing when x_t = 0.
+            if let Some(x) = trace.inputs[start + r] {
+                let mut col = grads.w_xh.column_mut(x);
+                col += &da_row;
+            }
         }
         if let Some(da) = da_out {
             da.slice_mut(s![start..end, ..]).assign(&da_view);

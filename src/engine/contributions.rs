@@ -4,7 +4,8 @@
 //! sum over steps of one outer product per step (t = 1..T):
 //!
 //! ```text
-//! dW_xh = Σ_t da_t x_tᵀ        [H, V]   (x_t one-hot: only column x_t is non-zero)
+//! dW_xh = Σ_t da_t x_tᵀ        [H, V]   (x_t one-hot: only column x_t is non-zero;
+//!                                         x_t = 0 at a step without input)
 //! dW_hh = Σ_t da_t h_{t−1}ᵀ    [H, H]
 //! dW_hy = Σ_t dy_t h_tᵀ        [V, H]
 //! db_h  = Σ_t da_t             [H]
@@ -20,7 +21,6 @@
 use super::bptt::Gradients;
 use super::error::{EngineError, Result};
 use super::forward::Trace;
-use super::limits::check_floats;
 use super::params::Params;
 use ndarray::{Array2, ArrayView1};
 
@@ -51,8 +51,11 @@ pub fn step_contribution(trace: &Trace, grads: &Gradients, t: usize) -> Result<P
     let dy = grads.dy.row(s);
     let (hidden, vocab) = (grads.da.ncols(), grads.dy.ncols());
     let mut c = Params::zeros(vocab, hidden);
-    // x_t is one-hot, so da_t x_tᵀ is da_t in column x_t and zero elsewhere.
-    c.w_xh.column_mut(trace.inputs[s]).assign(&da);
+    // x_t is one-hot, so da_t x_tᵀ is da_t in column x_t and zero elsewhere
+    // (all zero at a step without input, where x_t = 0).
+    if let Some(x) = trace.inputs[s] {
+        c.w_xh.column_mut(x).assign(&da);
+    }
     c.w_hh = outer(da, trace.h.row(s));
     c.w_hy = outer(dy, trace.h.row(t));
     c.b_h.assign(&da);
@@ -63,8 +66,9 @@ pub fn step_contribution(trace: &Trace, grads: &Gradients, t: usize) -> Result<P
 /// Every step's contribution, t = 1..T (index t − 1), and their sum.
 ///
 /// Memory is T·(H² + 2HV + H + V) numbers: meant for the word-sized
-/// sequences the page steps through, not for long texts; above
-/// [`LIMITS`](super::LIMITS)`.memory_bytes` it is refused.
+/// sequences of the tests, not for long texts, and outside the engine's
+/// memory budget ([`LIMITS`](super::LIMITS)`.memory_bytes`); the page asks for
+/// one step at a time ([`step_contribution`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contributions {
     pub steps: Vec<Params>,
@@ -73,16 +77,8 @@ pub struct Contributions {
 }
 
 /// All per-step contributions of a full BPTT and their sum.
-pub fn contributions(trace: &Trace, grads: &Gradients) -> Result<Contributions> {
+pub fn contributions(trace: &Trace, grads: &Gradients) -> Contributions {
     let (hidden, vocab) = (grads.da.ncols(), grads.dy.ncols());
-    let per_step = hidden
-        .checked_mul(hidden)
-        .and_then(|hh| hh.checked_add(hidden.checked_mul(vocab)?.checked_mul(2)?))
-        .and_then(|n| n.checked_add(hidden + vocab));
-    check_floats(
-        "the per-step contributions (in bytes)",
-        per_step.and_then(|n| n.checked_mul(trace.len())),
-    )?;
     let mut sum = Params::zeros(vocab, hidden);
     let steps: Vec<Params> = (1..=trace.len())
         .map(|t| {
@@ -91,7 +87,7 @@ pub fn contributions(trace: &Trace, grads: &Gradients) -> Result<Contributions> 
             c
         })
         .collect();
-    Ok(Contributions { steps, sum })
+    Contributions { steps, sum }
 }
 
 #[cfg(test)]

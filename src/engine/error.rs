@@ -16,6 +16,8 @@ pub enum EngineError {
     TextTooShort { needed: usize },
     #[error("the symbol {0:?} is not in the vocabulary")]
     UnknownSymbol(char),
+    #[error("the token {0:?} is not in the vocabulary")]
+    UnknownToken(String),
     #[error("symbol index {index} is outside the vocabulary of {size} symbols")]
     SymbolIndex { index: usize, size: usize },
     #[error("hidden size must be between 1 and {max}, got {got}")]

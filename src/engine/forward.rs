@@ -8,6 +8,12 @@
 //! loss_t = −log p_t[target_t]              (only on scored steps)
 //! ```
 //!
+//! Masks (the types of RNN): an input may be absent, x_t = 0, so
+//! `a_t = W_hh h_{t−1} + b_h`; a target may be absent, so the step has no loss
+//! (y_t and p_t are still computed). One-to-many, many-to-one and delayed or
+//! synced many-to-many are all this one cell with some inputs or targets absent
+//! ([`forward_masked`]). [`forward`] is the common case of an input at every step.
+//!
 //! Outputs do not feed back into the recurrence, so after the recurrent loop
 //! all logits come from one matrix product `Y = H_{1..T} W_hyᵀ` ([`gemm_acc`]).
 
@@ -54,8 +60,9 @@ impl LossMode {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trace {
     pub activation: Activation,
-    /// Input symbol index per step, length T.
-    pub inputs: Vec<usize>,
+    /// Input symbol index per step, `None` where the step has no input
+    /// (x_t = 0); length T.
+    pub inputs: Vec<Option<usize>>,
     /// Target per step, `None` where the step has no loss; length T.
     pub targets: Vec<Option<usize>>,
     /// Pre-activations a_t: [T, H].
@@ -97,6 +104,15 @@ impl Trace {
     pub fn scored_steps(&self) -> usize {
         self.targets.iter().filter(|t| t.is_some()).count()
     }
+
+    /// loss_t per step, `None` on unscored steps (where [`Trace::losses`] holds 0).
+    pub fn scored_losses(&self) -> Vec<Option<f64>> {
+        self.targets
+            .iter()
+            .zip(&self.losses)
+            .map(|(t, &l)| t.map(|_| l))
+            .collect()
+    }
 }
 
 /// Index of the largest element (first one on ties).
@@ -127,7 +143,7 @@ pub fn softmax_into(logits: ArrayView1<f64>, mut out: ndarray::ArrayViewMut1<f64
 /// Checks indices and lengths before running.
 fn check_sequence(
     params: &Params,
-    inputs: &[usize],
+    inputs: &[Option<usize>],
     targets: &[Option<usize>],
     h0: &Array1<f64>,
 ) -> Result<()> {
@@ -145,7 +161,7 @@ fn check_sequence(
             ),
         });
     }
-    for &i in inputs.iter().chain(targets.iter().flatten()) {
+    for &i in inputs.iter().flatten().chain(targets.iter().flatten()) {
         if i >= vocab {
             return Err(EngineError::SymbolIndex {
                 index: i,
@@ -164,8 +180,10 @@ fn check_sequence(
 
 /// Runs the RNN over `inputs` from state `h0` and scores `targets`.
 ///
-/// `inputs: [T]` symbol indices, `targets: [T]` (None = no loss at that step),
-/// `h0: [H]`. Errors on an empty sequence or an index outside the vocabulary.
+/// `inputs: [T]` symbol indices (an input at every step), `targets: [T]`
+/// (None = no loss at that step), `h0: [H]`. Errors on an empty sequence or an
+/// index outside the vocabulary. The same numbers, bit for bit, as
+/// [`forward_masked`] with every input present.
 pub fn forward(
     params: &Params,
     activation: Activation,
@@ -173,8 +191,62 @@ pub fn forward(
     targets: &[Option<usize>],
     h0: &Array1<f64>,
 ) -> Result<Trace> {
-    check_sequence(params, inputs, targets, h0)?;
+    // The trace keeps its own copy of the inputs: one allocation, as before.
+    let masked: Vec<Option<usize>> = inputs.iter().copied().map(Some).collect();
+    run(params, activation, masked, Some(inputs), targets, h0)
+}
+
+/// Runs the RNN over a masked sequence from state `h0`.
+///
+/// `inputs: [T]`, `None` where the step has no input (x_t = 0, so
+/// a_t = W_hh h_{t−1} + b_h); `targets: [T]`, `None` where the step is not
+/// scored (y_t and p_t are still computed; L sums the scored steps only);
+/// `h0: [H]`. Errors on an empty sequence, unequal lengths or an index
+/// outside the vocabulary.
+pub fn forward_masked(
+    params: &Params,
+    activation: Activation,
+    inputs: &[Option<usize>],
+    targets: &[Option<usize>],
+    h0: &Array1<f64>,
+) -> Result<Trace> {
+    run(params, activation, inputs.to_vec(), None, targets, h0)
+}
+
+/// The forward pass of both entry points; `inputs` becomes the trace's, and
+/// `columns` are the same inputs as plain indices when the caller has them.
+///
+/// An absent input is x_t = 0, so W_xh x_t = 0. The recurrence runs it as an
+/// extra symbol V whose column of a widened W_xh ([H, V+1]) is zero:
+/// `0 + b_h = b_h`, the same numbers as leaving the term out. So masked and
+/// unmasked sequences share one loop, and the common case (every input
+/// present) runs the unmasked engine's code unchanged, at its speed.
+fn run(
+    params: &Params,
+    activation: Activation,
+    inputs: Vec<Option<usize>>,
+    columns: Option<&[usize]>,
+    targets: &[Option<usize>],
+    h0: &Array1<f64>,
+) -> Result<Trace> {
+    check_sequence(params, &inputs, targets, h0)?;
     let (steps, hidden, vocab) = (inputs.len(), params.hidden(), params.vocab_size());
+    let owned: Vec<usize>;
+    let widened: Array2<f64>;
+    let (w_xh, columns) = match columns {
+        Some(c) => (&params.w_xh, c),
+        None => {
+            owned = inputs.iter().map(|x| x.unwrap_or(vocab)).collect();
+            if inputs.iter().all(Option::is_some) {
+                (&params.w_xh, &owned[..])
+            } else {
+                let mut w = Array2::zeros((hidden, vocab + 1));
+                w.slice_mut(ndarray::s![.., ..vocab]).assign(&params.w_xh);
+                widened = w;
+                (&widened, &owned[..])
+            }
+        }
+    };
     let mut a = Array2::<f64>::zeros((steps, hidden));
     let mut h = Array2::<f64>::zeros((steps + 1, hidden));
     h.row_mut(0).assign(h0);
@@ -194,10 +266,10 @@ pub fn forward(
         );
         recurrence(
             w_t,
-            params.w_xh.as_slice().expect("standard layout"),
+            w_xh.as_slice().expect("standard layout"),
             params.b_h.as_slice().expect("standard layout"),
             activation,
-            inputs,
+            columns,
             a.as_slice_mut().expect("standard layout"),
             h.as_slice_mut().expect("standard layout"),
         );
@@ -226,7 +298,7 @@ pub fn forward(
     let loss = losses.iter().sum();
     Ok(Trace {
         activation,
-        inputs: inputs.to_vec(),
+        inputs,
         targets: targets.to_vec(),
         a,
         h,
@@ -241,7 +313,7 @@ multiversion! {
 /// The recurrent loop over flat row-major buffers (`a: [T, H]`, `h: [T+1, H]`
 /// with row 0 = h_0 already set):
 /// `a_t = W_xh[:, x_t] + b_h + Σ_j W_hhᵀ[j]·h_{t−1,j}`, `h_t = f(a_t)`
-/// (`w_xh: [H, V]`).
+/// (`w_xh: [H, V]`, or [H, V+1] with a zero column V for absent inputs, see [`run`]).
 ///
 /// W_hh h is formed as a sum of the rows of W_hhᵀ (`w_hh_t: [H, H]`, row j =
 /// column j of W_hh) scaled by h_j: every inner loop is contiguous and

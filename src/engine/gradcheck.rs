@@ -27,7 +27,7 @@
 
 use super::activation::Activation;
 use super::bptt::backward;
-use super::forward::forward;
+use super::forward::forward_masked;
 use super::limits::grad_check_entries;
 use super::params::{PARAM_NAMES, Params};
 use ndarray::Array1;
@@ -140,6 +140,20 @@ pub fn grad_check(
     h0: &Array1<f64>,
     bias: bool,
 ) -> GradCheckReport {
+    let inputs: Vec<Option<usize>> = inputs.iter().copied().map(Some).collect();
+    grad_check_masked(params, activation, &inputs, targets, h0, bias)
+}
+
+/// [`grad_check`] on a masked sequence: `inputs[s] = None` is a step without
+/// input (x_t = 0), `targets[s] = None` a step without loss.
+pub fn grad_check_masked(
+    params: &Params,
+    activation: Activation,
+    inputs: &[Option<usize>],
+    targets: &[Option<usize>],
+    h0: &Array1<f64>,
+    bias: bool,
+) -> GradCheckReport {
     let failed = GradCheckReport {
         entries: Vec::new(),
         max_relative_error: f64::INFINITY,
@@ -149,14 +163,14 @@ pub fn grad_check(
     let Ok(per_tensor) = grad_check_entries(inputs.len(), tensors, MAX_ENTRIES) else {
         return failed;
     };
-    let Ok(trace) = forward(params, activation, inputs, targets, h0) else {
+    let Ok(trace) = forward_masked(params, activation, inputs, targets, h0) else {
         return failed;
     };
     let analytic = backward(params, &trace).params;
     let floor = floor_for_loss(trace.loss);
     let mut theta = params.clone();
     let loss = |p: &Params| {
-        forward(p, activation, inputs, targets, h0)
+        forward_masked(p, activation, inputs, targets, h0)
             .map(|t| t.loss)
             .unwrap_or(f64::NAN)
     };
@@ -170,7 +184,7 @@ pub fn grad_check(
             let original = theta.slices()[k][i];
             if activation == Activation::Relu {
                 let pattern = |p: &Params| {
-                    forward(p, activation, inputs, targets, h0)
+                    forward_masked(p, activation, inputs, targets, h0)
                         .map(|t| t.a.iter().map(|&a| a > 0.0).collect::<Vec<_>>())
                         .ok()
                 };

@@ -12,12 +12,15 @@
 use super::activation::Activation;
 use super::error::{EngineError, Result};
 use super::kernels::{dot, rows_times, softmax_row, tanh};
-use super::limits::check_sample_length;
 use super::params::Params;
 use super::rng::Rng;
 use super::vocab::Vocab;
 use ndarray::Array1;
 use serde::Serialize;
+
+/// Longest sample the engine produces in one call: [`LIMITS`](super::LIMITS)`.sample_length`
+/// (the probabilities alone are `length`·V numbers).
+pub const MAX_SAMPLE_LENGTH: usize = super::limits::LIMITS.sample_length;
 
 /// A generated sequence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -32,9 +35,8 @@ pub struct Sample {
 
 /// Samples `length` symbols after `start`, beginning from state `h0`.
 ///
-/// Errors: `length` above [`LIMITS`](super::LIMITS)`.sample_length` (the
-/// probabilities alone are `length`·V numbers), `start` outside the
-/// vocabulary, τ ≤ 0 or not finite, or `h0` of the wrong length.
+/// Errors: `start` outside the vocabulary, τ ≤ 0 or not finite, `length`
+/// above [`MAX_SAMPLE_LENGTH`], or `h0` of the wrong length.
 #[allow(clippy::too_many_arguments)]
 pub fn sample(
     params: &Params,
@@ -46,61 +48,168 @@ pub fn sample(
     temperature: f64,
     seed: u64,
 ) -> Result<Sample> {
-    check_sample_length(length)?;
-    if !(temperature.is_finite() && temperature > 0.0) {
-        return Err(EngineError::Temperature(temperature));
-    }
-    let (hidden, size) = (params.hidden(), params.vocab_size());
+    check(params, h0, temperature, length)?;
+    let size = params.vocab_size();
     if start >= size || vocab.len() != size {
         return Err(EngineError::SymbolIndex { index: start, size });
     }
-    if h0.len() != hidden {
-        return Err(EngineError::Shape {
-            field: "h0".into(),
-            message: format!("expected length {hidden}, got {}", h0.len()),
-        });
-    }
     let mut rng = Rng::new(seed);
-    let mut h = h0.to_vec();
-    let mut a = vec![0.0; hidden];
-    let mut p = vec![0.0; size];
-    let w_hy = params.w_hy.as_slice().expect("standard layout");
+    let mut cell = Cell::new(params, activation, h0, temperature);
     let mut x = start;
     let mut out = Sample {
         indices: Vec::with_capacity(length),
         text: String::new(),
         probs: Vec::with_capacity(length),
     };
-    // The same recurrence, in the same order, as the forward pass.
-    let w_hh_t = params.w_hh.t().as_standard_layout().into_owned();
-    let w_hh_t = w_hh_t.as_slice().expect("standard layout");
-    let mut y = vec![0.0; size];
     for _ in 0..length {
-        for ((av, xv), bv) in a.iter_mut().zip(params.w_xh.column(x)).zip(&params.b_h) {
-            *av = xv + bv;
+        let p = cell.step(Some(x))?;
+        x = rng.categorical(p);
+        out.probs.push(p.to_vec());
+        out.indices.push(x);
+        out.text.push(vocab.symbol(x)?);
+    }
+    Ok(out)
+}
+
+/// A sequence generated over given inputs, without feedback.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MaskedSample {
+    /// The sampled symbol index s_t at each step t = 1..T.
+    pub indices: Vec<usize>,
+    /// p_t (after temperature) at each step, from which s_t was drawn: \[T\]\[V\].
+    pub probs: Vec<Vec<f64>>,
+}
+
+/// Samples a symbol at every step of a masked input sequence, from state `h0`.
+///
+/// `inputs: [T]`, `None` where the step has no input (x_t = 0). Unlike
+/// [`sample`], the drawn symbols are not fed back: this generates what a model
+/// trained on such masks (one-to-many: a class token, then no input) produces.
+/// With `inputs = [Some(c), None, None, …]` it is the one-to-many generator;
+/// the caller cuts the result at an end token if it has one.
+///
+/// Errors: an input outside the vocabulary, τ ≤ 0 or not finite, more than
+/// [`MAX_SAMPLE_LENGTH`] steps, or `h0` of the wrong length.
+pub fn sample_masked(
+    params: &Params,
+    activation: Activation,
+    h0: &Array1<f64>,
+    inputs: &[Option<usize>],
+    temperature: f64,
+    seed: u64,
+) -> Result<MaskedSample> {
+    check(params, h0, temperature, inputs.len())?;
+    let size = params.vocab_size();
+    if let Some(&index) = inputs.iter().flatten().find(|&&x| x >= size) {
+        return Err(EngineError::SymbolIndex { index, size });
+    }
+    let mut rng = Rng::new(seed);
+    let mut cell = Cell::new(params, activation, h0, temperature);
+    let mut out = MaskedSample {
+        indices: Vec::with_capacity(inputs.len()),
+        probs: Vec::with_capacity(inputs.len()),
+    };
+    for &x in inputs {
+        let p = cell.step(x)?;
+        out.indices.push(rng.categorical(p));
+        out.probs.push(p.to_vec());
+    }
+    Ok(out)
+}
+
+/// The checks shared by both samplers: τ, length, h0.
+fn check(params: &Params, h0: &Array1<f64>, temperature: f64, length: usize) -> Result<()> {
+    if !(temperature.is_finite() && temperature > 0.0) {
+        return Err(EngineError::Temperature(temperature));
+    }
+    super::limits::check_sample_length(length)?;
+    let hidden = params.hidden();
+    if h0.len() != hidden {
+        return Err(EngineError::Shape {
+            field: "h0".into(),
+            message: format!("expected length {hidden}, got {}", h0.len()),
+        });
+    }
+    Ok(())
+}
+
+/// The cell run one step at a time, with its state h and buffers.
+struct Cell<'a> {
+    params: &'a Params,
+    activation: Activation,
+    temperature: f64,
+    /// W_hhᵀ row-major, so the recurrence reads it as the forward pass does.
+    w_hh_t: Vec<f64>,
+    h: Vec<f64>,
+    a: Vec<f64>,
+    y: Vec<f64>,
+    p: Vec<f64>,
+}
+
+impl<'a> Cell<'a> {
+    fn new(params: &'a Params, activation: Activation, h0: &Array1<f64>, temperature: f64) -> Self {
+        let (hidden, size) = (params.hidden(), params.vocab_size());
+        Self {
+            params,
+            activation,
+            temperature,
+            w_hh_t: params
+                .w_hh
+                .t()
+                .as_standard_layout()
+                .into_owned()
+                .into_raw_vec_and_offset()
+                .0,
+            h: h0.to_vec(),
+            a: vec![0.0; hidden],
+            y: vec![0.0; size],
+            p: vec![0.0; size],
         }
-        rows_times(&h, w_hh_t, &mut a);
-        for (hv, &av) in h.iter_mut().zip(&a) {
-            *hv = match activation {
+    }
+
+    /// One step, in the same order of operations as the forward pass:
+    /// `a = W_xh x + b_h + W_hh h` (x = 0 when `x` is None), `h = f(a)`,
+    /// `p = softmax((W_hy h + b_y)/τ)`. Returns p: \[V\]; errors if it is not finite.
+    fn step(&mut self, x: Option<usize>) -> Result<&[f64]> {
+        let params = self.params;
+        let hidden = params.hidden();
+        match x {
+            Some(x) => {
+                for ((av, xv), bv) in self
+                    .a
+                    .iter_mut()
+                    .zip(params.w_xh.column(x))
+                    .zip(&params.b_h)
+                {
+                    *av = xv + bv;
+                }
+            }
+            None => self
+                .a
+                .iter_mut()
+                .zip(&params.b_h)
+                .for_each(|(av, &bv)| *av = bv),
+        }
+        rows_times(&self.h, &self.w_hh_t, &mut self.a);
+        for (hv, &av) in self.h.iter_mut().zip(&self.a) {
+            *hv = match self.activation {
                 Activation::Tanh => tanh(av),
                 other => other.apply(av),
             };
         }
-        for (k, yk) in y.iter_mut().enumerate() {
-            *yk = (dot(&w_hy[k * hidden..(k + 1) * hidden], &h) + params.b_y[k]) / temperature;
+        let w_hy = params.w_hy.as_slice().expect("standard layout");
+        for (k, yk) in self.y.iter_mut().enumerate() {
+            *yk = (dot(&w_hy[k * hidden..(k + 1) * hidden], &self.h) + params.b_y[k])
+                / self.temperature;
         }
-        softmax_row(&y, &mut p);
-        if !p.iter().all(|v| v.is_finite()) {
+        softmax_row(&self.y, &mut self.p);
+        if !self.p.iter().all(|v| v.is_finite()) {
             return Err(EngineError::Invalid(
                 "the model's outputs are not finite numbers, so it cannot be sampled".into(),
             ));
         }
-        x = rng.categorical(&p);
-        out.indices.push(x);
-        out.text.push(vocab.symbol(x)?);
-        out.probs.push(p.clone());
+        Ok(&self.p)
     }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -177,12 +286,5 @@ mod tests {
         }
         assert!(sample(&p, Activation::Tanh, &v, &h0, 4, 5, 1.0, 0).is_err());
         assert!(sample(&p, Activation::Tanh, &v, &Array1::zeros(2), 0, 5, 1.0, 0).is_err());
-        for n in [10_001, usize::MAX] {
-            assert!(matches!(
-                sample(&p, Activation::Tanh, &v, &h0, 0, n, 1.0, 0),
-                Err(EngineError::TooLarge { .. })
-            ));
-        }
-        assert!(sample(&p, Activation::Tanh, &v, &h0, 0, 10_000, 1.0, 0).is_ok());
     }
 }

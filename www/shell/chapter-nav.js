@@ -36,7 +36,9 @@ export class ChapterNav {
     if (!this.sections.has(c.id)) {
       const section = el('section', { class: 'chapter', id: `chapter-${c.id}`, 'aria-labelledby': `${c.id}-title` });
       app.dom.main.append(section);
-      c.mount(section, app);
+      // The chapter builds its UI here and hands it back: the app keeps it (app.views),
+      // and passes it to the chapter's render, describeStep, extendSnapshot.
+      app.views.set(c.id, c.mount(section, app) ?? {});
       this.sections.set(c.id, section);
     }
     for (const [id, section] of this.sections) section.hidden = id !== c.id;

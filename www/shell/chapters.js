@@ -1,8 +1,11 @@
 // The chapter registry: every chapter module of the page, in lecture order.
 //
 // A chapter is a module in www/views/ exporting
-//   { id, title, mount(sectionEl, app), render(app), granularity?, describeStep?(app),
-//     settingsBar?, extendSnapshot?(app, snap), api?(app) }
+//   { id, title, mount(sectionEl, app) → ui, render(app, ui), granularity?,
+//     describeStep?(app, ui), settingsBar?, extendSnapshot?(app, snap, ui), api?(app) }
+// mount builds the chapter's DOM and returns its parts (`ui`); the app keeps it
+// (app.views, app.view(id)) and hands it back to every other call. A chapter keeps no
+// state of its own at module level.
 // `settingsBar: false` hides the model settings bar on a chapter that has its own model
 // and controls (default: shown). `limits: { hidden: 16 }` caps shared model settings for
 // what is set in the chapter (its controls, a link that opens it), not for a model that

@@ -44,7 +44,7 @@ export const modelReads = {
   snapshot() {
     const snap = { ...this.forwardSnapshot(), phase: this.state.phase, substep: this.player.substep, substep_name: this.player.substepName };
     if (this.state.phase === 'backward') snap.backward = this.backwardSnapshot();
-    for (const c of CHAPTERS) c.extendSnapshot?.(this, snap);
+    for (const c of CHAPTERS) if (this.views.has(c.id)) c.extendSnapshot?.(this, snap, this.views.get(c.id));
     return snap;
   },
 };

@@ -11,9 +11,7 @@ const MAX_P_COLUMNS = 10;
 /** Points of the loss curve drawn at most (the Lab pools longer histories). */
 const LOSS_POINTS = 1500;
 
-const ui = {};
-
-function trainBar(app) {
+function trainBar(app, ui) {
   const busyText = el('span', { class: 'busy', 'aria-hidden': 'true' });
   const trainButton = (n) =>
     el('button', {
@@ -103,6 +101,7 @@ export default {
   granularity: 'step',
 
   mount(section, app) {
+    const ui = {};
     ui.player = playerBar(app, { idPrefix: 'steps' });
     ui.caption = el('caption', {});
     ui.thead = el('thead');
@@ -129,11 +128,12 @@ export default {
         math('p_t = softmax(y_t)'), math('loss_t = −log p_t[target]')),
       ui.player.el,
       el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': 'steps-table-caption' }, ui.table),
-      trainBar(app),
+      trainBar(app, ui),
       el('div', { class: 'charts' }, ui.lossChart.figure, ui.dhChart.figure),
     );
     ui.caption.id = 'steps-table-caption';
     ui.tableKey = null;
+    return ui;
   },
 
   /** What the aria-live region says when the step changes. */
@@ -144,7 +144,7 @@ export default {
     return `Step t = ${snap.t} of ${snap.steps}, ${app.state.phase} pass: input ${showSymbol(snap.input)}, predicted ${showSymbol(snap.predicted)}, ${target}, loss ${fmt(snap.loss_t)}.`;
   },
 
-  render(app) {
+  render(app, ui) {
     const trace = app.trace();
     const T = trace.steps;
     const t = app.state.step;

@@ -14,7 +14,6 @@ import { textPanel } from './training/text.js';
 import { samplePanel } from './training/sample.js';
 import { gradcheckPanel } from './training/gradcheck.js';
 
-const ui = {};
 /** While running, how often the pictures follow the model (ms). */
 const LIVE_REDRAW_MS = 250;
 
@@ -34,6 +33,7 @@ export default {
 
   mount(root, app) {
     stylesheet();
+    const ui = {};
     ui.model = new TrainingModel(app);
     ui.player = playerBar(app, { idPrefix: 'training', substepText: (name, t) => substepText(app, name, t) });
     ui.backward = backwardPanel(app);
@@ -61,16 +61,17 @@ export default {
     );
     // This chapter is about the backward pass: start there unless the link says where.
     if (app.state.phase === 'forward' && !/(^|[#&])phase=/.test(location.hash)) app.player.setPhase('backward');
+    return ui;
   },
 
-  describeStep(app) {
+  describeStep(app, ui) {
     const t = app.state.step;
     if (app.state.phase !== 'backward') return `Forward pass, step t = ${t} of ${app.steps()}.`;
     const b = diagramData(app).backward;
     return `Backward pass, step t = ${t} of ${b.steps}, ${substepText(app, app.player.substepName, t)}: ‖dL/dh_${t}‖ = ${fmt(b.norms[t - 1].dh)}.`;
   },
 
-  extendSnapshot(app, snap) {
+  extendSnapshot(app, snap, ui) {
     if (app.state.chapter !== 'training' || !ui.model) return;
     const status = ui.model.status();
     snap.training = {
@@ -81,9 +82,10 @@ export default {
 
   /** window.rnnLab.training: what the buttons do, and the Lab each part reads. */
   api(app) {
+    const ui = () => app.view('training');
     const m = () => {
-      if (!ui.model) throw new Error('open the training chapter first (rnnLab.set({chapter: "training"}))');
-      return ui.model;
+      if (!ui()?.model) throw new Error('open the training chapter first (rnnLab.set({chapter: "training"}))');
+      return ui().model;
     };
     return {
       lab: () => m().lab(),
@@ -96,13 +98,13 @@ export default {
       usePasted: (text) => m().usePasted(text),
       useParagraph: () => m().useParagraph(),
       revealSample: (k) => {
-        ui.sample.reveal(k);
+        ui().sample.reveal(k);
         return app.frame();
       },
     };
   },
 
-  render(app) {
+  render(app, ui) {
     const t0 = performance.now();
     ui.player.update();
     ui.model.syncAll();

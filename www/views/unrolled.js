@@ -37,8 +37,6 @@ export function substepText(app, name, t) {
   return SUBSTEP_WORDS[name]?.(t, app.state.bias, app.state.act) ?? name;
 }
 
-const ui = {};
-
 /** The chapter's data: forward always, backward in the backward pass (cached per model version). */
 function chapterData(app) {
   const fwd = (app.cache.unrolledForward ??= app.lab.unrolled_forward());
@@ -59,22 +57,8 @@ function stepWords(app, cursor) {
   return `Step t = ${cursor.t} of ${f.steps}, ${cursor.phase} pass, sub-step ${k + 1} of ${names.length}: ${what}.`;
 }
 
-/** Keeps the sub-step in the URL (state.sub) and the player's cursor in step. */
-function syncSubstep(app) {
-  const p = app.player;
-  const max = p.names.length - 1;
-  if (app.state.sub !== ui.lastSub) {
-    p.substep = Math.max(0, Math.min(max, app.state.sub)); // changed from outside (URL, rnnLab.set)
-  } else if (p.substep !== app.state.sub) {
-    app.state.sub = p.substep;
-    app.writeHash();
-  }
-  if (app.state.sub > max) app.state.sub = max;
-  ui.lastSub = app.state.sub;
-}
-
 /** Trains until every step predicts its target with p ≥ 0.9 (or MAX_CONVERGE iterations). */
-async function trainToConvergence(app) {
+async function trainToConvergence(app, ui) {
   ui.trainMsg.textContent = 'Training…';
   const r = await app.train(MAX_CONVERGE, { until: 'converged' });
   if (r.cancelled) {
@@ -93,7 +77,7 @@ async function trainToConvergence(app) {
   return { ...r, converged: r.reached };
 }
 
-function legendEl() {
+function legendEl(ui) {
   ui.legendLo = el('span', { class: 'legend-lo' });
   ui.legendHi = el('span', { class: 'legend-hi' });
   const bar = el('span', { class: 'legend-bar', style: `background: linear-gradient(to right, ${RDBU.join(', ')})` });
@@ -106,7 +90,7 @@ function legendEl() {
     el('span', { class: 'legend-item hint-keys', text: 'Hover a cell, or focus the picture and use ↑/↓, to read its value.' }));
 }
 
-function controlsBar(app) {
+function controlsBar(app, ui) {
   ui.rolled = el('button', {
     type: 'button', id: 'unrolled-rolled', 'aria-pressed': 'false', text: 'Rolled view',
     title: 'Fold the chain back into one cell with a loop (and back)',
@@ -124,7 +108,7 @@ function controlsBar(app) {
   const converge = el('button', {
     type: 'button', class: 'primary', id: 'unrolled-converge', text: 'Train to convergence',
     title: 'Train (forward, BPTT, update) until every step predicts its target with p ≥ 0.9',
-    on: { click: () => trainToConvergence(app) },
+    on: { click: () => trainToConvergence(app, ui) },
   });
   const fresh = el('button', {
     type: 'button', id: 'unrolled-fresh', text: 'Fresh weights',
@@ -147,6 +131,7 @@ export default {
   limits: { hidden: MAX_DRAWN_HIDDEN },
 
   mount(section, app) {
+    const ui = {};
     ui.view = new DiagramView(app, {
       idPrefix: 'unrolled',
       label: 'The RNN unrolled over time',
@@ -175,8 +160,8 @@ export default {
       ui.word, ui.hiddenNote,
       ui.player.el,
       ui.view.el,
-      legendEl(),
-      controlsBar(app),
+      legendEl(ui),
+      controlsBar(app, ui),
       ui.status,
       el('h3', { class: 'eq-title', id: 'unrolled-eq-title', text: 'The equations of this step, with the numbers' }),
       ui.backNote,
@@ -184,12 +169,12 @@ export default {
       el('div', { class: 'charts' }, ui.hiddenChart.figure, ui.probChart.figure),
     );
     ui.eq.setAttribute('aria-labelledby', 'unrolled-eq-title');
-    ui.lastSub = undefined;
     ui.eqKey = null;
     ui.wordKey = null;
+    return ui;
   },
 
-  describeStep(app) {
+  describeStep(app, ui) {
     const cursor = cursorOf(app);
     const f = chapterData(app).forward;
     const s = f.per_step[cursor.t - 1];
@@ -200,7 +185,7 @@ export default {
   },
 
   /** window.rnnLab.snapshot() in this chapter: the picture's own state, for tests and scripts. */
-  extendSnapshot(app, snap) {
+  extendSnapshot(app, snap, ui) {
     if (app.state.chapter !== 'unrolled' || !ui.view) return;
     const g = ui.view.geometry();
     const t = app.state.step;
@@ -222,8 +207,7 @@ export default {
     };
   },
 
-  render(app) {
-    syncSubstep(app);
+  render(app, ui) {
     const data = chapterData(app);
     const f = data.forward;
     const cursor = cursorOf(app);

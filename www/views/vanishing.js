@@ -16,7 +16,6 @@ const HEAT_COLUMNS = 200;
 /** While training runs, the training charts are redrawn at most this often. */
 const TRAINING_REDRAW_MS = 250;
 
-const ui = {};
 
 /** The five presets: settings of the URL rows, from the engine's table. */
 function presetStates(app) {
@@ -37,7 +36,7 @@ function stylesheet() {
 }
 
 /** The λ1 slider: a range input and its value, committing on every move. */
-function lambdaSlider(app) {
+function lambdaSlider(app, ui) {
   const p = prop('vl1');
   const input = el('input', {
     type: 'range', id: 'vanishing-lambda1', min: p.min, max: p.max, step: 0.01, dataset: { prop: 'vl1' },
@@ -51,7 +50,7 @@ function lambdaSlider(app) {
     el('div', { class: 'range-row' }, input, out));
 }
 
-function presetBar(app) {
+function presetBar(app, ui) {
   ui.presets = presetStates(app);
   ui.presetLinks = ui.presets.map((p) => el('a', {
     class: 'preset', id: `vanishing-preset-${p.name}`, href: '#', title: p.lesson, dataset: { preset: p.name },
@@ -61,7 +60,7 @@ function presetBar(app) {
     el('span', { class: 'presets-label', text: 'Presets:' }), ...ui.presetLinks);
 }
 
-function trainBar(app) {
+function trainBar(app, ui) {
   const button = (n) => el('button', {
     type: 'button', class: 'primary', id: `vanishing-train-${n}`, text: `Train ${n}`,
     title: `Train ${n} more iterations with SGD (one sequence each)`,
@@ -89,8 +88,8 @@ export default {
   settingsBar: false,
 
   mount(root, app) {
+    const ui = {};
     stylesheet();
-    ui.app = app;
     ui.model = new VanishingModel(app);
     ui.charts = {
       past: chart(app, 'vanishing-past', 'Gradient reaching the past, ‖∂L_T/∂h_t‖ against t',
@@ -118,7 +117,7 @@ export default {
         el('div', { class: 'fields' }, control(app, 'vsrc', { id: 'vanishing-vsrc' }), ui.word, control(app, 'vd', { id: 'vanishing-vd' }),
           control(app, 'vlen', { id: 'vanishing-vlen' }), control(app, 'vloss', { id: 'vanishing-vloss' }))),
       el('fieldset', {}, el('legend', { text: 'Model' }),
-        el('div', { class: 'fields' }, lambdaSlider(app), control(app, 'vact', { id: 'vanishing-vact' }),
+        el('div', { class: 'fields' }, lambdaSlider(app, ui), control(app, 'vact', { id: 'vanishing-vact' }),
           control(app, 'vinit', { id: 'vanishing-vinit' }), control(app, 'vh', { id: 'vanishing-vh' }),
           control(app, 'vseed', { id: 'vanishing-vseed' }))));
     ui.weights = control(app, 'vw', { id: 'vanishing-vw' });
@@ -130,7 +129,7 @@ export default {
       el('p', { class: 'note' },
         'Each sequence starts with the previous sequence’s answer, a distractor: the right answer is always the last a or b before “?”. ',
         'This chapter has its own model and settings, below; the other chapters’ model is not changed here.'),
-      presetBar(app),
+      presetBar(app, ui),
       ui.controls,
       ui.notes,
       ui.sequence,
@@ -147,16 +146,17 @@ export default {
         el('fieldset', {}, el('legend', { text: 'Training' }),
           el('div', { class: 'fields' }, control(app, 'vlr', { id: 'vanishing-vlr' }), control(app, 'vclip', { id: 'vanishing-vclip' }),
             control(app, 'vclipc', { id: 'vanishing-vclipc' })))),
-      trainBar(app),
+      trainBar(app, ui),
       el('div', { class: 'charts' }, ui.charts.norms.figure, ui.charts.heat.figure),
       explanations(),
     );
     ui.drawn = { analysis: null, training: null };
     ui.analysis = null;
     ui.training = null;
+    return ui;
   },
 
-  render(app) {
+  render(app, ui) {
     const m = ui.model;
     m.sync();
     const state = app.state;
@@ -222,11 +222,11 @@ export default {
       console.error(e);
       return;
     }
-    this.describe(app);
+    this.describe(app, ui);
   },
 
   /** Text, badge and chart labels from the numbers just drawn. */
-  describe(app) {
+  describe(app, ui) {
     const m = ui.model;
     const a = ui.analysis;
     const t = ui.training;
@@ -273,10 +273,11 @@ export default {
 
   /** window.rnnLab.vanishing: the chapter's numbers, straight from the engine. */
   api(app) {
-    const m = () => ui.model;
+    const ui = () => app.view('vanishing') ?? {};
+    const m = () => ui().model;
     const ready = () => {
-      if (!ui.model) throw new Error('open the chapter first: rnnLab.set({chapter: "vanishing"})');
-      return ui.model;
+      if (!ui().model) throw new Error('open the chapter first: rnnLab.set({chapter: "vanishing"})');
+      return ui().model;
     };
     return {
       /** The chapter's two wasm Labs: {init, trained}. */
@@ -287,8 +288,8 @@ export default {
       training: (columns = HEAT_COLUMNS) => ready().trained.vanishing_training(columns).view,
       sequence: () => ready().analysed().vanishing_sequence(),
       status: () => ({ ...ready().trained.status(), diverged: m().diverged, running: m().running, asked: m().done }),
-      shown: () => ({ analysis: ui.analysis, training: ui.training }),
-      presets: () => ui.presets?.map((p) => ({ name: p.name, hash: `#${serialise({ ...app.state, ...p.values })}` })),
+      shown: () => ({ analysis: ui().analysis, training: ui().training }),
+      presets: () => ui().presets?.map((p) => ({ name: p.name, hash: `#${serialise({ ...app.state, ...p.values })}` })),
       settled: () => ready().settled(),
       train: (n = 100) => ready().trainMore(n).then(() => ready().settled()),
     };

@@ -16,7 +16,16 @@
 //! gradient-checked with [`check_gradient`] in its tests; nothing else in the
 //! tree changes until a chapter shows it.
 
+pub mod embedding;
+pub mod mlp;
+pub mod perceptron;
+pub mod plane;
+pub mod sentence;
+pub mod text;
+pub mod text_cnn;
 pub mod trainer;
+pub mod windows;
+pub mod word2vec;
 
 pub use trainer::{FlatOptimizer, TrainStep, Trainer};
 

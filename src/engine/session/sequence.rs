@@ -63,6 +63,16 @@ impl Session {
         (inputs, targets)
     }
 
+    /// [`Session::sequence`] as a masked sequence (every input present), the
+    /// form the training step takes.
+    pub(super) fn masked_sequence(&self) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
+        let (p, _) = self.window();
+        let n = self.seq_steps();
+        let inputs = self.data[p..p + n].iter().copied().map(Some).collect();
+        let targets = self.config.loss_mode.scored(&self.data[p + 1..p + n + 1]);
+        (inputs, targets)
+    }
+
     /// The state the next sequence starts from (zero in word mode and at a wrap).
     pub fn h_prev(&self) -> Array1<f64> {
         match self.window() {

@@ -50,25 +50,19 @@ impl<'a> Reader<'a> {
         Ok(self.take(1, what)?[0])
     }
 
-    /// A whole number below 2^53 (exact in an f64) as a u64: `1 << 53` does
-    /// not fit a `usize` on wasm32, so counters that may pass 2^32 come here.
-    fn counter(&mut self, what: &str) -> Result<u64> {
+    /// A whole number in 0..=max (a count below 2^53: exact in f64).
+    fn whole(&mut self, what: &str, max: f64) -> Result<f64> {
         let v = self.one(what)?;
-        if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_992.0 {
-            Ok(v as u64)
+        if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= max.min(9_007_199_254_740_992.0) {
+            Ok(v)
         } else {
             Err(bad(what))
         }
     }
 
-    /// A whole number in 0..=max.
+    /// A size or index in 0..=max.
     fn count(&mut self, what: &str, max: usize) -> Result<usize> {
-        let v = self.one(what)?;
-        if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= max as f64 {
-            Ok(v as usize)
-        } else {
-            Err(bad(what))
-        }
+        Ok(self.whole(what, max as f64)? as usize)
     }
 }
 
@@ -143,15 +137,15 @@ impl Session {
         if r.one("tag")? != MAGIC {
             return Err(bad("not a training state"));
         }
-        let iteration = r.counter("iteration")?;
+        let iteration = r.whole("iteration", f64::INFINITY)? as u64;
         let pointer = r.count("pointer", self.data.len())?;
         let smooth_loss = r.one("smooth loss")?;
         let last = r.one("last loss")?;
         let diverged = r.one("diverged")?;
-        let steps = r.counter("optimiser steps")?;
+        let steps = r.whole("optimiser steps", f64::INFINITY)? as u64;
         let moments = r.count("memory", 2)?;
         let hidden = r.count("hidden size", self.config.model.hidden)?;
-        let n = r.count("parameters", usize::MAX >> 1)?;
+        let n = r.count("parameters", usize::MAX)?;
         let own = self.params.slices().iter().map(|s| s.len()).sum::<usize>();
         if hidden != self.config.model.hidden || n != own || moments != self.optimizer.state().len()
         {

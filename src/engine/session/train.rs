@@ -1,19 +1,18 @@
 //! The training step of a session.
 //!
 //! One iteration = forward + BPTT (full or truncated) + clipping + one
-//! optimiser step, or, with `update_per_chunk`, one step per chunk.
+//! optimiser step, or, with `update_per_chunk`, one step per chunk
+//! ([`crate::engine::step`], shared with the masked trainer).
 //! The smooth loss starts at −ln(1/V)·(scored steps per sequence) and follows
 //! `s ← 0.999·s + 0.001·L`.
 
 use super::Session;
-use crate::engine::bptt::{backward, truncated};
-use crate::engine::clip::{self, ClipReport};
+use crate::engine::clip::ClipReport;
 use crate::engine::error::{EngineError, Result};
-use crate::engine::forward::{LossMode, forward};
+use crate::engine::forward::LossMode;
 use crate::engine::history::HistoryEntry;
 use crate::engine::limits::check_iterations;
-use crate::engine::params::Params;
-use ndarray::{Array1, Array2, s};
+use crate::engine::step::{Step, StepSettings, train_step};
 use serde::Serialize;
 
 /// What a call to [`Session::train`] did.
@@ -42,20 +41,6 @@ pub struct TrainUntil {
     pub loss: f64,
     /// Whether the goal was met.
     pub reached: bool,
-}
-
-/// What one iteration produced, before it is recorded.
-struct Step {
-    loss: f64,
-    h_last: Array1<f64>,
-    grad_norms: [f64; 5],
-    dh_norms: Vec<f64>,
-    clip: ClipReport,
-    fired: bool,
-}
-
-fn norm(v: ndarray::ArrayView1<f64>) -> f64 {
-    v.dot(&v).sqrt()
 }
 
 impl Session {
@@ -88,11 +73,18 @@ impl Session {
             clip_fired_count: 0,
             grad_norm: f64::NAN,
         };
+        let settings = self.step_settings();
         for _ in 0..iterations {
-            let step = match (self.config.truncation, self.config.update_per_chunk) {
-                (Some(k), true) => self.iterate_per_chunk(k),
-                (t, _) => self.iterate(t),
-            };
+            let (inputs, targets) = self.masked_sequence();
+            let h0 = self.h_prev();
+            let step = train_step(
+                &mut self.params,
+                &mut self.optimizer,
+                &settings,
+                &inputs,
+                &targets,
+                &h0,
+            );
             let Some(step) = step else {
                 let iteration = self.iteration + 1;
                 self.diverged_at = Some(iteration);
@@ -154,133 +146,15 @@ impl Session {
         });
     }
 
-    /// Drops the bias gradients when the model has none, then clips.
-    /// Returns ‖g‖ per tensor before clipping and the clip report; None if
-    /// the gradient is not finite.
-    fn clip(&self, grads: &mut Params) -> Option<([f64; 5], ClipReport)> {
-        if !self.config.model.bias {
-            grads.zero_biases();
+    /// The settings [`train_step`] reads, from the session's config.
+    fn step_settings(&self) -> StepSettings {
+        StepSettings {
+            activation: self.config.model.activation,
+            bias: self.config.model.bias,
+            clip: self.config.clip,
+            truncation: self.config.truncation,
+            update_per_chunk: self.config.update_per_chunk,
         }
-        let (norms, report) = self.config.clip.apply_with_norms(grads);
-        norms
-            .iter()
-            .all(|n| n.is_finite())
-            .then_some((norms, report))
-    }
-
-    /// One iteration with a single update: forward, BPTT (full or truncated),
-    /// clip, step. None (and nothing changed) on NaN/Inf.
-    fn iterate(&mut self, truncation: Option<(usize, usize)>) -> Option<Step> {
-        let trace = self.trace();
-        if !trace.loss.is_finite() {
-            return None;
-        }
-        let (mut grads, dh_norms) = match truncation {
-            None => {
-                let g = backward(&self.params, &trace);
-                let norms = g.dh_norms();
-                (g.params, norms)
-            }
-            Some((k1, k2)) => {
-                let g = truncated(&self.params, &trace, k1, k2).ok()?;
-                let norms = g.dh.rows().into_iter().map(norm).collect();
-                (g.params, norms)
-            }
-        };
-        let (grad_norms, clip) = self.clip(&mut grads)?;
-        let bias = self.config.model.bias;
-        if !self.optimizer.step(&mut self.params, &grads, bias) {
-            return None;
-        }
-        Some(Step {
-            loss: trace.loss,
-            h_last: trace.last_state(),
-            grad_norms,
-            dh_norms,
-            fired: clip.fired,
-            clip,
-        })
-    }
-
-    /// TBPTT(k1, k2) with an update after each chunk, as min-char-rnn does
-    /// across sequences: for each chunk of (up to) k1 losses, steps
-    /// f+1..=e (f → e the chunk's losses), the steps max(0, f−(k2−k1))+1..=e
-    /// are run forward with the current parameters
-    /// from the state reached there, back-propagated (that entering state is
-    /// a constant), clipped and applied. The iteration's loss is the sum of
-    /// the chunk losses; its gradient norms are those of the summed chunk
-    /// gradients before clipping. On NaN/Inf everything is restored.
-    fn iterate_per_chunk(&mut self, (k1, k2): (usize, usize)) -> Option<Step> {
-        let backup = (self.params.clone(), self.optimizer.clone());
-        let step = self.chunks(k1, k2);
-        if step.is_none() {
-            (self.params, self.optimizer) = backup;
-        }
-        step
-    }
-
-    fn chunks(&mut self, k1: usize, k2: usize) -> Option<Step> {
-        let (inputs, targets) = self.sequence();
-        let steps = inputs.len();
-        let hidden = self.config.model.hidden;
-        let activation = self.config.model.activation;
-        let bias = self.config.model.bias;
-        // states[t] = h_t as the chunk that produced it computed it.
-        let mut states = vec![self.h_prev()];
-        let mut sum = Params::zeros(self.vocab.len(), hidden);
-        let mut dh = Array2::<f64>::zeros((steps + 1, hidden));
-        let (mut loss, mut fired, mut clip) = (0.0, false, ClipReport::default());
-        let mut loss_from = 0;
-        while loss_from < steps {
-            let end = loss_from.saturating_add(k1).min(steps);
-            let start = loss_from.saturating_sub(k2 - k1);
-            let scored: Vec<Option<usize>> = (start..end)
-                .map(|t| if t >= loss_from { targets[t] } else { None })
-                .collect();
-            let tr = forward(
-                &self.params,
-                activation,
-                &inputs[start..end],
-                &scored,
-                &states[start],
-            )
-            .ok()?;
-            if !tr.loss.is_finite() {
-                return None;
-            }
-            let g = backward(&self.params, &tr);
-            for t in loss_from + 1..=end {
-                states.push(tr.h.row(t - start).to_owned());
-            }
-            let mut window = dh.slice_mut(s![start..=end, ..]);
-            window += &g.dh;
-            if start > 0 {
-                // That gradient leaves the chunk and is discarded.
-                let mut row = dh.row_mut(start);
-                row -= &g.dh.row(0);
-            }
-            let mut grads = g.params;
-            if !self.config.model.bias {
-                grads.zero_biases();
-            }
-            // The iteration's gradient norms are those of the summed chunk gradients.
-            sum.add_assign(&grads);
-            (_, clip) = self.clip(&mut grads)?;
-            fired |= clip.fired;
-            if !self.optimizer.step(&mut self.params, &grads, bias) {
-                return None;
-            }
-            loss += tr.loss;
-            loss_from = end;
-        }
-        Some(Step {
-            loss,
-            h_last: states.pop()?,
-            grad_norms: clip::norms(&sum),
-            dh_norms: dh.rows().into_iter().map(norm).collect(),
-            clip,
-            fired,
-        })
     }
 }
 

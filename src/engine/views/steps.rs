@@ -56,8 +56,10 @@ pub struct ForwardSnapshot {
     pub steps: usize,
     pub activation: &'static str,
     pub vocab: Vec<String>,
+    /// The input symbol ("" at a step without input).
     pub input: String,
-    pub input_index: usize,
+    /// Its index, None at a step without input (x_t = 0).
+    pub input_index: Option<usize>,
     /// The target symbol, `None` on a step without a loss.
     pub target: Option<String>,
     pub target_index: Option<usize>,
@@ -100,7 +102,9 @@ pub fn forward_snapshot(
     let h_t = trace.h.row(t);
     let predicted = crate::engine::forward::argmax(trace.p.row(s));
     let mut x_t = vec![0.0; params.vocab_size()];
-    x_t[x] = 1.0;
+    if let Some(x) = x {
+        x_t[x] = 1.0;
+    }
     let (w_hh, hh) = flat(&params.w_hh);
     let (w_hy, hy) = flat(&params.w_hy);
     Ok(ForwardSnapshot {
@@ -108,14 +112,17 @@ pub fn forward_snapshot(
         steps,
         activation: trace.activation.name(),
         vocab: symbols(vocab),
-        input: symbol(vocab, x),
+        input: x.map(|x| symbol(vocab, x)).unwrap_or_default(),
         input_index: x,
         target: target.map(|k| symbol(vocab, k)),
         target_index: target,
         x_t,
         h_prev: h_prev.to_vec(),
-        // W_xh x_t for a one-hot x_t is column x of W_xh: no arithmetic.
-        w_xh_x: params.w_xh.column(x).to_vec(),
+        // W_xh x_t for a one-hot x_t is column x of W_xh: no arithmetic (0 with no input).
+        w_xh_x: x.map_or_else(
+            || vec![0.0; params.hidden()],
+            |x| params.w_xh.column(x).to_vec(),
+        ),
         w_hh_h: mat_vec(w_hh, hh, h_prev),
         b_h: params.b_h.to_vec(),
         a_t: trace.a.row(s).to_vec(),
@@ -219,7 +226,9 @@ pub struct TraceView {
     pub activation: &'static str,
     pub vocab: Vec<String>,
     pub steps: usize,
-    pub inputs: Vec<usize>,
+    /// Input index per step (None: no input).
+    pub inputs: Vec<Option<usize>>,
+    /// Input symbol per step ("" where there is none).
     pub input_chars: Vec<String>,
     pub targets: Vec<Option<usize>>,
     pub target_chars: Vec<Option<String>>,
@@ -240,7 +249,11 @@ pub fn trace_view(trace: &Trace, vocab: &Vocab) -> TraceView {
         activation: trace.activation.name(),
         vocab: symbols(vocab),
         steps: trace.len(),
-        input_chars: trace.inputs.iter().map(|&i| symbol(vocab, i)).collect(),
+        input_chars: trace
+            .inputs
+            .iter()
+            .map(|i| i.map(|i| symbol(vocab, i)).unwrap_or_default())
+            .collect(),
         inputs: trace.inputs.clone(),
         target_chars: trace
             .targets
@@ -325,7 +338,7 @@ mod tests {
                     assert!((f.w_hy_h[k] + f.b_y[k] - f.y_t[k]).abs() < 1e-15);
                 }
                 assert_eq!(f.x_t.iter().sum::<f64>(), 1.0);
-                assert_eq!(f.x_t[f.input_index], 1.0);
+                assert_eq!(f.x_t[f.input_index.unwrap()], 1.0);
                 assert_eq!(f.h_t, trace.h.row(t).to_vec());
             }
             assert!(forward_snapshot(s.params(), &trace, s.vocab(), 0).is_err());

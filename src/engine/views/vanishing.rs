@@ -31,7 +31,11 @@ pub fn sequence_view(session: &Session) -> SequenceView {
         .all(|v| v.is_finite())
         .then(|| symbol(vocab, crate::engine::forward::argmax(trace.p.row(last))));
     SequenceView {
-        input_chars: trace.inputs.iter().map(|&i| symbol(vocab, i)).collect(),
+        input_chars: trace
+            .inputs
+            .iter()
+            .map(|i| i.map(|i| symbol(vocab, i)).unwrap_or_default())
+            .collect(),
         answer: trace.targets[last].map(|k| symbol(vocab, k)),
         predicted,
         p_last,
