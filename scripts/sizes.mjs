@@ -1,13 +1,16 @@
 // Page weight: what a browser downloads to run RNN Lab, raw and gzipped (level 9).
 // Counts index.html and every file under www/ (the ES modules, CSS, www/pkg wasm + glue):
-// an upper bound, since the page may not load every file. Budget: 400 KB gzipped.
+// an upper bound, since the page may not load every file. Budget: 450 KB gzipped: 400 KB
+// before the app shipped its own fonts (www/fonts: 35 KB), and the reshaped engine (typed
+// settings and views, the worker's state transfer, masked sequences, the new models' code)
+// added ~20 KB of wasm. The size issue (an f32 fast mode, a smaller page) aims at 300 KB.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const BUDGET = 400 * 1024;
+const BUDGET = 450 * 1024;
 const args = process.argv.slice(2);
 
 function walk(dir, out = []) {
@@ -35,7 +38,7 @@ if (args.includes('--json')) {
   console.log(JSON.stringify({ wasm, total, budget_gzip: BUDGET, files: rows }));
 } else if (args.includes('--short')) {
   console.log(`sizes: wasm ${wasm ? `${kb(wasm.bytes)} (${kb(wasm.gzip)} gzipped)` : 'not built'}; ` +
-    `page ${kb(total.bytes)} (${kb(total.gzip)} gzipped, budget 400 KB) over ${rows.length} files`);
+    `page ${kb(total.bytes)} (${kb(total.gzip)} gzipped, budget ${kb(BUDGET)}) over ${rows.length} files`);
 } else {
   const w = Math.max(...rows.map((r) => r.file.length), 5);
   console.log(`${'file'.padEnd(w)}  ${'bytes'.padStart(10)}  ${'gzipped'.padStart(10)}`);
@@ -43,9 +46,9 @@ if (args.includes('--json')) {
     console.log(`${r.file.padEnd(w)}  ${String(r.bytes).padStart(10)}  ${String(r.gzip).padStart(10)}`);
   }
   console.log(`${'total'.padEnd(w)}  ${String(total.bytes).padStart(10)}  ${String(total.gzip).padStart(10)}`);
-  console.log(`wasm gzipped: ${wasm ? kb(wasm.gzip) : 'not built'}; page gzipped: ${kb(total.gzip)} (budget 400 KB)`);
+  console.log(`wasm gzipped: ${wasm ? kb(wasm.gzip) : 'not built'}; page gzipped: ${kb(total.gzip)} (budget ${kb(BUDGET)})`);
 }
 if (total.gzip > BUDGET) {
-  console.error(`sizes: page is ${kb(total.gzip)} gzipped, over the 400 KB budget`);
+  console.error(`sizes: page is ${kb(total.gzip)} gzipped, over the ${kb(BUDGET)} budget`);
   process.exitCode = 1;
 }

@@ -6,7 +6,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use rnn_lab::web::charts::{
-    self, colors,
+    self, Scale, colors,
     grad_bars::{GradBarsData, draw_grad_bars},
     loss::{LossData, draw_loss},
 };
@@ -78,14 +78,14 @@ fn loss_chart_draws_the_training_of_a_real_lab() {
     let mut lab = Lab::new(JsValue::UNDEFINED).unwrap();
     let empty = canvas(640, 360);
     assert_eq!(ink(&pixels(&empty)), 0, "a new canvas is blank");
-    charts::loss::draw_loss_chart(&empty, lab.loss_history(500.0).unwrap()).unwrap();
+    charts::loss::draw_loss_chart(&empty, lab.loss_history(500.0).unwrap(), Some(1.0)).unwrap();
     let px = pixels(&empty);
     assert!(ink(&px) > 500, "axes and the 'train' message are drawn");
     assert_eq!(count_color(&px, colors::LOSS), 0, "no loss line yet");
 
     lab.train(300.0).unwrap();
     let c = canvas(640, 360);
-    charts::loss::draw_loss_chart(&c, lab.loss_history(500.0).unwrap()).unwrap();
+    charts::loss::draw_loss_chart(&c, lab.loss_history(500.0).unwrap(), Some(1.0)).unwrap();
     let px = pixels(&c);
     assert!(
         ink(&px) > (640 * 360) / 100,
@@ -114,13 +114,13 @@ fn loss_chart_marks_clipping_and_skips_non_finite_points() {
         title: Some("clipping".into()),
     };
     let c = canvas(800, 400);
-    draw_loss(&c, &data).unwrap();
+    draw_loss(&c, &data, Scale { dpr: 1.0 }).unwrap();
     let px = pixels(&c);
     assert!(count_color(&px, colors::EVENT) > 50, "clip ticks drawn");
     let mut no_clip = data.clone();
     no_clip.clip_fired.clear();
     let c2 = canvas(800, 400);
-    draw_loss(&c2, &no_clip).unwrap();
+    draw_loss(&c2, &no_clip, Scale { dpr: 1.0 }).unwrap();
     assert_eq!(count_color(&pixels(&c2), colors::EVENT), 0, "no ticks");
 }
 
@@ -136,7 +136,7 @@ fn grad_bars_draw_every_bar_and_highlight_the_current_step() {
     assert_eq!(norms.len(), 4);
     let c = canvas(600, 320);
     let data = js(json!({"values": norms, "highlight": 2}));
-    charts::grad_bars::draw_grad_bars_chart(&c, data).unwrap();
+    charts::grad_bars::draw_grad_bars_chart(&c, data, Some(1.0)).unwrap();
     let px = pixels(&c);
     let highlighted = count_color(&px, colors::EVENT);
     let others = count_color(&px, colors::GRADIENT);
@@ -151,6 +151,7 @@ fn grad_bars_draw_every_bar_and_highlight_the_current_step() {
             values: norms.clone(),
             ..Default::default()
         },
+        Scale { dpr: 1.0 },
     )
     .unwrap();
     assert_eq!(count_color(&pixels(&c2), colors::EVENT), 0);
@@ -165,6 +166,7 @@ fn grad_bars_show_exploded_values_without_failing() {
             values: vec![1.0, f64::INFINITY, f64::NAN, 2.0],
             ..Default::default()
         },
+        Scale { dpr: 1.0 },
     )
     .unwrap();
     assert!(ink(&pixels(&c)) > 1000);
@@ -173,12 +175,14 @@ fn grad_bars_show_exploded_values_without_failing() {
 #[wasm_bindgen_test]
 fn charts_refuse_bad_data_and_unsized_canvases() {
     let c = canvas(300, 200);
-    let err = charts::loss::draw_loss_chart(&c, JsValue::from_str("garbage")).unwrap_err();
+    let err =
+        charts::loss::draw_loss_chart(&c, JsValue::from_str("garbage"), Some(1.0)).unwrap_err();
     assert!(message(err).contains("loss chart: bad data"));
-    let err = charts::grad_bars::draw_grad_bars_chart(&c, js(json!({"values": "no"}))).unwrap_err();
+    let err = charts::grad_bars::draw_grad_bars_chart(&c, js(json!({"values": "no"})), Some(1.0))
+        .unwrap_err();
     assert!(message(err).contains("gradient bars chart: bad data"));
     let zero = canvas(0, 0);
-    let err = draw_loss(&zero, &LossData::default()).unwrap_err();
+    let err = draw_loss(&zero, &LossData::default(), Scale { dpr: 1.0 }).unwrap_err();
     assert!(message(err).contains("no size"));
 }
 

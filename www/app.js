@@ -18,7 +18,7 @@
 import { prop, defineChapters, defaults, validate, parseHash } from './state.js';
 import { Notices, Announcer } from './notice.js';
 import { Player } from './player.js';
-import { Model, FRAME_BUDGET_MS } from './model.js';
+import { Model, FRAME_BUDGET_MS, isTrap } from './model.js';
 import { Trainer } from './trainer.js';
 import { syncAll } from './views/controls.js';
 import { CHAPTERS, applyLimits, chapterById } from './shell/chapters.js';
@@ -231,6 +231,26 @@ export class App {
     this.hash.write(now);
   }
 
+  /**
+   * Something threw where nobody caught it (window 'error' / 'unhandledrejection', a
+   * drawing, a training slice). A trap of the engine (a Rust panic) leaves the handle that
+   * trapped unusable: every model whose handle no longer answers is rebuilt from its
+   * settings, and the notice says so honestly. Anything else is shown as it is.
+   */
+  fault(error) {
+    console.error(error);
+    if (!isTrap(error)) {
+      this.notice(`Something went wrong: ${error?.message ?? error}`, 'error');
+      return;
+    }
+    const rebuilt = [...this.models].filter((m) => m.recover());
+    this.notice(rebuilt.length
+      ? `The engine stopped on an internal error (a bug, not your input). The model${rebuilt.length > 1 ? 's were' : ' was'} rebuilt from ${rebuilt.length > 1 ? 'their' : 'its'} settings with fresh weights; training since the last reset was lost.`
+      : `The engine stopped on an internal error (a bug, not your input): ${error?.message ?? error}. The models still answer and were kept.`, 'error');
+    this.clampStep();
+    this.requestRender();
+  }
+
   /** Asks for a drawing of the current chapter in the next frame. */
   requestRender() {
     this.renderQueued = true;
@@ -264,8 +284,11 @@ export class App {
     try {
       this.chapter().render(this, this.view());
     } catch (e) {
-      console.error(e);
-      this.notice(`Something went wrong while drawing: ${e.message}`, 'error');
+      if (isTrap(e)) this.fault(e);
+      else {
+        console.error(e);
+        this.notice(`Something went wrong while drawing: ${e.message}`, 'error');
+      }
     }
     const waiters = this.frameWaiters;
     this.frameWaiters = [];

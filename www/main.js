@@ -1,6 +1,7 @@
 // Boot: load the wasm module, start the app, expose window.rnnLab, mark the page ready.
 // If anything fails, the page says so in words instead of staying blank.
 import { App, CHAPTERS } from './app.js';
+import { fontsReady } from './fonts.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -51,6 +52,17 @@ function makeApi(app, wasm) {
     frame: () => app.frame(),
     chapters: () => CHAPTERS.map((c) => ({ id: c.id, title: c.title })),
     palette: () => ({ ...app.palette }),
+    /** Test-only: a panic inside the engine, to see the page recover (docs/api.md). */
+    debug: Object.freeze({
+      panic: () => {
+        try {
+          app.lab.debug_panic();
+        } catch (e) {
+          app.fault(e);
+        }
+        return app.frame();
+      },
+    }),
     /** The word model's wasm handle (read it; change the model through set/train/reset). */
     get lab() {
       return app.lab;
@@ -61,16 +73,19 @@ function makeApi(app, wasm) {
 }
 
 async function boot() {
-  let wasm;
+  let wasm, app;
+  // The canvases draw with the app's fonts: loaded alongside the engine (3 s at most).
+  const fonts = fontsReady({ late: () => app?.requestRender() });
   try {
     wasm = await import('./pkg/rnn_lab.js');
     await wasm.default();
+    await fonts;
   } catch (e) {
     fail('The RNN engine (WebAssembly) could not be loaded', e);
     return;
   }
   try {
-    const app = new App(wasm, {
+    app = new App(wasm, {
       nav: $('chapter-nav'),
       tools: $('header-tools'),
       settings: $('settings'),
@@ -79,6 +94,10 @@ async function boot() {
       main: $('main'),
     });
     app.start(location.hash);
+    // Nothing fails silently: an error nobody caught becomes a notice (and, for a trap of
+    // the engine, a rebuilt model).
+    window.addEventListener('error', (event) => app.fault(event.error ?? new Error(event.message)));
+    window.addEventListener('unhandledrejection', (event) => app.fault(event.reason));
     window.rnnLab = makeApi(app, wasm);
     $('app-version').textContent = `v${wasm.version()}`;
   } catch (e) {

@@ -24,6 +24,47 @@ export function makeHandle(wasm, spec) {
   return spec.ctor === 'new' ? new cls(spec.settings) : cls[spec.ctor](spec.settings);
 }
 
+/**
+ * Trains `handle` for about `budgetMs`: the first job of `work.jobs` (`{ n, until, done,
+ * report }`), or on and on while `work.running`. The number of iterations per call
+ * (`work.chunk`) adapts so that a call takes 1–3 ms: few crossings of the boundary, a
+ * fine-grained budget. Returns the iterations run and the job finished, if one was.
+ * Throws the engine's error (divergence). Shared by the page (no worker) and the worker.
+ */
+export function trainSlice(handle, work, budgetMs) {
+  const start = performance.now();
+  let ran = 0;
+  while (performance.now() - start < budgetMs && (work.jobs.length || work.running)) {
+    const job = work.jobs[0];
+    const want = job ? Math.min(work.chunk, job.n - job.done) : work.chunk;
+    const t0 = performance.now();
+    const report = job?.until === 'converged' ? handle.unrolled_train_until_converged(want) : handle.train(want);
+    ran += report.iterations_run;
+    const dt = performance.now() - t0;
+    if (dt < 1) work.chunk = Math.min(work.chunk * 2, 4096);
+    else if (dt > 3 && work.chunk > 1) work.chunk = Math.max(1, work.chunk >> 1);
+    if (job) {
+      job.done += report.iterations_run;
+      job.report = report;
+      if (job.done >= job.n || report.reached || report.iterations_run === 0) {
+        work.jobs.shift();
+        return { ran, finished: job };
+      }
+    }
+  }
+  return { ran, finished: null };
+}
+
+/**
+ * Whether `error` is a trap of the wasm engine (a Rust panic: a bug, not bad input), or
+ * its aftermath: the handle that trapped stays borrowed, and every later call on it
+ * throws "recursive use of an object detected".
+ */
+export function isTrap(error) {
+  return error instanceof WebAssembly.RuntimeError
+    || /recursive use of an object|unreachable|null pointer passed to rust|RuntimeError/.test(String(error?.message ?? error));
+}
+
 /** Whether `message` is the engine's divergence error. */
 const isDivergence = (message) => /diverged/.test(message);
 
@@ -75,12 +116,49 @@ export class Model {
   rebuild(spec) {
     const handle = makeHandle(this.app.wasm, spec);
     this.cancel();
-    this.handle?.free();
+    try {
+      this.handle?.free();
+    } catch {
+      // A handle that trapped cannot be freed; it is dropped.
+    }
     this.handle = handle;
     this.spec = spec;
     this.diverged = null;
     this.changed(true);
+    this.remember();
     this.register();
+  }
+
+  /** Keeps the handle's own settings, to rebuild it after a trap. */
+  remember() {
+    try {
+      this.lastSettings = this.handle.settings?.() ?? null;
+    } catch {
+      this.lastSettings = null;
+    }
+  }
+
+  /**
+   * After a trap: a new handle from the settings the model last had (the spec, with every
+   * change made since), fresh weights from its seed. Returns true if it was rebuilt.
+   */
+  recover() {
+    let alive = true;
+    try {
+      this.handle.status();
+    } catch {
+      alive = false;
+    }
+    if (alive) return false;
+    this.running = false;
+    const jobs = this.jobs;
+    this.jobs = [];
+    for (const j of jobs) j.resolve({ diverged: false, error: 'the engine stopped on an internal error', cancelled: true });
+    const settings = this.lastSettings ?? this.spec.settings;
+    const ctor = this.spec.ctor === 'vanishing' ? 'vanishing' : 'new';
+    this.rebuild(this.lastSettings ? { cls: this.spec.cls, ctor, settings } : this.spec);
+    this.settleIfIdle();
+    return true;
   }
 
   /**
@@ -113,6 +191,7 @@ export class Model {
     }
     this.trainer?.send({ op: 'call', id: this.id, method, args, generation: this.generation + (rebuilt ? 1 : 0) });
     this.changed(rebuilt);
+    this.remember();
     return result;
   }
 
@@ -229,6 +308,10 @@ export class Model {
 
   /** Training stopped on an error: divergence is shown as such, anything else as a notice. */
   fail(message) {
+    if (isTrap(message)) {
+      this.app.fault(new Error(message));
+      return;
+    }
     const status = this.handle.status();
     if (status.diverged || isDivergence(message)) this.diverged = { iteration: status.iteration + 1, message };
     else this.app.notice(message, 'error');
@@ -267,36 +350,16 @@ export class Model {
   /** One slice of training on the page's copy (no worker): called by the app's frame loop. */
   tick(budgetMs) {
     if (this.trainer || !this.active) return;
-    const start = performance.now();
-    let ran = 0;
+    let slice;
     try {
-      while (performance.now() - start < budgetMs && this.active) {
-        const job = this.jobs[0];
-        const want = job ? Math.min(this.chunk, job.n - job.done) : this.chunk;
-        const t0 = performance.now();
-        const report = job?.until === 'converged'
-          ? this.handle.unrolled_train_until_converged(want)
-          : this.handle.train(want);
-        ran += report.iterations_run;
-        const dt = performance.now() - t0;
-        // Aim at ~1.5 ms per call: few boundary crossings, a fine-grained budget.
-        if (dt < 0.75) this.chunk = Math.min(this.chunk * 2, 4096);
-        else if (dt > 3 && this.chunk > 1) this.chunk = Math.max(1, this.chunk >> 1);
-        if (job) {
-          job.done += report.iterations_run;
-          job.report = report;
-          if (job.done >= job.n || report.reached || report.iterations_run === 0) {
-            this.jobs.shift();
-            job.resolve({ ...report, iterations_run: job.done, diverged: false, error: null });
-          }
-        }
-      }
+      slice = trainSlice(this.handle, this, budgetMs);
     } catch (e) {
-      this.countRate(ran);
       this.fail(e.message);
       return;
     }
+    const { ran, finished } = slice;
     this.countRate(ran);
+    if (finished) finished.resolve({ ...finished.report, iterations_run: finished.done, diverged: false, error: null });
     if (ran) this.changed(false);
     this.settleIfIdle();
   }

@@ -128,9 +128,14 @@ function numText(v) {
  * Validates one raw value (a string from the URL, or a native value from a control or
  * a script) against row `p`. Returns { value, note } where `note` (if any) says what
  * was corrected; `value` is undefined when the value is refused and nothing should change.
+ * A value that cannot be read at all (not a number, not an option) becomes the default
+ * only on a fresh load (`keep: false`); later (`keep: true`: a field, a hash typed after
+ * training) it is refused and the current value stays, so no model is lost to a typo.
  */
-export function check(p, raw) {
-  const fallback = (why) => ({ value: p.default, note: `${p.name}: ${why}; using ${show(p.default)}` });
+export function check(p, raw, { keep = false } = {}) {
+  const fallback = (why) => (keep
+    ? { value: undefined, note: `${p.name}: ${why}; kept as it was` }
+    : { value: p.default, note: `${p.name}: ${why}; using ${show(p.default)}` });
   switch (p.type) {
     case 'int':
     case 'float': {
@@ -169,13 +174,13 @@ export function check(p, raw) {
  * Validates a patch (an object of raw values) against the table. Unknown keys are
  * ignored. Returns { values, notes }: the accepted values and the corrections made.
  */
-export function validate(patch) {
+export function validate(patch, { keep = true } = {}) {
   const values = {};
   const notes = [];
   for (const [key, raw] of Object.entries(patch ?? {})) {
     const p = prop(key);
     if (!p || raw === undefined) continue;
-    const { value, note } = check(p, raw);
+    const { value, note } = check(p, raw, { keep });
     if (note) notes.push(note);
     if (value !== undefined) values[key] = value;
   }
@@ -186,7 +191,7 @@ export function validate(patch) {
  * Parses a location hash ("#word=hello&hidden=3…") into { values, notes }.
  * Never throws: a malformed hash gives no values and, if it was not empty, a note.
  */
-export function parseHash(hash) {
+export function parseHash(hash, { keep = false } = {}) {
   const text = String(hash ?? '').replace(/^#/, '');
   if (!text) return { values: {}, notes: [] };
   let params;
@@ -197,7 +202,7 @@ export function parseHash(hash) {
   }
   const raw = {};
   for (const [k, v] of params) if (prop(k) && !(k in raw)) raw[k] = v;
-  return validate(raw);
+  return validate(raw, { keep });
 }
 
 /**

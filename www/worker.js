@@ -7,14 +7,14 @@
 // Messages out: { op: 'ready' } once, then { op: 'state', id, generation, state, ran,
 // report, jobDone, error } after each slice or change (at most every POST_MS while running).
 import init, * as wasm from './pkg/rnn_lab.js';
-import { makeHandle } from './model.js';
+import { makeHandle, trainSlice } from './model.js';
 
 /** Training between two looks at the message queue. */
 const SLICE_MS = 8;
 /** While training, the page gets a state at most this often (it draws at 60 fps anyway). */
 const POST_MS = 30;
 
-/** id → { handle, generation, job, running, sent (iteration the page has), ran, lastPost, chunk } */
+/** id → { handle, generation, jobs, running, sent (iteration the page has), ran, lastPost, chunk } */
 const twins = new Map();
 let scheduled = false;
 // A zero-delay yield: the worker's own message queue, not setTimeout (clamped to ≥ 4 ms).
@@ -39,8 +39,7 @@ function post(id, twin, extra = {}) {
 }
 
 function fail(id, twin, e) {
-  twin.job = null;
-  twin.queue = [];
+  twin.jobs = [];
   twin.running = false;
   post(id, twin, { error: e.message ?? String(e) });
 }
@@ -49,37 +48,19 @@ function fail(id, twin, e) {
 function work() {
   let busy = false;
   for (const [id, twin] of twins) {
-    if (!twin.job && twin.queue.length) twin.job = { ...twin.queue.shift(), done: 0, report: null };
-    if (!twin.job && !twin.running) continue;
+    if (!twin.jobs.length && !twin.running) continue;
     busy = true;
-    const start = performance.now();
+    let slice;
     try {
-      while (performance.now() - start < SLICE_MS && (twin.job || twin.running)) {
-        const job = twin.job;
-        const want = job ? Math.min(twin.chunk, job.n - job.done) : twin.chunk;
-        const t0 = performance.now();
-        const report = job?.until === 'converged'
-          ? twin.handle.unrolled_train_until_converged(want)
-          : twin.handle.train(want);
-        twin.ran += report.iterations_run;
-        const dt = performance.now() - t0;
-        if (dt < 1) twin.chunk = Math.min(twin.chunk * 2, 4096);
-        else if (dt > 4 && twin.chunk > 1) twin.chunk = Math.max(1, twin.chunk >> 1);
-        if (job) {
-          job.done += report.iterations_run;
-          job.report = report;
-          if (job.done >= job.n || report.reached || report.iterations_run === 0) {
-            twin.job = null;
-            post(id, twin, { jobDone: job.job, report: { ...report, iterations_run: job.done } });
-            break;
-          }
-        }
-      }
+      slice = trainSlice(twin.handle, twin, SLICE_MS);
     } catch (e) {
       fail(id, twin, e);
       continue;
     }
-    if ((twin.job || twin.running) && performance.now() - twin.lastPost >= POST_MS) post(id, twin);
+    twin.ran += slice.ran;
+    const job = slice.finished;
+    if (job) post(id, twin, { jobDone: job.job, report: { ...job.report, iterations_run: job.done } });
+    else if ((twin.jobs.length || twin.running) && performance.now() - twin.lastPost >= POST_MS) post(id, twin);
   }
   if (busy) schedule();
 }
@@ -90,7 +71,7 @@ const handlers = {
     twins.get(id)?.handle.free();
     const handle = makeHandle(wasm, spec);
     handle.import_state(state);
-    twins.set(id, { handle, generation, job: null, queue: [], running: false, sent: handle.status().iteration, ran: 0, lastPost: 0, chunk: 1 });
+    twins.set(id, { handle, generation, jobs: [], running: false, sent: handle.status().iteration, ran: 0, lastPost: 0, chunk: 1 });
   },
   call({ id, method, args, generation }) {
     const twin = twins.get(id);
@@ -98,15 +79,14 @@ const handlers = {
     if (generation !== twin.generation) {
       // The weights were replaced: the page drops states of the old generation.
       twin.generation = generation;
-      twin.job = null;
-      twin.queue = [];
+      twin.jobs = [];
       twin.running = false;
       twin.sent = 0;
     }
     post(id, twin);
   },
   train({ id, job, n, until }) {
-    twins.get(id).queue.push({ job, n, until });
+    twins.get(id).jobs.push({ job, n, until, done: 0, report: null });
     schedule();
   },
   run({ id }) {
@@ -121,8 +101,7 @@ const handlers = {
   cancel({ id }) {
     const twin = twins.get(id);
     twin.running = false;
-    twin.job = null;
-    twin.queue = [];
+    twin.jobs = [];
     post(id, twin);
   },
   free({ id }) {

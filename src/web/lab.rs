@@ -172,6 +172,12 @@ impl Lab {
         Ok(self.model.session_mut().import_state(state)?)
     }
 
+    /// Test-only: panics inside a method call, as a bug would, so that the page's
+    /// recovery (rebuild the model from its settings, say so) can be tested end to end.
+    pub fn debug_panic(&mut self) {
+        panic!("a panic forced by debug_panic (test only)");
+    }
+
     /// Finite differences against BPTT: `{entries, max_relative_error, passed}`.
     pub fn grad_check(&self) -> Result<JsValue, JsError> {
         to_js(&self.session().grad_check())

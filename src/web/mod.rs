@@ -28,6 +28,22 @@ pub mod training;
 pub mod unrolled;
 pub mod vanishing;
 
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = error)]
+    fn console_error(message: &str);
+}
+
+/// Runs once when the module is instantiated: a panic (a bug, never bad input: the
+/// engine refuses that with an error) logs the Rust message before the trap, so the
+/// page's fault handler and the console both say what happened.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error(&format!("RNN Lab engine panicked: {info}"));
+    }));
+}
+
 /// The crate version, so the page can show what it runs.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -32,7 +32,8 @@ export class HashSync {
   /** Applies the current location.hash (hashchange): only what differs from the state. */
   read() {
     const app = this.app;
-    const { values, notes } = parseHash(location.hash);
+    // A hash typed after the page loaded: an unreadable value keeps the current one.
+    const { values, notes } = parseHash(location.hash, { keep: true });
     if (notes.length) app.notice(`Some settings in the address were changed: ${notes.join('; ')}.`, 'warn');
     const patch = {};
     for (const [k, v] of Object.entries(values)) if (app.state[k] !== v) patch[k] = v;

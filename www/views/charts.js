@@ -1,8 +1,19 @@
 // A chart on the page: a <figure> with a canvas the Rust chart functions draw on, a
 // caption, and a "Save PNG" button. The canvas is sized in device pixels
 // (CSS size × devicePixelRatio) so the Rust side draws crisp lines and text; a chart is
-// redrawn only when its data key or its size changed.
+// redrawn only when its data key or its size changed, or fonts arrived since.
 import { el, math } from './common.js';
+
+/**
+ * Device pixels per chart pixel, passed to every chart function: devicePixelRatio ×
+ * (the page's root font size / 16, in [1, 1.6]), so charts follow the screen's pixel
+ * density and the page's type size (presenter mode, a user's larger text).
+ */
+export function chartScale() {
+  const px = Number.parseFloat(getComputedStyle(document.documentElement).fontSize);
+  const type = Number.isFinite(px) && px > 0 ? Math.min(1.6, Math.max(1, px / 16)) : 1;
+  return (window.devicePixelRatio || 1) * type;
+}
 
 /** Sizes `canvas` to its CSS box × devicePixelRatio. Returns true if it changed. */
 export function fitCanvas(canvas) {
@@ -15,6 +26,15 @@ export function fitCanvas(canvas) {
   canvas.height = h;
   return true;
 }
+
+/**
+ * Bumped whenever web fonts finish loading: a chart drawn before the app's fonts arrived
+ * (the boot waits 3 s at most, www/fonts.js) is drawn again with them at the next render.
+ */
+let fontGeneration = 0;
+globalThis.document?.fonts?.addEventListener?.('loadingdone', () => {
+  fontGeneration++;
+});
 
 let resizeObserver = null;
 const onResize = new WeakMap();
@@ -59,11 +79,12 @@ export class Chart {
    */
   update(key, data, label) {
     const resized = fitCanvas(this.canvas);
-    if (!resized && key === this.key) return false;
+    if (!resized && key === this.key && this.fontGeneration === fontGeneration) return false;
     if (this.canvas.width < 2 || this.canvas.height < 2) return false;
     try {
-      this.drawFn(this.canvas, typeof data === 'function' ? data() : data);
+      this.drawFn(this.canvas, typeof data === 'function' ? data() : data, chartScale());
       this.key = key;
+      this.fontGeneration = fontGeneration;
     } catch (e) {
       this.key = null;
       this.app.notice(`A chart could not be drawn: ${e.message}`, 'error');

@@ -5,7 +5,7 @@
 // parameter and the step × iteration heatmap of ‖dL/dh_t‖. The chapter's model lives in
 // two Labs of its own (vanishing/model.js); every number comes from them.
 import { el, fmt, math, showSymbol } from './common.js';
-import { Chart, fitCanvas } from './charts.js';
+import { Chart, chartScale, fitCanvas } from './charts.js';
 import { control, sync, syncAll } from './controls.js';
 import { prop, serialise } from '../state.js';
 import { VanishingModel } from './vanishing/model.js';
@@ -197,20 +197,21 @@ export default {
         app.requestRender();
       }, TRAINING_REDRAW_MS);
     }
+    const scale = chartScale();
     try {
       if (Object.keys(aCanvases).length || !ui.analysis) {
         ui.analysis = analysed.vanishing_analysis();
         ui.sequenceView = analysed.vanishing_sequence();
         const past = { analysis: ui.analysis, key_distance: distance };
-        if (aCanvases.past) app.wasm.draw_vanishing_past(aCanvases.past, past);
-        if (aCanvases.chain) app.wasm.draw_vanishing_chain(aCanvases.chain, past);
-        if (aCanvases.spectrum) app.wasm.draw_vanishing_spectrum(aCanvases.spectrum, ui.analysis);
+        if (aCanvases.past) app.wasm.draw_vanishing_past(aCanvases.past, past, scale);
+        if (aCanvases.chain) app.wasm.draw_vanishing_chain(aCanvases.chain, past, scale);
+        if (aCanvases.spectrum) app.wasm.draw_vanishing_spectrum(aCanvases.spectrum, ui.analysis, scale);
         ui.drawn.analysis = aKey;
       }
       if (Object.keys(tCanvases).length || !ui.training) {
         const t = m.trained.vanishing_training(HEAT_COLUMNS);
-        if (tCanvases.norms) app.wasm.draw_vanishing_norms(tCanvases.norms, t.view);
-        if (tCanvases.heat) app.wasm.draw_vanishing_heatmap(tCanvases.heat, t.view);
+        if (tCanvases.norms) app.wasm.draw_vanishing_norms(tCanvases.norms, t.view, scale);
+        if (tCanvases.heat) app.wasm.draw_vanishing_heatmap(tCanvases.heat, t.view, scale);
         const { view, ...summary } = t;
         ui.training = { training: summary, diverged: m.trained.status().diverged, iteration: m.trained.status().iteration };
         ui.drawn.training = tKey;

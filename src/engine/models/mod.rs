@@ -16,16 +16,31 @@
 //! gradient-checked with [`check_gradient`] in its tests; nothing else in the
 //! tree changes until a chapter shows it.
 
+pub mod autocomplete;
+#[cfg(test)]
+mod autocomplete_tests;
+pub mod bag_of_words;
+pub mod corpus;
 pub mod embedding;
+pub mod feedforward;
+pub mod hello;
 pub mod mlp;
+pub mod next_word;
+pub mod next_word_lab;
+#[cfg(test)]
+mod next_word_lab_tests;
 pub mod perceptron;
 pub mod plane;
+pub mod queries;
 pub mod sentence;
 pub mod text;
 pub mod text_cnn;
+pub mod tokens;
 pub mod trainer;
+pub mod window;
 pub mod windows;
 pub mod word2vec;
+pub mod word_rnn;
 
 pub use trainer::{FlatOptimizer, TrainStep, Trainer};
 

@@ -1,8 +1,8 @@
 //! Per-step gradient bars: ‖dL/dh_t‖ for t = 1..T (or any per-step norms),
 //! the current step drawn in the event colour.
 
-use super::{Scale, area, colors, data, message, tick, y_top};
-use crate::web::charts::{house_chart, house_mesh};
+use super::{Scale, area, colors, data, message, text, tick, y_top};
+use crate::web::charts::{HOUSE_LABEL_AREAS, axis_names, house_chart, house_mesh, x_label_slots};
 use crate::web::js_error;
 use plotters::prelude::*;
 use serde::Deserialize;
@@ -25,8 +25,11 @@ pub struct GradBarsData {
 }
 
 /// Draws the bars on `canvas` (sized in device pixels by the page).
-pub fn draw_grad_bars(canvas: &HtmlCanvasElement, d: &GradBarsData) -> Result<(), JsError> {
-    let s = Scale::current();
+pub fn draw_grad_bars(
+    canvas: &HtmlCanvasElement,
+    d: &GradBarsData,
+    s: Scale,
+) -> Result<(), JsError> {
     let root = area(canvas)?;
     let n = d.values.len();
     let top = y_top(&d.values);
@@ -37,28 +40,33 @@ pub fn draw_grad_bars(canvas: &HtmlCanvasElement, d: &GradBarsData) -> Result<()
             .unwrap_or_else(|| (i + 1).to_string())
     };
     let title = d.title.as_deref().unwrap_or("‖dL/dh_t‖ per time step");
-    let mut chart = house_chart(&root, s)
-        .caption(title, s.fitting(&root, title, 17.0, 20.0))
+    let below = text::title(&root, s, title, 17.0, 10.0)?;
+    let mut chart = house_chart(&below, s)
         .build_cartesian_2d((0..n.max(1) - 1).into_segmented(), 0.0..top)
         .map_err(js_error)?;
-    // Label every bar while they fit; past ~24 plotters thins them itself.
+    // Label every bar while they fit (24 at most, fewer on a phone).
     let x_format = |v: &SegmentValue<usize>| match v {
         SegmentValue::CenterOf(i) if *i < n => label(*i),
         _ => String::new(),
     };
     house_mesh(&mut chart.configure_mesh(), s)
         .disable_x_mesh()
-        .axis_desc_style(s.font(15.0))
-        .x_desc(d.x_desc.as_deref().unwrap_or("time step t"))
-        .y_desc(d.y_desc.as_deref().unwrap_or("‖dL/dh_t‖"))
-        .x_labels(n.clamp(1, 24))
+        .x_labels(n.clamp(1, 24).min(x_label_slots(&below, s, 24.0)))
         .y_labels(5)
         .x_label_formatter(&x_format)
         .y_label_formatter(&|v| tick(*v))
         .draw()
         .map_err(js_error)?;
+    axis_names(
+        &below,
+        s,
+        chart.plotting_area().get_pixel_range(),
+        (d.x_desc.as_deref().unwrap_or("time step t"), 15.0),
+        (d.y_desc.as_deref().unwrap_or("‖dL/dh_t‖"), 15.0),
+        HOUSE_LABEL_AREAS,
+    )?;
     if n == 0 {
-        return message(&root, s, "No steps to show");
+        return message(&below, s, "No steps to show");
     }
     let gap = s.px(if n > 30 { 1.0 } else { 6.0 });
     let bars = d.values.iter().enumerate().map(|(i, &v)| {
@@ -104,6 +112,14 @@ pub fn draw_grad_bars(canvas: &HtmlCanvasElement, d: &GradBarsData) -> Result<()
 
 /// JS: `draw_grad_bars_chart(canvas, {values, labels?, highlight?, title?, x_desc?, y_desc?})`.
 #[wasm_bindgen]
-pub fn draw_grad_bars_chart(canvas: &HtmlCanvasElement, data_obj: JsValue) -> Result<(), JsError> {
-    draw_grad_bars(canvas, &data("gradient bars", data_obj)?)
+pub fn draw_grad_bars_chart(
+    canvas: &HtmlCanvasElement,
+    data_obj: JsValue,
+    scale: Option<f64>,
+) -> Result<(), JsError> {
+    draw_grad_bars(
+        canvas,
+        &data("gradient bars", data_obj)?,
+        Scale::given(scale),
+    )
 }

@@ -1,8 +1,8 @@
 //! The loss curve: loss and smooth loss against the training iteration,
 //! with a tick at the top wherever gradient clipping fired.
 
-use super::{Scale, Swatch, area, colors, data, legend, message, tick, y_top};
-use crate::web::charts::{house_chart, house_mesh};
+use super::{Scale, Swatch, area, colors, data, legend, legend_space, message, text, tick, y_top};
+use crate::web::charts::{HOUSE_LABEL_AREAS, axis_names, house_chart, house_mesh};
 use crate::web::js_error;
 use plotters::prelude::*;
 use serde::Deserialize;
@@ -39,8 +39,7 @@ fn finite_runs(xs: &[f64], ys: &[f64]) -> Vec<Vec<(f64, f64)>> {
 }
 
 /// Draws the loss curve on `canvas` (sized in device pixels by the page).
-pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData) -> Result<(), JsError> {
-    let s = Scale::current();
+pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData, s: Scale) -> Result<(), JsError> {
     let root = area(canvas)?;
     let n = d.iteration.len();
     let (x0, x1) = match (d.iteration.first(), d.iteration.last()) {
@@ -50,23 +49,39 @@ pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData) -> Result<(), JsError
     };
     let top = y_top(d.loss.iter().chain(&d.smooth_loss));
     let title = d.title.as_deref().unwrap_or("Loss during training");
-    let font = s.fitting(&root, title, 17.0, 20.0);
-    let root = root.titled(title, font).map_err(js_error)?;
-    let (legend_strip, plot) = root.split_vertically(s.px(28.0));
+    let below = text::title(&root, s, title, 17.0, 10.0)?;
+    let mut entries = vec![
+        ("loss", Swatch::Line(colors::LOSS, 1.5)),
+        ("smooth loss", Swatch::Line(colors::SMOOTH, 3.0)),
+    ];
+    if d.clip_fired.iter().any(|&f| f) {
+        entries.push(("clipping fired", Swatch::Tick(colors::EVENT)));
+    }
+    // The key once there are lines to name (its room is kept, so the plot does not move).
+    let plot = if n == 0 {
+        legend_space(&below, s, &entries)?
+    } else {
+        legend(&below, s, &entries)?
+    };
     let mut chart = house_chart(&plot, s)
         .margin_top(s.px(4.0))
         .build_cartesian_2d(x0..x1, 0.0..top)
         .map_err(js_error)?;
     house_mesh(&mut chart.configure_mesh(), s)
-        .axis_desc_style(s.font(15.0))
-        .x_desc("iteration")
-        .y_desc("loss L")
         .x_labels(6)
         .y_labels(5)
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| tick(*v))
         .draw()
         .map_err(js_error)?;
+    axis_names(
+        &plot,
+        s,
+        chart.plotting_area().get_pixel_range(),
+        ("iteration", 15.0),
+        ("loss L", 15.0),
+        HOUSE_LABEL_AREAS,
+    )?;
     if n == 0 {
         return message(&plot, s, "Train to see the loss fall");
     }
@@ -89,10 +104,6 @@ pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData) -> Result<(), JsError
         .filter(|&(_, &fired)| fired)
         .map(|(&x, _)| x)
         .collect();
-    let mut entries = vec![
-        ("loss", Swatch::Line(colors::LOSS, 1.5)),
-        ("smooth loss", Swatch::Line(colors::SMOOTH, 3.0)),
-    ];
     if !clipped.is_empty() {
         let event = s.line(colors::EVENT, 2.0);
         let tick_len = top * 0.06;
@@ -103,14 +114,16 @@ pub fn draw_loss(canvas: &HtmlCanvasElement, d: &LossData) -> Result<(), JsError
                     .map(|x| PathElement::new(vec![(x, top), (x, top - tick_len)], event)),
             )
             .map_err(js_error)?;
-        entries.push(("clipping fired", Swatch::Tick(colors::EVENT)));
     }
-    legend(&legend_strip, s, &entries)?;
     root.present().map_err(js_error)
 }
 
 /// JS: `draw_loss_chart(canvas, {iteration, loss, smooth_loss, clip_fired?, title?})`.
 #[wasm_bindgen]
-pub fn draw_loss_chart(canvas: &HtmlCanvasElement, data_obj: JsValue) -> Result<(), JsError> {
-    draw_loss(canvas, &data("loss", data_obj)?)
+pub fn draw_loss_chart(
+    canvas: &HtmlCanvasElement,
+    data_obj: JsValue,
+    scale: Option<f64>,
+) -> Result<(), JsError> {
+    draw_loss(canvas, &data("loss", data_obj)?, Scale::given(scale))
 }

@@ -14,9 +14,9 @@
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
 use plotters_canvas::CanvasBackend;
 use serde::Serialize;
-use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
@@ -24,6 +24,7 @@ pub mod grad_bars;
 pub mod loss;
 pub mod scales;
 mod step_grid;
+pub mod text;
 pub mod training;
 pub mod unrolled;
 pub mod vanishing;
@@ -113,36 +114,13 @@ pub struct Scale {
     pub dpr: f64,
 }
 
-/// The page's root font size over 16 px, in [1, 1.6] (1 where there is no page).
-fn type_scale() -> f64 {
-    let read = || -> Option<f64> {
-        let window = web_sys::window()?;
-        let root = window.document()?.document_element()?;
-        // getComputedStyle by name: the CssStyleDeclaration binding is not compiled in.
-        let f: js_sys::Function = js_sys::Reflect::get(&window, &"getComputedStyle".into())
-            .ok()?
-            .dyn_into()
-            .ok()?;
-        let style = f.call1(&window, &root).ok()?;
-        let size = js_sys::Reflect::get(&style, &"fontSize".into())
-            .ok()?
-            .as_string()?;
-        size.trim_end_matches("px").parse::<f64>().ok()
-    };
-    read()
-        .filter(|px| px.is_finite() && *px > 0.0)
-        .map_or(1.0, |px| (px / 16.0).clamp(1.0, 1.6))
-}
-
 impl Scale {
-    /// The window's devicePixelRatio times the page's type scale.
-    pub fn current() -> Self {
-        let dpr = web_sys::window()
-            .map(|w| w.device_pixel_ratio())
-            .filter(|d| d.is_finite() && *d > 0.0)
-            .unwrap_or(1.0);
+    /// The scale the page passes with every chart: devicePixelRatio × (the root font
+    /// size / 16), computed where the canvases are sized (www/views/charts.js
+    /// `chartScale`); 1 when absent or not a finite number above 0.
+    pub fn given(scale: Option<f64>) -> Self {
         Self {
-            dpr: dpr * type_scale(),
+            dpr: scale.filter(|d| d.is_finite() && *d > 0.0).unwrap_or(1.0),
         }
     }
 
@@ -151,31 +129,36 @@ impl Scale {
         (css * self.dpr).round().max(1.0) as u32
     }
 
-    /// A text style of `css` pixels in the house font and colour.
+    /// A text style of `css` pixels in the house font ([`text::FONT`]) and colour.
     pub fn font(self, css: f64) -> TextStyle<'static> {
-        ("sans-serif", css * self.dpr)
+        (text::FONT, css * self.dpr)
             .into_font()
             .color(&colors::TEXT)
     }
 
-    /// A text style of at most `css` pixels for `text` drawn across `area`, where
-    /// `reserved_css` pixels of the width go to margins and axis labels: smaller,
-    /// down to 60%, where the text would not fit, so titles and axis names stay
-    /// whole on a phone.
-    pub fn fitting<DB: DrawingBackend>(
+    /// The first of `texts` (longest first) that fits across `area` at `css`
+    /// pixels, where `reserved_css` pixels of the width go to margins and axis
+    /// labels, with its style; if none fits, the last one, smaller to fit (down
+    /// to 60%). For one-line labels such as axis names: a phone gets the short one.
+    /// Returns the text and its size in CSS pixels.
+    pub fn fitting<'t, DB: DrawingBackend>(
         self,
         area: &DrawingArea<DB, Shift>,
-        text: &str,
+        texts: &[&'t str],
         css: f64,
         reserved_css: f64,
-    ) -> TextStyle<'static> {
-        let style = self.font(css);
+    ) -> (&'t str, f64) {
         let room = area.dim_in_pixel().0 as f64 - reserved_css * self.dpr;
-        match area.estimate_text_size(text, &style) {
-            Ok((w, _)) if w as f64 > room && room > 0.0 => {
-                self.font(css * (room / w as f64).max(0.6))
-            }
-            _ => style,
+        let width = |t: &str| text::Rich::new(css).width(area, self, t) as f64;
+        if let Some(t) = texts.iter().find(|t| width(t) <= room) {
+            return (t, css);
+        }
+        let last = texts.last().copied().unwrap_or("");
+        let w = width(last);
+        if w > 0.0 && room > 0.0 {
+            (last, css * (room / w).max(0.6))
+        } else {
+            (last, css)
         }
     }
 
@@ -184,6 +167,10 @@ impl Scale {
         color.stroke_width(self.px(css))
     }
 }
+
+/// The label areas of a [`house_chart`] in CSS pixels: under the plot (x tick
+/// labels and name), left of it (y tick labels and name).
+pub const HOUSE_LABEL_AREAS: (f64, f64) = (46.0, 74.0);
 
 /// A chart builder on `area` with the house margins: 46 px under the plot for the
 /// x tick labels and name, 74 px on the left for the y ones, 18 px on the right so
@@ -196,9 +183,61 @@ pub fn house_chart<'a, 'b, DB: DrawingBackend>(
     builder
         .margin(s.px(10.0))
         .margin_right(s.px(18.0))
-        .x_label_area_size(s.px(46.0))
-        .y_label_area_size(s.px(74.0));
+        .x_label_area_size(s.px(HOUSE_LABEL_AREAS.0))
+        .y_label_area_size(s.px(HOUSE_LABEL_AREAS.1));
     builder
+}
+
+/// The axis names of a chart built on `area`, typeset ([`text::Rich`]: `h_t`
+/// with a real subscript), where plotters' `x_desc`/`y_desc` would put them:
+/// `x` centred under the plot at the bottom of its label area, `y` read
+/// upwards at the outer edge of its label area. `plot`: the plot's pixel
+/// ranges (`chart.plotting_area().get_pixel_range()`); each name with its
+/// size in CSS pixels; `label_areas`: as given to the chart builder (CSS px).
+pub fn axis_names<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: Scale,
+    plot: (std::ops::Range<i32>, std::ops::Range<i32>),
+    x: (&str, f64),
+    y: (&str, f64),
+    label_areas: (f64, f64),
+) -> Result<(), JsError> {
+    let (ox, oy) = area.get_base_pixel();
+    let (px, py) = plot;
+    text::Rich::new(x.1).draw(
+        area,
+        s,
+        x.0,
+        (
+            (px.start + px.end) / 2 - ox,
+            py.end + s.px(label_areas.0) as i32 - oy,
+        ),
+        HPos::Center,
+        VPos::Bottom,
+    )?;
+    text::Rich::new(y.1).vertical().draw(
+        area,
+        s,
+        y.0,
+        (
+            px.start - s.px(label_areas.1) as i32 - ox,
+            (py.start + py.end) / 2 - oy,
+        ),
+        HPos::Center,
+        VPos::Top,
+    )
+}
+
+/// How many x tick labels `css_each` pixels apart fit under a [`house_chart`]
+/// plot on `area` (its label areas and margins taken off), at least 1: bar
+/// charts label every bar while they fit and every other one on a phone.
+pub fn x_label_slots<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    s: Scale,
+    css_each: f64,
+) -> usize {
+    let plot = area.dim_in_pixel().0 as f64 / s.dpr - (74.0 + 18.0 + 20.0);
+    ((plot / css_each).floor() as usize).max(1)
 }
 
 /// The house mesh: 14 px tick labels, axis lines, a light grid at the labelled
@@ -266,60 +305,95 @@ pub enum Swatch {
     Box(RGBColor),
 }
 
-/// A one-line legend, centred in `area` (a strip above the plot, so it never
-/// covers the data).
+/// A legend across the top of `area`, centred, so it never covers the data:
+/// one row where it fits, else as many rows as it needs (a phone). Returns the
+/// area below it. An entry wider than the canvas makes the whole legend
+/// smaller, down to 60%.
 pub fn legend(
     area: &DrawingArea<CanvasBackend, Shift>,
     s: Scale,
     entries: &[(&str, Swatch)],
-) -> Result<(), JsError> {
-    let font = s.font(14.0);
-    let (sample, gap, sep) = (s.px(24.0) as i32, s.px(6.0) as i32, s.px(22.0) as i32);
-    let mut widths = Vec::with_capacity(entries.len());
-    for (label, _) in entries {
-        let (w, _) = area
-            .estimate_text_size(label, &font)
-            .map_err(super::js_error)?;
-        widths.push(w as i32);
-    }
-    let total: i32 = widths.iter().map(|w| sample + gap + w).sum::<i32>()
-        + sep * (entries.len() as i32 - 1).max(0);
-    let (w, h) = area.dim_in_pixel();
-    let y = h as i32 / 2;
-    let mut x = (w as i32 - total).max(0) / 2;
-    let text_style = font.pos(plotters::style::text_anchor::Pos::new(
-        plotters::style::text_anchor::HPos::Left,
-        plotters::style::text_anchor::VPos::Center,
-    ));
-    for ((label, swatch), tw) in entries.iter().zip(widths) {
-        let half = s.px(7.0) as i32;
-        match *swatch {
-            Swatch::Line(c, width) => area.draw(&PathElement::new(
-                vec![(x, y), (x + sample, y)],
-                s.line(c, width),
-            )),
-            Swatch::Tick(c) => area.draw(&PathElement::new(
-                vec![(x + sample / 2, y - half), (x + sample / 2, y + half)],
-                s.line(c, 2.0),
-            )),
-            Swatch::Box(c) => area.draw(&Rectangle::new(
-                [
-                    (x + sample / 2 - half, y - half),
-                    (x + sample / 2 + half, y + half),
-                ],
-                c.filled(),
-            )),
+) -> Result<DrawingArea<CanvasBackend, Shift>, JsError> {
+    legend_or_space(area, s, entries, true)
+}
+
+/// The area [`legend`] would leave, without drawing it (a chart with no data
+/// yet keeps its plot where the data will put it).
+pub fn legend_space(
+    area: &DrawingArea<CanvasBackend, Shift>,
+    s: Scale,
+    entries: &[(&str, Swatch)],
+) -> Result<DrawingArea<CanvasBackend, Shift>, JsError> {
+    legend_or_space(area, s, entries, false)
+}
+
+fn legend_or_space(
+    area: &DrawingArea<CanvasBackend, Shift>,
+    s: Scale,
+    entries: &[(&str, Swatch)],
+    draw: bool,
+) -> Result<DrawingArea<CanvasBackend, Shift>, JsError> {
+    let rich = text::Rich::new(14.0);
+    let measure = |s: Scale| -> Vec<i32> {
+        entries
+            .iter()
+            .map(|(label, _)| s.px(30.0) as i32 + rich.width(area, s, label))
+            .collect()
+    };
+    let (w, _) = area.dim_in_pixel();
+    let room = w as i32 - s.px(20.0) as i32;
+    let widest = measure(s).into_iter().max().unwrap_or(0);
+    let s = if widest > room && room > 0 {
+        Scale {
+            dpr: s.dpr * (room as f64 / widest as f64).max(0.6),
         }
-        .map_err(super::js_error)?;
-        area.draw(&Text::new(
-            label.to_string(),
-            (x + sample + gap, y),
-            text_style.clone(),
-        ))
-        .map_err(super::js_error)?;
-        x += sample + gap + tw + sep;
+    } else {
+        s
+    };
+    let widths = measure(s);
+    let (sample, gap, sep) = (s.px(24.0) as i32, s.px(6.0) as i32, s.px(22.0) as i32);
+    let rows = text::flow(&widths, sep, room);
+    let row_h = s.px(22.0) as i32;
+    let (strip, rest) = area.split_vertically(row_h * rows.len() as i32 + s.px(6.0) as i32);
+    if !draw {
+        return Ok(rest);
     }
-    Ok(())
+    for (r, row) in rows.into_iter().enumerate() {
+        let total: i32 = widths[row.clone()].iter().sum::<i32>() + sep * (row.len() as i32 - 1);
+        let mut x = (w as i32 - total).max(0) / 2;
+        let y = s.px(3.0) as i32 + row_h * r as i32 + row_h / 2;
+        for ((label, swatch), tw) in entries[row.clone()].iter().zip(&widths[row]) {
+            let half = s.px(7.0) as i32;
+            match *swatch {
+                Swatch::Line(c, width) => strip.draw(&PathElement::new(
+                    vec![(x, y), (x + sample, y)],
+                    s.line(c, width),
+                )),
+                Swatch::Tick(c) => strip.draw(&PathElement::new(
+                    vec![(x + sample / 2, y - half), (x + sample / 2, y + half)],
+                    s.line(c, 2.0),
+                )),
+                Swatch::Box(c) => strip.draw(&Rectangle::new(
+                    [
+                        (x + sample / 2 - half, y - half),
+                        (x + sample / 2 + half, y + half),
+                    ],
+                    c.filled(),
+                )),
+            }
+            .map_err(super::js_error)?;
+            rich.draw(
+                &strip,
+                s,
+                label,
+                (x + sample + gap, y),
+                HPos::Left,
+                VPos::Center,
+            )?;
+            x += tw + sep;
+        }
+    }
+    Ok(rest)
 }
 
 /// Writes a centred message over a chart area (e.g. "no data yet").
@@ -329,19 +403,14 @@ pub fn message(
     text: &str,
 ) -> Result<(), JsError> {
     let (w, h) = root.dim_in_pixel();
-    let style = scale
-        .font(16.0)
-        .color(&colors::AXIS)
-        .pos(plotters::style::text_anchor::Pos::new(
-            plotters::style::text_anchor::HPos::Center,
-            plotters::style::text_anchor::VPos::Center,
-        ));
-    root.draw(&Text::new(
-        text.to_string(),
+    text::Rich::new(16.0).color(colors::AXIS).draw(
+        root,
+        scale,
+        text,
         ((w / 2) as i32, (h / 2) as i32),
-        style,
-    ))
-    .map_err(super::js_error)
+        HPos::Center,
+        VPos::Center,
+    )
 }
 
 /// Deserialises a chart's data object, naming the chart in the error.

@@ -66,9 +66,9 @@ pub fn text_on(bg: RGBColor) -> RGBColor {
     }
 }
 
-/// Sans-serif text of `size` CSS pixels in `color`, anchored at (h, v).
+/// Text in the house font of `size` CSS pixels in `color`, anchored at (h, v).
 pub fn anchored(s: Scale, size: f64, color: RGBColor, h: HPos, v: VPos) -> TextStyle<'static> {
-    ("sans-serif", size * s.dpr)
+    (super::text::FONT, size * s.dpr)
         .into_font()
         .color(&color)
         .pos(Pos::new(h, v))

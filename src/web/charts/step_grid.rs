@@ -8,7 +8,7 @@ use super::{Scale, colors, tick};
 use crate::web::js_error;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 
@@ -25,14 +25,15 @@ pub(super) struct Grid {
 }
 
 impl Grid {
-    /// Lays out `rows × cols` cells in the area below a title, leaving room
-    /// for row labels at the left, step labels below and a legend at the right.
-    pub(super) fn new(root: &Area, s: Scale, rows: usize, cols: usize) -> Grid {
+    /// Lays out `rows × cols` cells below a title whose bottom is at `title_bottom`
+    /// (device pixels, from [`title`]), leaving room for row labels at the left,
+    /// step labels below and a legend at the right.
+    pub(super) fn new(root: &Area, s: Scale, rows: usize, cols: usize, title_bottom: i32) -> Grid {
         let (w, h) = root.dim_in_pixel();
         let (w, h) = (w as i32, h as i32);
         let left = s.px(62.0) as i32;
         let right = s.px(78.0) as i32;
-        let top = s.px(34.0) as i32;
+        let top = (title_bottom + s.px(8.0) as i32).max(s.px(34.0) as i32);
         let bottom = s.px(48.0) as i32;
         let cw = ((w - left - right) / cols.max(1) as i32).max(1);
         let ch = ((h - top - bottom) / rows.max(1) as i32)
@@ -63,16 +64,10 @@ impl Grid {
     }
 }
 
-/// The chart's title, centred at the top (smaller where a phone's canvas is narrow).
-pub(super) fn title(root: &Area, s: Scale, text: &str) -> Result<(), JsError> {
-    let (w, _) = root.dim_in_pixel();
-    root.draw(&Text::new(
-        text.to_string(),
-        ((w / 2) as i32, s.px(6.0) as i32),
-        s.fitting(root, text, 16.0, 8.0)
-            .pos(Pos::new(HPos::Center, VPos::Top)),
-    ))
-    .map_err(js_error)
+/// The chart's title, centred at the top (on two lines where a phone's canvas
+/// is too narrow for one); returns the y of its bottom in device pixels.
+pub(super) fn title(root: &Area, s: Scale, text: &str) -> Result<i32, JsError> {
+    super::text::title_at(root, s, text, 16.0, 4.0, s.px(6.0) as i32)
 }
 
 /// Empty cells, the step labels under the columns, the frame and the current column.

@@ -6,11 +6,11 @@
 //! ratio like the shared charts.
 
 use super::scales::{anchored, diverging, text_on};
-use super::{Scale, area, colors, data, tick};
+use super::{Scale, area, colors, data, text, tick};
 use crate::web::js_error;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 use plotters_canvas::CanvasBackend;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -44,15 +44,10 @@ pub struct HeatmapsData {
 fn draw_panel(root: &Area, s: Scale, p: &Panel) -> Result<(), JsError> {
     let (w, h) = root.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
-    let title_h = s.px(24.0) as i32;
     let label = s.px(22.0) as i32;
-    root.draw(&Text::new(
-        p.title.clone(),
-        (w / 2, s.px(4.0) as i32),
-        s.fitting(root, &p.title, 15.0, 4.0)
-            .pos(Pos::new(HPos::Center, VPos::Top)),
-    ))
-    .map_err(js_error)?;
+    // The panel's title, on two lines where it is too long for one (narrow panels).
+    let title_h =
+        text::title_at(root, s, &p.title, 15.0, 2.0, s.px(4.0) as i32)?.max(s.px(24.0) as i32);
     let rows = p.matrix.len();
     let cols = p.matrix.iter().map(Vec::len).max().unwrap_or(0);
     if rows == 0 || cols == 0 {
@@ -124,8 +119,11 @@ fn draw_panel(root: &Area, s: Scale, p: &Panel) -> Result<(), JsError> {
 }
 
 /// Draws the heatmaps on `canvas`.
-pub fn draw_heatmaps(canvas: &HtmlCanvasElement, d: &HeatmapsData) -> Result<(), JsError> {
-    let s = Scale::current();
+pub fn draw_heatmaps(
+    canvas: &HtmlCanvasElement,
+    d: &HeatmapsData,
+    s: Scale,
+) -> Result<(), JsError> {
     let root = area(canvas)?;
     let n = d.panels.len();
     if n == 0 {
@@ -143,8 +141,12 @@ pub fn draw_heatmaps(canvas: &HtmlCanvasElement, d: &HeatmapsData) -> Result<(),
 /// JS: `draw_heatmaps_chart(canvas, {panels: [{title, matrix, row_labels?,
 /// col_labels?, scale?, emphasis?}], columns?})`.
 #[wasm_bindgen]
-pub fn draw_heatmaps_chart(canvas: &HtmlCanvasElement, data_obj: JsValue) -> Result<(), JsError> {
-    draw_heatmaps(canvas, &data("heatmaps", data_obj)?)
+pub fn draw_heatmaps_chart(
+    canvas: &HtmlCanvasElement,
+    data_obj: JsValue,
+    scale: Option<f64>,
+) -> Result<(), JsError> {
+    draw_heatmaps(canvas, &data("heatmaps", data_obj)?, Scale::given(scale))
 }
 
 /// One chunk of the timeline (the fields of `training_timeline()`).
@@ -200,8 +202,11 @@ fn arrow(
 /// whole sequence, each chunk's backward pass inside its chunk, a stop at
 /// every chunk start with the norm of the gradient dropped there, and the
 /// bars of ‖dL/dh_t‖ (full BPTT outlined).
-pub fn draw_timeline(canvas: &HtmlCanvasElement, d: &TimelineData) -> Result<(), JsError> {
-    let s = Scale::current();
+pub fn draw_timeline(
+    canvas: &HtmlCanvasElement,
+    d: &TimelineData,
+    s: Scale,
+) -> Result<(), JsError> {
     let root = area(canvas)?;
     let (w, h) = root.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
@@ -231,12 +236,15 @@ pub fn draw_timeline(canvas: &HtmlCanvasElement, d: &TimelineData) -> Result<(),
         ("← dL/dh", y_back0 + lane_h / 2),
         ("‖dL/dh_t‖", (y_bars_top + y_bars_bottom) / 2),
     ] {
-        root.draw(&Text::new(
+        // Typeset: x_t and h_t with real subscripts.
+        super::text::Rich::new(13.0).color(colors::AXIS).draw(
+            &root,
+            s,
             label,
             (px(4.0), y),
-            text(13.0, colors::AXIS, HPos::Left, VPos::Center),
-        ))
-        .map_err(js_error)?;
+            HPos::Left,
+            VPos::Center,
+        )?;
     }
 
     // Chunk bands: where each chunk back-propagates (light), where its losses are (darker).
@@ -388,6 +396,10 @@ pub fn draw_timeline(canvas: &HtmlCanvasElement, d: &TimelineData) -> Result<(),
 
 /// JS: `draw_timeline_chart(canvas, lab.training_timeline(k1, k2))`.
 #[wasm_bindgen]
-pub fn draw_timeline_chart(canvas: &HtmlCanvasElement, data_obj: JsValue) -> Result<(), JsError> {
-    draw_timeline(canvas, &data("timeline", data_obj)?)
+pub fn draw_timeline_chart(
+    canvas: &HtmlCanvasElement,
+    data_obj: JsValue,
+    scale: Option<f64>,
+) -> Result<(), JsError> {
+    draw_timeline(canvas, &data("timeline", data_obj)?, Scale::given(scale))
 }

@@ -58,10 +58,10 @@ pub struct OutputProbsData {
 pub fn draw_hidden_heatmap(
     canvas: &HtmlCanvasElement,
     d: &HiddenHeatmapData,
+    s: Scale,
 ) -> Result<(), JsError> {
-    let s = Scale::current();
     let root = area(canvas)?;
-    title(
+    let title_bottom = title(
         &root,
         s,
         d.title
@@ -83,7 +83,7 @@ pub fn draw_hidden_heatmap(
                 .fold(0.0f64, |a, &v| a.max(v.abs()))
         })
         .max(f64::MIN_POSITIVE);
-    let g = Grid::new(&root, s, rows, cols);
+    let g = Grid::new(&root, s, rows, cols, title_bottom);
     let numbers = g.cw as f64 >= 40.0 * s.dpr && g.ch as f64 >= 18.0 * s.dpr;
     for (col, h_t) in d.h.iter().enumerate().take(d.shown.min(cols)) {
         for (row, &v) in h_t.iter().enumerate() {
@@ -119,10 +119,13 @@ pub fn draw_hidden_heatmap(
 }
 
 /// Draws the output probabilities (symbols × time) on `canvas`.
-pub fn draw_output_probs(canvas: &HtmlCanvasElement, d: &OutputProbsData) -> Result<(), JsError> {
-    let s = Scale::current();
+pub fn draw_output_probs(
+    canvas: &HtmlCanvasElement,
+    d: &OutputProbsData,
+    s: Scale,
+) -> Result<(), JsError> {
     let root = area(canvas)?;
-    title(
+    let title_bottom = title(
         &root,
         s,
         d.title
@@ -134,7 +137,7 @@ pub fn draw_output_probs(canvas: &HtmlCanvasElement, d: &OutputProbsData) -> Res
     if rows == 0 || cols == 0 {
         return super::message(&root, s, "No steps to show");
     }
-    let g = Grid::new(&root, s, rows, cols);
+    let g = Grid::new(&root, s, rows, cols, title_bottom);
     let numbers = g.cw as f64 >= 40.0 * s.dpr && g.ch as f64 >= 18.0 * s.dpr;
     for (col, p_t) in d.p.iter().enumerate().take(d.shown.min(cols)) {
         for (row, &v) in p_t.iter().enumerate().take(rows) {
@@ -200,8 +203,13 @@ pub fn draw_output_probs(canvas: &HtmlCanvasElement, d: &OutputProbsData) -> Res
 pub fn draw_hidden_heatmap_chart(
     canvas: &HtmlCanvasElement,
     data_obj: JsValue,
+    scale: Option<f64>,
 ) -> Result<(), JsError> {
-    draw_hidden_heatmap(canvas, &data("hidden-state heatmap", data_obj)?)
+    draw_hidden_heatmap(
+        canvas,
+        &data("hidden-state heatmap", data_obj)?,
+        Scale::given(scale),
+    )
 }
 
 /// JS: `draw_output_probs_chart(canvas, {p, vocab, targets, predicted, shown,
@@ -210,6 +218,11 @@ pub fn draw_hidden_heatmap_chart(
 pub fn draw_output_probs_chart(
     canvas: &HtmlCanvasElement,
     data_obj: JsValue,
+    scale: Option<f64>,
 ) -> Result<(), JsError> {
-    draw_output_probs(canvas, &data("output-probability", data_obj)?)
+    draw_output_probs(
+        canvas,
+        &data("output-probability", data_obj)?,
+        Scale::given(scale),
+    )
 }

@@ -13,12 +13,12 @@
 //! exact zeros or non-finite values are handled explicitly: a NaN or ∞ is
 //! never drawn as a number; it breaks the line and is named on the chart.
 
-use super::{Scale, colors, message, tick};
+use super::{Scale, colors, message, text, tick};
 use crate::web::js_error;
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::text_anchor::{HPos, VPos};
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsError;
 
@@ -98,42 +98,29 @@ pub(super) fn with_notes(root: &Area, s: Scale, notes: &[&str]) -> Result<Area, 
         return Ok(root.clone());
     }
     let line = s.px(19.0);
-    let (top, rest) = root.split_vertically(line * notes.len() as u32 + s.px(4.0));
-    let style = s
-        .font(14.0)
-        .color(&RGBColor(0xB0, 0x00, 0x20))
-        .pos(Pos::new(HPos::Left, VPos::Top));
-    for (k, text) in notes.iter().enumerate() {
-        top.draw(&Text::new(
-            text.to_string(),
+    let rich = text::Rich::new(14.0).color(RGBColor(0xB0, 0x00, 0x20));
+    // Each note on as many lines as it needs between 10 px margins (a phone).
+    let room = root.dim_in_pixel().0 as i32 - 2 * s.px(10.0) as i32;
+    let lines: Vec<String> = notes
+        .iter()
+        .flat_map(|n| text::fill_lines(n, |t| rich.width(root, s, t), room))
+        .collect();
+    let (top, rest) = root.split_vertically(line * lines.len() as u32 + s.px(4.0));
+    for (k, line_text) in lines.into_iter().enumerate() {
+        rich.draw(
+            &top,
+            s,
+            &line_text,
             (s.px(10.0) as i32, (s.px(4.0) + line * k as u32) as i32),
-            style.clone(),
-        ))
-        .map_err(js_error)?;
+            HPos::Left,
+            VPos::Top,
+        )?;
     }
     Ok(rest)
 }
 
-/// Draws the legend box of a chart in the upper right.
-macro_rules! legend {
-    ($chart:expr, $s:expr) => {
-        legend!($chart, $s, SeriesLabelPosition::UpperRight)
-    };
-    ($chart:expr, $s:expr, $pos:expr) => {
-        $chart
-            .configure_series_labels()
-            .position($pos)
-            .label_font($s.font(14.0))
-            .background_style(WHITE.mix(0.9))
-            .border_style($s.line(colors::AXIS, 1.0))
-            .margin($s.px(8.0))
-            .draw()
-            .map_err(js_error)
-    };
-}
-
 /// The corner of the plot (x0..x1 × lo..hi) holding the fewest points of
-/// `curves` (densified along each segment): a legend there covers the least data.
+/// `curves` (densified along each segment): a label there covers the least data.
 pub(super) fn quiet_corner(
     curves: &[Vec<(f64, f64)>],
     (x0, x1): (f64, f64),
@@ -185,28 +172,27 @@ pub(super) fn quiet_corner(
     best.1
 }
 
-/// Whether a legend at `pos` sits in the upper half, and on the right.
-fn corner_sides(pos: &SeriesLabelPosition) -> (bool, bool) {
-    match pos {
-        SeriesLabelPosition::UpperRight => (true, true),
-        SeriesLabelPosition::UpperLeft => (true, false),
-        SeriesLabelPosition::LowerLeft => (false, false),
-        _ => (false, true),
-    }
+/// Whether the corner `pos` is in the upper half of the plot.
+fn is_upper(pos: &SeriesLabelPosition) -> bool {
+    matches!(
+        pos,
+        SeriesLabelPosition::UpperRight | SeriesLabelPosition::UpperLeft
+    )
 }
 
 /// The log charts' coordinates: x linear, y in log10 units.
 pub(super) type LogChart<'a> =
     ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// A vertical grey line at x, labelled at the end away from the legend, on
-/// a white patch so the label stays readable over a curve.
+/// A vertical grey line at x, labelled at the end (top or bottom) of the
+/// quiet corner `quiet`, on a white patch so the label stays readable over a
+/// curve; right of the line, or left of it where it would leave the plot.
 pub(super) fn key_line(
     chart: &mut LogChart<'_>,
     s: Scale,
     x: f64,
     (lo, hi): (f64, f64),
-    legend_at: &SeriesLabelPosition,
+    quiet: &SeriesLabelPosition,
     text: String,
 ) -> Result<(), JsError> {
     chart
@@ -215,18 +201,25 @@ pub(super) fn key_line(
             s.line(colors::AXIS, 1.0),
         )))
         .map_err(js_error)?;
-    let (legend_upper, _) = corner_sides(legend_at);
-    let font = s.font(13.0);
+    let at_top = is_upper(quiet);
+    let rich = text::Rich::new(13.0);
     let area = chart.plotting_area();
-    let (tw, th) = area.estimate_text_size(&text, &font).unwrap_or((0, 0));
-    let (px, py) = area.map_coordinate(&(x, if legend_upper { lo } else { hi }));
+    let (tw, th) = (
+        rich.width(area, s, &text),
+        text::size(area, "Hg", &s.font(13.0)).1,
+    );
+    let (px, py) = area.map_coordinate(&(x, if at_top { hi } else { lo }));
     let pad = s.px(3.0) as i32;
-    let (tw, th) = (tw as i32, th as i32);
-    let left = px + pad;
-    let (top, bottom) = if legend_upper {
-        (py - th - 2 * pad, py)
+    let right_edge = area.get_pixel_range().0.end;
+    let left = if px + 2 * pad + tw > right_edge {
+        px - pad - tw
     } else {
+        px + pad
+    };
+    let (top, bottom) = if at_top {
         (py, py + th + 2 * pad)
+    } else {
+        (py - th - 2 * pad, py)
     };
     // Pixel coordinates on the whole canvas: draw on the root, not in chart units.
     let root = area.strip_coord_spec();
@@ -237,12 +230,14 @@ pub(super) fn key_line(
         WHITE.mix(0.85).filled(),
     ))
     .map_err(js_error)?;
-    root.draw(&Text::new(
-        text,
+    rich.draw(
+        &root,
+        s,
+        &text,
         shift((left, top + pad)),
-        font.pos(Pos::new(HPos::Left, VPos::Top)),
-    ))
-    .map_err(js_error)?;
+        HPos::Left,
+        VPos::Top,
+    )?;
     Ok(())
 }
 
@@ -260,86 +255,83 @@ pub(super) enum Swatch {
     Tick(RGBColor),
 }
 
-/// One centred row of key entries (swatch + label) across `area`.
-pub(super) fn key_row(area: &Area, s: Scale, items: &[(Swatch, String)]) -> Result<(), JsError> {
-    key_row_at(area, s, items, false)
-}
-
-/// [`key_row`] at scale `s`; `shrunk` once it has been made smaller to fit.
-fn key_row_at(
-    area: &Area,
-    s: Scale,
-    items: &[(Swatch, String)],
-    shrunk: bool,
-) -> Result<(), JsError> {
-    let font = s.font(14.0);
+/// Key entries (swatch + label) across the top of `area`, centred: one row
+/// where they fit, else as many rows as they need (a phone). Returns the area below.
+/// An entry wider than the canvas makes the whole key smaller, down to 60%.
+pub(super) fn key_row(area: &Area, s: Scale, items: &[(Swatch, String)]) -> Result<Area, JsError> {
+    let rich = text::Rich::new(14.0);
+    let measure = |s: Scale| -> Vec<i32> {
+        items
+            .iter()
+            .map(|(_, label)| s.px(30.0) as i32 + rich.width(area, s, label))
+            .collect()
+    };
+    let (w, _) = area.dim_in_pixel();
+    let room = w as i32 - s.px(20.0) as i32;
+    let widest = measure(s).into_iter().max().unwrap_or(0);
+    let s = if widest > room && room > 0 {
+        Scale {
+            dpr: s.dpr * (room as f64 / widest as f64).max(0.6),
+        }
+    } else {
+        s
+    };
+    let widths = measure(s);
     let swatch = s.px(22.0) as i32;
     let gap = s.px(8.0) as i32;
     let space = s.px(22.0) as i32;
-    let widths: Vec<i32> = items
-        .iter()
-        .map(|(_, label)| {
-            area.estimate_text_size(label, &font)
-                .map(|(w, _)| w as i32)
-                .unwrap_or(0)
-        })
-        .collect();
-    let total: i32 = widths.iter().map(|w| swatch + gap + w).sum::<i32>()
-        + space * (items.len() as i32 - 1).max(0);
-    let (w, h) = area.dim_in_pixel();
-    if total > w as i32 && !shrunk {
-        // Too wide (a phone): the same key a size smaller, down to 60%.
-        let f = (w as f64 / total as f64).max(0.6);
-        return key_row_at(area, Scale { dpr: s.dpr * f }, items, true);
-    }
-    let mut x = ((w as i32 - total) / 2).max(0);
-    let y = h as i32 / 2;
-    let style = font.pos(plotters::style::text_anchor::Pos::new(
-        plotters::style::text_anchor::HPos::Left,
-        plotters::style::text_anchor::VPos::Center,
-    ));
-    for ((sw, label), tw) in items.iter().zip(widths) {
-        match sw {
-            Swatch::Bar(c) => area.draw(&Rectangle::new(
-                [
-                    (x + s.px(4.0) as i32, y - s.px(6.0) as i32),
-                    (x + swatch - s.px(4.0) as i32, y + s.px(6.0) as i32),
-                ],
-                c.filled(),
-            )),
-            Swatch::Tick(c) => area.draw(&PathElement::new(
-                vec![
-                    (x + swatch / 2, y - s.px(7.0) as i32),
-                    (x + swatch / 2, y + s.px(7.0) as i32),
-                ],
-                s.line(*c, 2.0),
-            )),
-            Swatch::Line(c, false) => area.draw(&PathElement::new(
-                vec![(x, y), (x + swatch, y)],
-                s.line(*c, 2.5),
-            )),
-            Swatch::Line(c, true) => area
-                .draw(&PathElement::new(
-                    vec![(x, y), (x + swatch * 2 / 5, y)],
+    let rows = text::flow(&widths, space, room);
+    let row_h = s.px(22.0) as i32;
+    let (strip, rest) = area.split_vertically(row_h * rows.len() as i32 + s.px(6.0) as i32);
+    for (r, row) in rows.into_iter().enumerate() {
+        let total: i32 = widths[row.clone()].iter().sum::<i32>() + space * (row.len() as i32 - 1);
+        let mut x = ((w as i32 - total) / 2).max(0);
+        let y = s.px(3.0) as i32 + row_h * r as i32 + row_h / 2;
+        for ((sw, label), tw) in items[row.clone()].iter().zip(&widths[row]) {
+            match sw {
+                Swatch::Bar(c) => strip.draw(&Rectangle::new(
+                    [
+                        (x + s.px(4.0) as i32, y - s.px(6.0) as i32),
+                        (x + swatch - s.px(4.0) as i32, y + s.px(6.0) as i32),
+                    ],
+                    c.filled(),
+                )),
+                Swatch::Tick(c) => strip.draw(&PathElement::new(
+                    vec![
+                        (x + swatch / 2, y - s.px(7.0) as i32),
+                        (x + swatch / 2, y + s.px(7.0) as i32),
+                    ],
                     s.line(*c, 2.0),
-                ))
-                .and_then(|_| {
-                    area.draw(&PathElement::new(
-                        vec![(x + swatch * 3 / 5, y), (x + swatch, y)],
+                )),
+                Swatch::Line(c, false) => strip.draw(&PathElement::new(
+                    vec![(x, y), (x + swatch, y)],
+                    s.line(*c, 2.5),
+                )),
+                Swatch::Line(c, true) => strip
+                    .draw(&PathElement::new(
+                        vec![(x, y), (x + swatch * 2 / 5, y)],
                         s.line(*c, 2.0),
                     ))
-                }),
+                    .and_then(|_| {
+                        strip.draw(&PathElement::new(
+                            vec![(x + swatch * 3 / 5, y), (x + swatch, y)],
+                            s.line(*c, 2.0),
+                        ))
+                    }),
+            }
+            .map_err(js_error)?;
+            rich.draw(
+                &strip,
+                s,
+                label,
+                (x + swatch + gap, y),
+                HPos::Left,
+                VPos::Center,
+            )?;
+            x += tw + space;
         }
-        .map_err(js_error)?;
-        area.draw(&Text::new(
-            label.clone(),
-            (x + swatch + gap, y),
-            style.clone(),
-        ))
-        .map_err(js_error)?;
-        x += swatch + gap + tw + space;
     }
-    Ok(())
+    Ok(rest)
 }
 
 pub mod draw;

@@ -105,5 +105,15 @@ export function samplePanel(app, model) {
       title: `p at sampling step ${k} (τ = ${s.temp})`, x_desc: 'next character', y_desc: 'p',
     }, probs ? `Softmax at step ${k}: the largest is “${showSymbol(vocab[probs.indexOf(Math.max(...probs))])}”.` : 'No character drawn yet.');
   }
-  return { el: root, update, ui, reveal: (k) => { cursor = k; } };
+  /** Reveals the first k characters (null or undefined: all); k is clamped to 0..length. */
+  const reveal = (k) => {
+    if (k === null || k === undefined) {
+      cursor = null;
+    } else {
+      const n = Math.trunc(Number(k));
+      cursor = Number.isFinite(n) ? Math.max(0, Math.min(n, app.state.slen ?? n)) : null;
+    }
+    app.requestRender();
+  };
+  return { el: root, update, ui, reveal };
 }

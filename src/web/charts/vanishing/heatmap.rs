@@ -7,7 +7,7 @@
 use super::{Area, decade_label, message};
 use crate::engine::vanishing::training::TrainingView;
 use crate::web::charts::scales::along;
-use crate::web::charts::{Scale, colors};
+use crate::web::charts::{Scale, axis_names, colors, text};
 use crate::web::js_error;
 use plotters::prelude::*;
 use wasm_bindgen::{JsCast, JsError, JsValue};
@@ -80,8 +80,8 @@ pub fn draw_heatmap(
     root: &Area,
     canvas: &HtmlCanvasElement,
     v: &TrainingView,
+    s: Scale,
 ) -> Result<(), JsError> {
-    let s = Scale::current();
     let notes: &[&str] = if v.heat_log10.iter().any(|x| x.is_nan()) {
         &["Grey: NaN, ∞ or no value (not drawn as a number)"]
     } else {
@@ -102,8 +102,10 @@ pub fn draw_heatmap(
         _ => (0.0, 10.0),
     };
     let y_top = rows.max(1) as f64 - 0.5;
-    let mut chart = ChartBuilder::on(&main)
-        .caption(TITLE, s.fitting(&main, TITLE, 17.0, 20.0))
+    // The title over the map only (the colour bar is beside it), on two lines if need be.
+    let below = text::title(&main, s, TITLE, 17.0, 10.0)?;
+    let title_h = below.get_base_pixel().1 - main.get_base_pixel().1;
+    let mut chart = ChartBuilder::on(&below)
         .margin(s.px(10.0))
         .x_label_area_size(s.px(46.0))
         .y_label_area_size(s.px(64.0))
@@ -113,9 +115,6 @@ pub fn draw_heatmap(
         .configure_mesh()
         .disable_mesh()
         .label_style(s.font(14.0))
-        .axis_desc_style(s.font(15.0))
-        .x_desc("iteration")
-        .y_desc("time step t")
         .x_labels(6)
         .y_labels(8)
         // Only whole iterations (a narrow range would repeat a rounded label).
@@ -130,13 +129,21 @@ pub fn draw_heatmap(
         .axis_style(s.line(colors::AXIS, 1.0))
         .draw()
         .map_err(js_error)?;
+    axis_names(
+        &below,
+        s,
+        chart.plotting_area().get_pixel_range(),
+        ("iteration", 15.0),
+        ("time step t", 15.0),
+        (46.0, 64.0),
+    )?;
     let Some((mut lo, mut hi)) = v.heat_range else {
-        let text = if cols == 0 {
+        let msg = if cols == 0 {
             "Train to fill the heatmap"
         } else {
             "No finite gradient to colour"
         };
-        return message(&main, s, text);
+        return message(&below, s, msg);
     };
     if hi - lo < 1e-9 {
         lo -= 0.5;
@@ -160,14 +167,15 @@ pub fn draw_heatmap(
     }
     put_image(canvas, &rgba, pw as u32, px.start, py.start)
         .map_err(|e| js_error(format!("the heatmap could not be drawn: {e:?}")))?;
-    colour_bar(&bar, s, lo, hi)?;
+    colour_bar(&bar, s, title_h, lo, hi)?;
     root.present().map_err(js_error)
 }
 
-/// The colour scale: viridis from lo to hi (log10 units), labelled in decades.
-fn colour_bar(area: &Area, s: Scale, lo: f64, hi: f64) -> Result<(), JsError> {
+/// The colour scale: viridis from lo to hi (log10 units), labelled in decades,
+/// level with the map under a title `title_h` device pixels high.
+fn colour_bar(area: &Area, s: Scale, title_h: i32, lo: f64, hi: f64) -> Result<(), JsError> {
     let mut chart = ChartBuilder::on(area)
-        .margin_top(s.px(44.0))
+        .margin_top(title_h as u32 + s.px(10.0))
         .margin_bottom(s.px(56.0))
         .margin_left(s.px(6.0))
         .margin_right(s.px(4.0))

@@ -6,8 +6,8 @@ use super::{
 };
 use crate::engine::PARAM_NAMES;
 use crate::engine::vanishing::training::TrainingView;
-use crate::web::charts::{Scale, colors, message};
-use crate::web::charts::{house_chart, house_mesh};
+use crate::web::charts::{HOUSE_LABEL_AREAS, axis_names, house_chart, house_mesh};
+use crate::web::charts::{Scale, colors, message, text};
 use crate::web::js_error;
 use plotters::prelude::*;
 use wasm_bindgen::JsError;
@@ -25,8 +25,7 @@ const PARAM_COLORS: [RGBColor; 5] = [
 
 /// ‖dL/dθ‖ of each tensor over the iterations (log scale, before clipping),
 /// a tick at the top where clipping fired.
-pub fn draw_param_norms(root: &Area, v: &TrainingView) -> Result<(), JsError> {
-    let s = Scale::current();
+pub fn draw_param_norms(root: &Area, v: &TrainingView, s: Scale) -> Result<(), JsError> {
     let mut notes = Vec::new();
     let any = |f: fn(f64) -> bool| {
         v.grad_norms_log10
@@ -52,7 +51,7 @@ pub fn draw_param_norms(root: &Area, v: &TrainingView) -> Result<(), JsError> {
             .iter()
             .flat_map(|&p| v.grad_norms_log10.iter().map(move |g| g[p])),
     );
-    // Title and a one-line key above the plot: the lines fill the plot.
+    // Title and key above the plot (each on two lines on a phone): the lines fill the plot.
     let mut items: Vec<(Swatch, String)> = (0..5)
         .filter(|p| shown.contains(p) || *p < 3)
         .map(|p| {
@@ -65,25 +64,26 @@ pub fn draw_param_norms(root: &Area, v: &TrainingView) -> Result<(), JsError> {
     if v.clip_fired.iter().any(|&f| f) {
         items.push((Swatch::Tick(colors::EVENT), "clipped".into()));
     }
-    let (header, body) = root.split_vertically(s.px(58.0));
-    header
-        .titled(TITLE, s.fitting(&header, TITLE, 17.0, 20.0))
-        .map_err(js_error)
-        .and_then(|rest| key_row(&rest, s, &items))?;
+    let body = key_row(&text::title(root, s, TITLE, 17.0, 10.0)?, s, &items)?;
     let mut chart = house_chart(&body, s)
         .margin_top(s.px(4.0))
         .build_cartesian_2d(x0..x1, lo..hi)
         .map_err(js_error)?;
     house_mesh(&mut chart.configure_mesh(), s)
-        .axis_desc_style(s.font(15.0))
-        .x_desc("iteration")
-        .y_desc("‖dL/dθ‖ before clipping (log)")
         .x_labels(6)
         .y_labels(decade_labels(lo, hi))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| decade_label(*v))
         .draw()
         .map_err(js_error)?;
+    axis_names(
+        &body,
+        s,
+        chart.plotting_area().get_pixel_range(),
+        ("iteration", 15.0),
+        ("‖dL/dθ‖ before clipping (log)", 15.0),
+        HOUSE_LABEL_AREAS,
+    )?;
     if v.iterations.is_empty() {
         return message(&body, s, "Train to see the gradient norms");
     }

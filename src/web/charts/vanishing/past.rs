@@ -2,18 +2,19 @@
 //! and ‖∂h_T/∂h_k‖ against T − k, both on log scales with their bounds.
 
 use super::{
-    Area, decade_label, decade_labels, finite_runs, key_line, log_range, quiet_corner, with_notes,
+    Area, Swatch, decade_label, decade_labels, finite_runs, key_line, key_row, log_range,
+    quiet_corner, with_notes,
 };
 use crate::engine::vanishing::Analysis;
-use crate::web::charts::{Scale, colors, tick};
-use crate::web::charts::{house_chart, house_mesh};
+use crate::web::charts::{HOUSE_LABEL_AREAS, axis_names, house_chart, house_mesh};
+use crate::web::charts::{Scale, colors, text, tick};
 use crate::web::js_error;
-use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use wasm_bindgen::JsError;
 
 const JACOBIAN_TITLE: &str = "Jacobian products ‖∂h_T/∂h_k‖ against T − k";
 const DISTANCE: &str = "distance T − k (steps back from the last)";
+const DISTANCE_SHORT: &str = "distance T − k";
 
 /// Options the page passes with the charts.
 #[derive(Debug, Clone, Copy, Default)]
@@ -24,8 +25,7 @@ pub struct PastOptions {
 
 /// ‖∂L_T/∂h_t‖ against t (log scale), with ‖∂L_T/∂h_T‖ (γλ1)^(T−t) when only
 /// the last step has a loss.
-pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), JsError> {
-    let s = Scale::current();
+pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions, s: Scale) -> Result<(), JsError> {
     let mut notes = Vec::new();
     if a.dh_log10.iter().any(|v| v.is_nan()) {
         notes.push("Exploded: some ‖∂L/∂h_t‖ are NaN or ∞ and are not drawn");
@@ -47,20 +47,34 @@ pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), JsE
     } else {
         "Gradient reaching the past: ‖∂L/∂h_t‖"
     };
-    let mut chart = house_chart(root, s)
-        .caption(title, s.fitting(root, title, 17.0, 20.0))
+    // Title and key above the plot (on more lines on a phone): the key covers no data.
+    let mut items = vec![(Swatch::Line(colors::GRADIENT, false), "from BPTT".into())];
+    if bound.is_some_and(|b| b.iter().any(|v| v.is_finite())) {
+        items.push((
+            Swatch::Line(colors::EVENT, true),
+            "bound ‖∂L_T/∂h_T‖·(γλ1)^(T−t)".into(),
+        ));
+    }
+    let below = key_row(&text::title(root, s, title, 17.0, 10.0)?, s, &items)?;
+    let mut chart = house_chart(&below, s)
+        .margin_top(s.px(4.0))
         .build_cartesian_2d(0.0..steps.max(1.0), lo..hi)
         .map_err(js_error)?;
     house_mesh(&mut chart.configure_mesh(), s)
-        .axis_desc_style(s.font(15.0))
-        .x_desc("time step t")
-        .y_desc("‖∂L/∂h_t‖ (log scale)")
         .x_labels(8)
         .y_labels(decade_labels(lo, hi))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| decade_label(*v))
         .draw()
         .map_err(js_error)?;
+    axis_names(
+        &below,
+        s,
+        chart.plotting_area().get_pixel_range(),
+        ("time step t", 15.0),
+        ("‖∂L/∂h_t‖ (log scale)", 15.0),
+        HOUSE_LABEL_AREAS,
+    )?;
     let curve = |v: &[f64], x0: usize| -> Vec<(f64, f64)> {
         v.iter()
             .enumerate()
@@ -77,16 +91,11 @@ pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), JsE
         key_line(&mut chart, s, x, (lo, hi), &corner, text)?;
     }
     let pts = a.dh_log10.iter().enumerate().map(|(t, &v)| (t as f64, v));
-    for (i, run) in finite_runs(pts).into_iter().enumerate() {
+    for run in finite_runs(pts) {
         let dots = run.len() <= 60;
-        let series = chart
+        chart
             .draw_series(LineSeries::new(run.clone(), s.line(colors::GRADIENT, 2.5)))
             .map_err(js_error)?;
-        if i == 0 {
-            series.label("from BPTT").legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], colors::GRADIENT.stroke_width(3))
-            });
-        }
         if dots {
             chart
                 .draw_series(
@@ -98,8 +107,8 @@ pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), JsE
     }
     if let Some(bound) = bound {
         let pts = bound.iter().enumerate().map(|(t, &v)| (t as f64, v));
-        for (i, run) in finite_runs(pts).into_iter().enumerate() {
-            let series = chart
+        for run in finite_runs(pts) {
+            chart
                 .draw_series(DashedLineSeries::new(
                     run,
                     s.px(7.0),
@@ -107,20 +116,13 @@ pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), JsE
                     s.line(colors::EVENT, 2.0),
                 ))
                 .map_err(js_error)?;
-            if i == 0 {
-                series
-                    .label("bound ‖∂L_T/∂h_T‖·(γλ1)^(T−t)")
-                    .legend(move |(x, y)| dashed_swatch(x, y));
-            }
         }
     }
-    legend!(chart, s, corner)?;
     root.present().map_err(js_error)
 }
 
 /// ‖∂h_T/∂h_k‖₂ against the distance T − k (log scale), with (γλ1)^(T−k).
-pub fn draw_chain(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), JsError> {
-    let s = Scale::current();
+pub fn draw_chain(root: &Area, a: &Analysis, opts: PastOptions, s: Scale) -> Result<(), JsError> {
     let mut notes = Vec::new();
     if a.jacobian_log10.iter().any(|v| v.is_nan()) {
         notes.push("Exploded: some products are NaN or ∞ and are not drawn");
@@ -137,20 +139,45 @@ pub fn draw_chain(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), Js
             .copied()
             .chain([0.0]),
     );
-    let mut chart = house_chart(root, s)
-        .caption(JACOBIAN_TITLE, s.fitting(root, JACOBIAN_TITLE, 17.0, 20.0))
+    let factor = a.bound_factor;
+    let mut items = Vec::new();
+    if a.jacobian_log10.iter().any(|v| v.is_finite()) {
+        items.push((
+            Swatch::Line(colors::GRADIENT, false),
+            "‖∂h_T/∂h_k‖ of this model".to_string(),
+        ));
+    }
+    if a.bound_log10.iter().any(|v| v.is_finite()) {
+        items.push((
+            Swatch::Line(colors::EVENT, true),
+            format!("bound (γλ1)^(T−k), γλ1 = {}", tick(factor)),
+        ));
+    }
+    let below = key_row(
+        &text::title(root, s, JACOBIAN_TITLE, 17.0, 10.0)?,
+        s,
+        &items,
+    )?;
+    let (x_desc, x_desc_css) = s.fitting(&below, &[DISTANCE, DISTANCE_SHORT], 15.0, 102.0);
+    let mut chart = house_chart(&below, s)
+        .margin_top(s.px(4.0))
         .build_cartesian_2d(0.0..steps.max(1.0), lo..hi)
         .map_err(js_error)?;
     house_mesh(&mut chart.configure_mesh(), s)
-        .axis_desc_style(s.fitting(root, DISTANCE, 15.0, 102.0))
-        .x_desc(DISTANCE)
-        .y_desc("spectral norm (log scale)")
         .x_labels(8)
         .y_labels(decade_labels(lo, hi))
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| decade_label(*v))
         .draw()
         .map_err(js_error)?;
+    axis_names(
+        &below,
+        s,
+        chart.plotting_area().get_pixel_range(),
+        (x_desc, x_desc_css),
+        ("spectral norm (log scale)", 15.0),
+        HOUSE_LABEL_AREAS,
+    )?;
     // The level 1 = 10⁰: above it the gradient grows with distance, below it shrinks.
     chart
         .draw_series(std::iter::once(PathElement::new(
@@ -182,26 +209,18 @@ pub fn draw_chain(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), Js
         .iter()
         .enumerate()
         .map(|(i, &v)| ((i + 1) as f64, v));
-    for (i, run) in finite_runs(pts).into_iter().enumerate() {
-        let series = chart
+    for run in finite_runs(pts) {
+        chart
             .draw_series(LineSeries::new(run, s.line(colors::GRADIENT, 2.5)))
             .map_err(js_error)?;
-        if i == 0 {
-            series
-                .label("‖∂h_T/∂h_k‖ of this model")
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], colors::GRADIENT.stroke_width(3))
-                });
-        }
     }
-    let factor = a.bound_factor;
     let bound_pts = a
         .bound_log10
         .iter()
         .enumerate()
         .map(|(i, &v)| ((i + 1) as f64, v));
-    for (i, run) in finite_runs(bound_pts).into_iter().enumerate() {
-        let series = chart
+    for run in finite_runs(bound_pts) {
+        chart
             .draw_series(DashedLineSeries::new(
                 run,
                 s.px(7.0),
@@ -209,22 +228,6 @@ pub fn draw_chain(root: &Area, a: &Analysis, opts: PastOptions) -> Result<(), Js
                 s.line(colors::EVENT, 2.0),
             ))
             .map_err(js_error)?;
-        if i == 0 {
-            series
-                .label(format!("bound (γλ1)^(T−k), γλ1 = {}", tick(factor)))
-                .legend(move |(x, y)| dashed_swatch(x, y));
-        }
     }
-    legend!(chart, s, corner)?;
     root.present().map_err(js_error)
-}
-
-/// A dashed vermillion line for the legend of a bound.
-fn dashed_swatch(x: i32, y: i32) -> DashedPathElement<std::vec::IntoIter<(i32, i32)>, i32> {
-    DashedPathElement::new(
-        vec![(x, y), (x + 18, y)],
-        5,
-        3,
-        colors::EVENT.stroke_width(2),
-    )
 }

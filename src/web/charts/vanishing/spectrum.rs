@@ -3,18 +3,18 @@
 
 use super::{Area, Swatch, key_row};
 use crate::engine::vanishing::Analysis;
-use crate::web::charts::{Scale, colors, message, tick};
-use crate::web::charts::{house_chart, house_mesh};
+use crate::web::charts::{HOUSE_LABEL_AREAS, axis_names, house_chart, house_mesh, x_label_slots};
+use crate::web::charts::{Scale, colors, message, text, tick};
 use crate::web::js_error;
 use plotters::prelude::*;
 
 const INDEX: &str = "index i of σ_i (largest first)";
+const INDEX_SHORT: &str = "index i of σ_i";
 use wasm_bindgen::JsError;
 
 /// The singular values σ_1 ≥ … ≥ σ_H of W_hh as bars, with the threshold
 /// 1/γ and the spectral radius ρ as horizontal lines.
-pub fn draw_spectrum(root: &Area, a: &Analysis) -> Result<(), JsError> {
-    let s = Scale::current();
+pub fn draw_spectrum(root: &Area, a: &Analysis, s: Scale) -> Result<(), JsError> {
     let n = a.singular_values.len();
     let finite = |v: f64| v.is_finite().then_some(v);
     let top = a
@@ -27,7 +27,7 @@ pub fn draw_spectrum(root: &Area, a: &Analysis) -> Result<(), JsError> {
         .max(1e-12)
         * 1.12;
     let title = format!("Singular values of W_hh (λ1 = σ_1 = {})", tick(a.lambda1));
-    // Title and a one-line key above the plot: a legend box would hide the bars' tops.
+    // Title and key above the plot: a legend box would hide the bars' tops.
     let mut items = vec![
         (Swatch::Bar(colors::W_HH.mix(0.85)), "σ_i".to_string()),
         (
@@ -42,21 +42,15 @@ pub fn draw_spectrum(root: &Area, a: &Analysis) -> Result<(), JsError> {
             format!("ρ = {}", tick(a.spectral_radius)),
         ));
     }
-    let (header, body) = root.split_vertically(s.px(58.0));
-    header
-        .titled(&title, s.fitting(&header, &title, 17.0, 20.0))
-        .map_err(js_error)
-        .and_then(|rest| key_row(&rest, s, &items))?;
+    let body = key_row(&text::title(root, s, &title, 17.0, 10.0)?, s, &items)?;
+    let (x_desc, x_desc_css) = s.fitting(&body, &[INDEX, INDEX_SHORT], 15.0, 102.0);
     let mut chart = house_chart(&body, s)
         .margin_top(s.px(4.0))
         .build_cartesian_2d((0..n.max(1) - 1).into_segmented(), 0.0..top)
         .map_err(js_error)?;
     house_mesh(&mut chart.configure_mesh(), s)
         .disable_x_mesh()
-        .axis_desc_style(s.fitting(&body, INDEX, 15.0, 102.0))
-        .x_desc(INDEX)
-        .y_desc("σ_i")
-        .x_labels(n.clamp(1, 16))
+        .x_labels(n.clamp(1, 16).min(x_label_slots(&body, s, 24.0)))
         .y_labels(6)
         .x_label_formatter(&|v| match v {
             SegmentValue::CenterOf(i) if *i < n => (i + 1).to_string(),
@@ -65,6 +59,14 @@ pub fn draw_spectrum(root: &Area, a: &Analysis) -> Result<(), JsError> {
         .y_label_formatter(&|v| tick(*v))
         .draw()
         .map_err(js_error)?;
+    axis_names(
+        &body,
+        s,
+        chart.plotting_area().get_pixel_range(),
+        (x_desc, x_desc_css),
+        ("σ_i", 15.0),
+        HOUSE_LABEL_AREAS,
+    )?;
     if n == 0 || a.singular_values.iter().any(|v| !v.is_finite()) {
         return message(&body, s, "W_hh is not finite: no singular values");
     }

@@ -1,0 +1,115 @@
+// End-to-end tests of hostile input and faults in the page (issue 11): nothing typed into a
+// field or the address after training loses the model, no call of window.rnnLab freezes the
+// tab or throws a TypeError, and a trap of the engine (a Rust panic) is recovered: the model
+// is rebuilt from its settings, the page says so, and it keeps working.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openApp } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const status = (page) => page.evaluate(() => window.rnnLab.lab.status());
+const notices = (page) => page.textContent('#notices');
+
+async function trained(hash = 'chapter=steps') {
+  const r = await openApp(browser, { url: server.url, hash });
+  await r.page.evaluate(() => window.rnnLab.train(30));
+  return r;
+}
+
+test('an unreadable value typed into the address after training keeps the model and says so', async () => {
+  const { page, errors } = await trained();
+  const before = await page.evaluate(() => JSON.stringify(window.rnnLab.lab.params()));
+  await page.evaluate(() => { location.hash = `${location.hash}&hidden=abc&seed=-x`; });
+  await page.waitForFunction(() => /kept as it was/.test(document.querySelector('#notices').textContent));
+  await page.evaluate(() => window.rnnLab.frame());
+  const s = await status(page);
+  assert.equal(s.iteration, 30, 'the training is kept');
+  assert.equal(s.hidden, 3);
+  assert.equal(await page.evaluate(() => JSON.stringify(window.rnnLab.lab.params())), before);
+  assert.match(await notices(page), /hidden: .*abc.* is not a number; kept as it was/);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('an empty or non-number hidden size in the field keeps the model', async () => {
+  const { page, errors } = await trained();
+  // A number field holds '' for anything that is not a number.
+  for (const typed of ['', 'NaN', 'three', '1e999']) {
+    await page.$eval('#set-hidden', (input, v) => {
+      input.value = v;
+      input.dispatchEvent(new Event('change'));
+    }, typed);
+    await page.evaluate(() => window.rnnLab.frame());
+    const s = await status(page);
+    assert.equal(s.iteration, 30, `“${typed}”: the training is kept`);
+    assert.equal(s.hidden, 3, `“${typed}”`);
+    assert.equal(await page.inputValue('#set-hidden'), '3', 'the field shows the value kept');
+  }
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('counts from scripts are checked: train(-1) and train(1e12) are refused at once, the model intact', async () => {
+  const { page, errors } = await trained();
+  for (const n of [-1, 1e12, Number.NaN, 2.5]) {
+    const r = await page.evaluate((k) => {
+      const t0 = performance.now();
+      try {
+        window.rnnLab.lab.train(k);
+        return { ok: true };
+      } catch (e) {
+        return { ok: false, message: e.message, ms: performance.now() - t0 };
+      }
+    }, n);
+    assert.equal(r.ok, false, `${n} was accepted`);
+    assert.match(r.message, /the number of iterations must be a whole number from 0 to 10000/);
+    assert.ok(r.ms < 100, `refused at once (${r.ms} ms)`);
+  }
+  assert.equal((await status(page)).iteration, 30);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('out-of-range cursors from scripts are clamped, not TypeErrors', async () => {
+  const { page, errors } = await openApp(browser, { url: server.url, hash: 'chapter=training' });
+  for (const k of [-1, 1e9, Number.NaN, 'x']) await page.evaluate((v) => window.rnnLab.training.revealSample(v), k);
+  await page.evaluate(() => window.rnnLab.step(-5));
+  await page.evaluate(() => window.rnnLab.step(1e9));
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('a panic in the engine is recovered: the model is rebuilt from its settings and the page keeps working', async () => {
+  const { page } = await openApp(browser, { url: server.url, hash: 'chapter=steps&word=hi+there&hidden=5&seed=7' });
+  const fresh = await page.evaluate(() => JSON.stringify(window.rnnLab.lab.params()));
+  await page.evaluate(() => window.rnnLab.train(20));
+  await page.evaluate(() => window.rnnLab.debug.panic());
+  assert.match(await notices(page), /internal error .*rebuilt from its settings/);
+  const s = await status(page);
+  assert.equal(s.iteration, 0);
+  assert.equal(s.hidden, 5);
+  assert.equal(await page.evaluate(() => JSON.stringify(window.rnnLab.lab.params())), fresh, 'fresh weights from the same seed');
+  // It still works: stepping, training, no "recursive use of an object" anywhere.
+  await page.evaluate(() => window.rnnLab.step(2));
+  const after = await page.evaluate(() => window.rnnLab.train(10).then((r) => r.iteration));
+  assert.equal(after, 10);
+  assert.doesNotMatch(await notices(page), /recursive use/);
+  await page.context().close();
+});
+
+test('an error nobody caught becomes a notice', async () => {
+  const { page } = await openApp(browser, { url: server.url });
+  await page.evaluate(() => { Promise.reject(new Error('a test rejection')); });
+  await page.waitForFunction(() => /a test rejection/.test(document.querySelector('#notices').textContent));
+  await page.context().close();
+});
