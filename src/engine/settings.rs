@@ -10,6 +10,7 @@
 use super::activation::Activation;
 use super::clip::Clip;
 use super::error::{EngineError, Result};
+use super::limits::LIMITS;
 use super::optim::{OptimizerConfig, OptimizerKind};
 use super::params::ModelConfig;
 use super::session::SessionConfig;
@@ -17,11 +18,11 @@ use serde::{Deserialize, Serialize};
 
 /// The built-in paragraph of text mode (our own text, ~2.6 KB of ASCII).
 pub const PARAGRAPH: &str = include_str!("../../data/paragraph.txt");
-/// Longest text accepted in text mode, in bytes of UTF-8.
-pub const MAX_TEXT_BYTES: usize = 100 * 1024;
-/// Largest hidden size and sequence length offered in text mode.
-pub const MAX_TEXT_HIDDEN: usize = 256;
-pub const MAX_TEXT_SEQ: usize = 256;
+/// Longest text accepted in text mode, in bytes of UTF-8 ([`LIMITS`]`.text_bytes`).
+pub const MAX_TEXT_BYTES: usize = LIMITS.text_bytes;
+/// Largest hidden size and sequence length offered in text mode ([`LIMITS`]).
+pub const MAX_TEXT_HIDDEN: usize = LIMITS.hidden;
+pub const MAX_TEXT_SEQ: usize = LIMITS.seq;
 
 /// How the gradient is clipped, by name (the threshold is `clipc`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

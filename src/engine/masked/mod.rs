@@ -192,13 +192,14 @@ impl MaskedSequence {
     }
 }
 
-/// T ≥ 1 steps and as many targets as inputs.
+/// 1 ≤ T ≤ [`LIMITS`](crate::engine::LIMITS)`.seq` steps and as many targets as inputs.
 fn check_lengths(inputs: &[Option<usize>], targets: &[Option<usize>]) -> Result<()> {
     if inputs.is_empty() {
         return Err(EngineError::Invalid(
             "a sequence needs at least one step".into(),
         ));
     }
+    crate::engine::limits::check_seq("the sequence length", inputs.len())?;
     if inputs.len() != targets.len() {
         return Err(EngineError::Shape {
             field: "targets".into(),
