@@ -158,6 +158,7 @@ fn the_limits_table_is_exported_whole() {
     for (key, want) in [
         ("hidden", 256),
         ("vocab", 256),
+        ("token_vocab", 2_000),
         ("word_chars", 64),
         ("text_bytes", 102_400),
         ("seq", 256),

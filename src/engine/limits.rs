@@ -43,6 +43,11 @@ pub struct Limits {
     pub hidden: usize,
     /// V, distinct symbols of a text (Unicode scalar values): at most 256.
     pub vocab: usize,
+    /// V of a token model (a word-level vocabulary, reserved tokens included,
+    /// or a masked example's tokens): at most 2 000. The RNN's tensors
+    /// (`Params`, the optimiser) accept up to this V; a character session up
+    /// to [`Limits::vocab`].
+    pub token_vocab: usize,
     /// Word mode (the whole text is one sequence of n − 1 steps): at most 64 characters.
     pub word_chars: usize,
     /// Text mode (min-char-rnn): at most 100 KB (102 400 bytes of UTF-8).
@@ -72,6 +77,7 @@ pub struct Limits {
 pub const LIMITS: Limits = Limits {
     hidden: 256,
     vocab: 256,
+    token_vocab: 2_000,
     word_chars: 64,
     text_bytes: 100 * 1024,
     seq: 256,
@@ -116,6 +122,14 @@ pub fn check_vocab_size(vocab: usize) -> Result<usize> {
         return Err(EngineError::TooManySymbols { max: LIMITS.vocab });
     }
     Ok(vocab)
+}
+
+/// V of a token model's tensors in 1..=[`Limits::token_vocab`].
+pub fn check_token_vocab_size(vocab: usize) -> Result<usize> {
+    if vocab == 0 {
+        return Err(EngineError::EmptyText);
+    }
+    at_most("the vocabulary size V (tokens)", vocab, LIMITS.token_vocab)
 }
 
 /// Sequence length s (and k1, k2) in 1..=[`Limits::seq`]; `name` says which.

@@ -89,10 +89,11 @@ impl Params {
 
     /// Gaussian init, drawn in the order W_xh, W_hh, W_hy, b_h, b_y, each row-major.
     /// Biases are drawn only when `config.bias` and `bias_scale > 0`.
-    /// V and H must be within [`LIMITS`].
+    /// H and V must be within [`LIMITS`] (V up to `token_vocab`: a word
+    /// model's; a character session holds V to `vocab` itself).
     pub fn init(vocab_size: usize, config: &ModelConfig) -> Result<Self> {
         config.validate()?;
-        limits::check_vocab_size(vocab_size)?;
+        limits::check_token_vocab_size(vocab_size)?;
         let mut rng = Rng::new(config.seed);
         let mut p = Self::zeros(vocab_size, config.hidden);
         let scale = config.weight_scale;
@@ -245,8 +246,8 @@ mod tests {
     #[test]
     fn bad_configs_are_refused() {
         assert!(matches!(
-            Params::init(LIMITS.vocab + 1, &ModelConfig::default()),
-            Err(EngineError::TooManySymbols { .. })
+            Params::init(LIMITS.token_vocab + 1, &ModelConfig::default()),
+            Err(EngineError::TooLarge { .. })
         ));
         for hidden in [0, MAX_HIDDEN + 1] {
             let cfg = ModelConfig {

@@ -22,19 +22,19 @@ pub struct TokenVocab {
 impl TokenVocab {
     /// The vocabulary of exactly these tokens, in this order. Errors on an
     /// empty list, an empty token, a token given twice (it would need two
-    /// one-hot positions) or more than [`LIMITS`]`.vocab` tokens.
+    /// one-hot positions) or more than [`LIMITS`]`.token_vocab` tokens.
     pub fn new<S: Into<String>>(tokens: impl IntoIterator<Item = S>) -> Result<Self> {
         // One past the limit is enough to refuse: the rest is never collected.
         let tokens: Vec<String> = tokens
             .into_iter()
-            .take(LIMITS.vocab + 1)
+            .take(LIMITS.token_vocab + 1)
             .map(Into::into)
             .collect();
-        if tokens.len() > LIMITS.vocab {
+        if tokens.len() > LIMITS.token_vocab {
             return Err(EngineError::TooLarge {
                 name: "the vocabulary (tokens)",
                 got: tokens.len(),
-                max: LIMITS.vocab,
+                max: LIMITS.token_vocab,
             });
         }
         if tokens.is_empty() {
@@ -62,15 +62,19 @@ impl TokenVocab {
     /// [`Vocab::from_text`] does for characters).
     ///
     /// One pass with a hash set: O(n) expected, stopping at the first token
-    /// beyond [`LIMITS`]`.vocab`.
+    /// beyond [`LIMITS`]`.token_vocab`.
     pub fn from_appearance<S: AsRef<str>>(tokens: impl IntoIterator<Item = S>) -> Result<Self> {
         let mut seen = Vec::<String>::new();
         let mut known = std::collections::HashSet::<String>::new();
         for t in tokens {
             let t = t.as_ref();
             if !known.contains(t) {
-                if seen.len() == LIMITS.vocab {
-                    return Err(EngineError::TooManySymbols { max: LIMITS.vocab });
+                if seen.len() == LIMITS.token_vocab {
+                    return Err(EngineError::TooLarge {
+                        name: "the vocabulary (tokens)",
+                        got: seen.len() + 1,
+                        max: LIMITS.token_vocab,
+                    });
                 }
                 known.insert(t.to_string());
                 seen.push(t.to_string());

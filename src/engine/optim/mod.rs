@@ -54,7 +54,7 @@ impl Optimizer {
     /// (both within [`LIMITS`](super::LIMITS)).
     pub fn new(config: OptimizerConfig, vocab_size: usize, hidden: usize) -> Result<Self> {
         config.validate()?;
-        super::limits::check_vocab_size(vocab_size)?;
+        super::limits::check_token_vocab_size(vocab_size)?;
         super::limits::check_hidden(hidden)?;
         let zeros = || Params::zeros(vocab_size, hidden);
         let n = config.kind.moments();
