@@ -200,3 +200,22 @@ fn bad_settings_are_refused() {
     let ok: TypesSettings = serde_json::from_str(r#"{"kind":"many_to_one","seed":3}"#).unwrap();
     assert_eq!((ok.kind, ok.seed, ok.hidden), (TypeKind::ManyToOne, 3, 16));
 }
+
+#[test]
+fn the_loss_curve_smooths_over_one_epoch() {
+    let mut m = model(TypeKind::OneToMany);
+    assert!(m.loss_curve(100).iteration.is_empty());
+    m.train(37).unwrap();
+    let losses = m.trainer().history().loss.to_vec();
+    // Every point: the mean L of the 5 iterations (one epoch, fewer at first) up to its last one.
+    for max_points in [2, 5, 10, 100] {
+        let c = m.loss_curve(max_points);
+        assert!(c.iteration.len() <= max_points.max(2));
+        for (k, &it) in c.iteration.iter().enumerate() {
+            let end = it as usize;
+            let start = end.saturating_sub(5);
+            let mean = losses[start..end].iter().sum::<f64>() / (end - start) as f64;
+            assert!((c.smooth_loss[k] - mean).abs() < 1e-12, "{max_points} {k}");
+        }
+    }
+}

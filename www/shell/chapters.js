@@ -2,7 +2,9 @@
 //
 // A chapter is a module in www/views/ exporting
 //   { id, title, mount(sectionEl, app), render(app), granularity?, describeStep?(app),
-//     settingsBar?, extendSnapshot?(app, snap), api?(app) }
+//     settingsBar?, extendSnapshot?(app, snap), api?(app), steps?(app), snapshot?(app) }
+// `steps(app)` and `snapshot(app)`: a chapter that steps through a model of its own gives
+// the player its T and window.rnnLab.snapshot() its numbers (else the word model's).
 // `settingsBar: false` hides the model settings bar on a chapter that has its own model
 // and controls (default: shown). `limits: { hidden: 16 }` caps shared model settings for
 // what is set in the chapter (its controls, a link that opens it), not for a model that
@@ -11,11 +13,12 @@
 import { prop } from '../state.js';
 import steps from '../views/steps.js';
 import unrolled from '../views/unrolled.js';
+import types from '../views/types.js';
 import training from '../views/training.js';
 import vanishing from '../views/vanishing.js';
 
 /** The chapters, in lecture order. */
-export const CHAPTERS = [steps, unrolled, training, vanishing];
+export const CHAPTERS = [steps, unrolled, types, training, vanishing];
 
 /** The chapter module with this id; the first chapter if there is none. */
 export function chapterById(id) {

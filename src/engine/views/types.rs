@@ -203,6 +203,31 @@ pub struct TypesInfo {
     pub test_texts: Vec<String>,
 }
 
+/// The pooled loss curve with its `smooth_loss` replaced by the mean L of the
+/// last `window` iterations (one epoch) at the end of each point's bucket:
+/// the session's 0.999 rule barely moves in the few thousand iterations a
+/// card trains, while an epoch's mean follows the curve. `losses` is the
+/// history the curve was pooled from, buckets as in [`History::loss_curve`].
+///
+/// [`History::loss_curve`]: crate::engine::History::loss_curve
+pub fn epoch_smoothed(
+    mut curve: LossCurve,
+    losses: &[f64],
+    max_points: usize,
+    window: usize,
+) -> LossCurve {
+    let n = losses.len();
+    let bucket = n.div_ceil(max_points.max(2)).max(1);
+    curve.smooth_loss = (0..curve.iteration.len())
+        .map(|k| {
+            let end = ((k + 1) * bucket).min(n);
+            let start = end.saturating_sub(window.max(1));
+            losses[start..end].iter().sum::<f64>() / (end - start) as f64
+        })
+        .collect();
+    curve
+}
+
 /// A card's model: one example and the trainer of one vanilla RNN on it.
 #[derive(Debug, Clone)]
 pub struct TypesModel {
@@ -417,9 +442,15 @@ impl TypesModel {
         })
     }
 
-    /// The loss curve, at most `max_points` points.
+    /// The loss curve, at most `max_points` points (see [`epoch_smoothed`]).
     pub fn loss_curve(&self, max_points: usize) -> LossCurve {
-        self.trainer.history().loss_curve(max_points)
+        let history = self.trainer.history();
+        epoch_smoothed(
+            history.loss_curve(max_points),
+            &history.loss.to_vec(),
+            max_points,
+            self.example.train.len(),
+        )
     }
 
     pub fn info(&self) -> TypesInfo {
