@@ -10,6 +10,8 @@ import { DIAGRAM_HEIGHT, describeDiagram, drawTypesDiagram } from './diagram.js'
 
 /** The settings every card starts from (the selected card's are in the URL). */
 export const CARD_DEFAULTS = { seed: 0, hidden: 16, lr: 0.1 };
+/** While a card trains, how often it is redrawn (ms). */
+const LIVE_REDRAW_MS = 250;
 /** Training stops once the stated accuracy is reached, or after this many epochs. */
 const MAX_EPOCHS = 300;
 
@@ -234,6 +236,11 @@ export class Card {
 
   /** Draws the card; `cursor`: the player's step when this card is selected, else null. */
   render(cursor) {
+    // While training, the card follows the model a few times a second: each full drawing
+    // evaluates every item, which would otherwise take the frame from the training.
+    const now = performance.now();
+    if (this.model.active && now - (this.lastFull ?? 0) < LIVE_REDRAW_MS) return;
+    this.lastFull = now;
     const selected = cursor != null;
     this.el.dataset.selected = selected ? 'true' : 'false';
     this.selectBtn.setAttribute('aria-pressed', selected ? 'true' : 'false');
@@ -253,7 +260,7 @@ export class Card {
     this.renderStep(snap, t);
     this.renderPrediction(snap);
     this.renderStatus();
-    this.chart.update(`${this.model.version}`, () => ({ ...this.lossCurve(), title: `Loss, ${this.meta.title}` }),
+    this.chart.update(`${this.model.version}`, () => ({ ...this.lossCurve(), clip_fired: [], title: `Loss, ${this.meta.title}` }),
       `Loss curve of the ${this.meta.title} example over ${this.status().iteration} iterations.`);
   }
 

@@ -9,7 +9,7 @@ import { divergingRgb, INK } from '../../diagram/colors.js';
 import { arrow, roundRect, text } from '../../diagram/draw.js';
 
 /** Height of the picture in CSS px. */
-export const DIAGRAM_HEIGHT = 230;
+export const DIAGRAM_HEIGHT = 226;
 
 /** The layout for T steps in a canvas `width` CSS px wide. */
 export function layout(T, width) {
@@ -21,7 +21,7 @@ export function layout(T, width) {
   return {
     left, colW, box,
     font: Math.max(9, Math.min(14, box * 0.3)),
-    tTop: 14, outTop: 34, outH: 44, hidTop: 104, hidH: 46, inTop: 178, inH: 34,
+    tTop: 12, outTop: 36, outH: 52, hidTop: 112, hidH: 44, inTop: 184, inH: 34,
     colX: (t) => left + (t - 1) * colW + (colW - box) / 2,
   };
 }
@@ -114,20 +114,22 @@ export function drawTypesDiagram(canvas, snap, { cursor = null, palette, dpr = w
     if (s.read || scored) arrow(ctx, cx, L.hidTop - 2, cx, L.outTop + L.outH + 3, { color: palette.W_hy, width: 2 });
     if (!s.read && !scored) {
       dashedBox(ctx, x, L.outTop, L.box, L.outH);
-      text(ctx, L.box >= 40 ? 'not scored' : '·', cx, L.outTop + L.outH * 0.3, { size: Math.max(8, f * 0.7), color: INK.muted });
-      if (done) text(ctx, showSymbol(s.predicted), cx, L.outTop + L.outH * 0.68, { size: Math.max(8, f * 0.8), color: INK.faint });
+      text(ctx, L.box >= 40 ? 'not scored' : '·', cx, L.outTop + 15, { size: Math.max(8, f * 0.7), color: INK.muted });
+      if (done) text(ctx, showSymbol(s.predicted), cx, L.outTop + 34, { size: Math.max(8, f * 0.8), color: INK.faint });
     } else {
       solidBox(ctx, x, L.outTop, L.box, L.outH, palette.W_hy);
       if (done) {
-        const mark = s.correct == null ? '' : s.correct ? ' ✓' : ' ✗';
-        text(ctx, `${showSymbol(s.predicted)}${mark}`, cx, L.outTop + L.outH * 0.36, { size: f, weight: 700, color: s.correct === false ? '#b03c00' : INK.text });
+        // ✓ / ✗ where the box has room; the colour says it too (green right, red wrong).
+        const mark = s.correct == null || L.box < 50 ? '' : s.correct ? ' ✓' : ' ✗';
+        const color = s.correct == null ? INK.text : s.correct ? '#00704f' : '#b03c00';
+        text(ctx, `${showSymbol(s.predicted)}${mark}`, cx, L.outTop + 14, { size: f, weight: 700, color });
         // The bar: p_t of the target where scored, else of the prediction.
         const p = s.p_target ?? s.p_predicted;
+        if (L.box >= 44) text(ctx, `p ${fmt(p, 2)}`, cx, L.outTop + 31, { size: Math.max(8, f * 0.7), color: INK.muted });
         ctx.fillStyle = INK.bar;
-        ctx.fillRect(x + 4, L.outTop + L.outH - 12, Math.max(0, Math.min(1, p)) * (L.box - 8), 6);
-        if (L.box >= 44) text(ctx, fmt(p, 2), cx, L.outTop + L.outH - 20, { size: Math.max(8, f * 0.7), color: INK.muted });
+        ctx.fillRect(x + 4, L.outTop + L.outH - 11, Math.max(0, Math.min(1, p)) * (L.box - 8), 5);
       }
-      if (scored && L.box >= 30) text(ctx, `→ ${showSymbol(s.target)}`, cx, L.outTop - 8, { size: Math.max(8, f * 0.75), color: INK.muted });
+      if (scored && L.box >= 30) text(ctx, L.colW >= 64 ? `target ${showSymbol(s.target)}` : showSymbol(s.target), cx, L.outTop - 9, { size: Math.max(8, f * 0.75), color: INK.muted });
     }
     ctx.globalAlpha = 1;
   });
