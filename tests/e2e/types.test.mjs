@@ -206,6 +206,20 @@ test('axe finds no violation, and a phone (390 px) does not scroll sideways', as
   const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
   for (const kind of KINDS) assert.ok(await canvasHasInk(phone.page, `${cardId(kind)}-diagram`), `${kind}: blank on a phone`);
+  // No chart title or key cut off: the top band of each loss chart is background at both edges.
+  const edges = await phone.page.$$eval('.types-loss canvas', (canvases) => canvases.map((c) => {
+    const ctx = c.getContext('2d');
+    const k = c.width / c.getBoundingClientRect().width;
+    const bg = ctx.getImageData(Math.floor(c.width / 2), 1, 1, 1).data;
+    let inked = 0;
+    for (const x of [Math.round(2 * k), c.width - 1 - Math.round(2 * k)]) {
+      const px = ctx.getImageData(x, 0, 1, Math.round(24 * k)).data;
+      for (let i = 0; i < px.length; i += 4) if (Math.abs(px[i] - bg[0]) + Math.abs(px[i + 1] - bg[1]) + Math.abs(px[i + 2] - bg[2]) > 60) inked++;
+    }
+    return { id: c.id, inked };
+  }));
+  assert.equal(edges.length, KINDS.length);
+  for (const e of edges) assert.equal(e.inked, 0, `${e.id} has text at its edge on a phone`);
   await saveScreenshot(phone.page, 'types-phone', { fullPage: true });
   assert.deepEqual(phone.errors, []);
   assert.deepEqual(errors, []);
