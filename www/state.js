@@ -80,6 +80,16 @@ export const PROPS = [
     name: 'zoom', type: 'enum', default: 'fit', options: ['fit', '0.75', '1', '1.25', '1.5'],
     optionLabels: { fit: 'fit', 0.75: '75%', 1: '100%', 1.25: '125%', 1.5: '150%' }, label: 'Zoom',
   },
+  // Chapter "Types of RNN" (www/views/types.js): the selected card, its seed, H, learning rate and typed example.
+  {
+    name: 'tk', type: 'enum', default: 'many_to_one', options: ['one_to_one', 'one_to_many', 'many_to_one', 'delayed', 'synced'],
+    optionLabels: { one_to_one: 'one-to-one', one_to_many: 'one-to-many', many_to_one: 'many-to-one', delayed: 'many-to-many, delayed', synced: 'many-to-many, synced' },
+    label: 'Type of RNN stepped through',
+  },
+  { name: 'tseed', type: 'int', default: 0, min: 0, max: 4294967295, label: 'Seed' },
+  { name: 'th', type: 'int', default: 16, min: 1, max: 64, label: 'Hidden units H' },
+  { name: 'tlr', type: 'float', default: 0.1, min: 0.0001, max: 10, label: 'Learning rate (Adagrad)' },
+  { name: 'tin', type: 'text', default: '', maxLength: MAX_TEXT, label: 'Typed example' },
   // Chapter "training" (www/views/training.js): what trains, text mode, truncated BPTT, sampling.
   {
     name: 'data', type: 'enum', default: 'word', options: ['word', 'text'],

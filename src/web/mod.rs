@@ -25,6 +25,7 @@ pub mod charts;
 pub mod lab;
 pub mod model_file;
 pub mod training;
+pub mod types;
 pub mod unrolled;
 pub mod vanishing;
 

@@ -2,10 +2,13 @@
 //
 // A chapter is a module in www/views/ exporting
 //   { id, title, mount(sectionEl, app) → ui, render(app, ui), granularity?,
-//     describeStep?(app, ui), settingsBar?, extendSnapshot?(app, snap, ui), api?(app) }
+//     describeStep?(app, ui), settingsBar?, extendSnapshot?(app, snap, ui), api?(app),
+//     steps?(app), snapshot?(app) }
 // mount builds the chapter's DOM and returns its parts (`ui`); the app keeps it
 // (app.views, app.view(id)) and hands it back to every other call. A chapter keeps no
-// state of its own at module level.
+// state of its own at module level. `steps(app)` and `snapshot(app)`: a chapter that
+// steps through a model of its own gives the player its T and window.rnnLab.snapshot()
+// its numbers (else the word model's).
 // `settingsBar: false` hides the model settings bar on a chapter that has its own model
 // and controls (default: shown). `limits: { hidden: 16 }` caps shared model settings for
 // what is set in the chapter (its controls, a link that opens it), not for a model that
@@ -14,11 +17,12 @@
 import { prop } from '../state.js';
 import steps from '../views/steps.js';
 import unrolled from '../views/unrolled.js';
+import types from '../views/types.js';
 import training from '../views/training.js';
 import vanishing from '../views/vanishing.js';
 
 /** The chapters, in lecture order. */
-export const CHAPTERS = [steps, unrolled, training, vanishing];
+export const CHAPTERS = [steps, unrolled, types, training, vanishing];
 
 /** The chapter module with this id; the first chapter if there is none. */
 export function chapterById(id) {

@@ -18,9 +18,12 @@
 //!   (forward, full or truncated BPTT, gradient check, sampling);
 //! - `train.rs`: [`MaskedTrainer`], training one model on a set of masked
 //!   sequences, one update per sequence, in an order drawn from a seed;
+//! - `examples.rs`: the five built-in examples of the "Types of RNN" chapter
+//!   and how a student's typed text becomes a sequence of each shape;
 //! - `readout.rs`: what the trainer computes on its sequences without
 //!   changing them (traces, gradients, gradient check, evaluation, samples).
 
+pub mod examples;
 mod readout;
 mod train;
 
