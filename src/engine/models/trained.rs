@@ -126,7 +126,11 @@ impl<M: Model> Trained<M> {
         let losses = &self.trainer.losses;
         let mut smooth = Vec::with_capacity(losses.len());
         for (i, &l) in losses.iter().enumerate() {
-            let s = if i == 0 { l } else { 0.9 * smooth[i - 1] + 0.1 * l };
+            let s = if i == 0 {
+                l
+            } else {
+                0.9 * smooth[i - 1] + 0.1 * l
+            };
             smooth.push(s);
         }
         let n = losses.len();
