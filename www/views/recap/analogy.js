@@ -8,10 +8,10 @@ import { el, fmt, math } from '../common.js';
 import { Chart } from '../charts.js';
 import { control, syncAll } from '../controls.js';
 import { COLORS, drawVectors, pointerFrame } from './draw.js';
-import { part } from './ui.js';
+import { changed, part, throttled } from './ui.js';
 
 /** The picture's fixed domain (so a drag maps the same way at every move). */
-const DOM = { x_min: -0.1, x_max: 1.4, y_min: -0.1, y_max: 1.4 };
+const DOM = { x_min: -0.1, x_max: 1.2, y_min: -0.1, y_max: 1.2 };
 /** Where a dragged vector may go. */
 const LIMIT = [0, 1];
 const COLOR = { man: COLORS.class0, woman: '#cc79a7', king: COLORS.class1, queen: '#009e73' };
@@ -160,6 +160,11 @@ export function mountAnalogy(app, word2vec) {
 }
 
 function renderSlide(app) {
+  const focused = document.activeElement === ui.chart.canvas;
+  if (!changed(ui, 'slideKey', `${app.state.rav}/${ui.selected}/${focused}`)) {
+    if (ui.chartData) ui.chart.update(ui.chartKey, ui.chartData);
+    return;
+  }
   const { named, note } = vectorsOf(app);
   if (note && note !== ui.note) app.notice(note, 'warn');
   ui.note = note;
@@ -168,7 +173,6 @@ function renderSlide(app) {
   ui.analogy = a;
   ui.cos = cos;
   ui.named = named;
-  const focused = document.activeElement === ui.chart.canvas;
   const origin = [0, 0];
   const arrows = [
     ...named.map(([w, v]) => ({ from: origin, to: v, color: COLOR[w], label: w, width: 2 })),
@@ -176,11 +180,13 @@ function renderSlide(app) {
     { from: a.w_c, to: a.result, color: '#00704f', dash: [7, 5] },
   ];
   const key = `${JSON.stringify(named)}/${ui.selected}/${focused}`;
-  ui.chart.update(key, () => ({
-    title: 'king − man + woman', points: [a.result], words: ['king − man + woman'], labels: [0], highlight: 0, dom: DOM, arrows,
+  ui.chartKey = key;
+  ui.chartData = () => ({
+    title: 'king − man + woman', points: [a.result], words: ['king − man + woman'], labels: [0], highlight: 0, labelBelow: true, dom: DOM, arrows,
     xLabel: 'dimension 1', yLabel: 'dimension 2',
     handles: named.map(([w, v], i) => ({ at: v, color: COLOR[w], focused: focused && i === ui.selected })),
-  }), `Four word vectors as arrows: ${named.map(([w, v]) => `${w} (${fmt(v[0], 2)}, ${fmt(v[1], 2)})`).join(', ')}; king − man + woman = (${fmt(a.result[0], 2)}, ${fmt(a.result[1], 2)}), nearest by cosine: ${a.answer}.${focused ? ` Selected: ${named[ui.selected][0]}.` : ''}`);
+  });
+  ui.chart.update(key, ui.chartData, `Four word vectors as arrows: ${named.map(([w, v]) => `${w} (${fmt(v[0], 2)}, ${fmt(v[1], 2)})`).join(', ')}; king − man + woman = (${fmt(a.result[0], 2)}, ${fmt(a.result[1], 2)}), nearest by cosine: ${a.answer}.${focused ? ` Selected: ${named[ui.selected][0]}.` : ''}`);
   const f2 = (v) => fmt(v, 2);
   const line = (k) => `${f2(a.w_c[k])} − ${f2(a.w_a[k])} + ${f2(a.w_b[k])} = ${f2(a.result[k])}`.replace(/− −/g, '+ ').replace(/\+ −/g, '− ');
   const best = a.ranking[0];
@@ -207,7 +213,7 @@ function renderSlide(app) {
 function renderTrained(app) {
   syncAll(ui.trainedControls, app.state);
   const m = ui.word2vec();
-  if (!m?.model) return;
+  if (!m?.model || throttled(ui, !m.atTarget())) return;
   const s = app.state;
   const key = `${m.version}/${s.rwa1}/${s.rwa2}/${s.rwa3}/${s.rwsrc}`;
   if (key === ui.trainedKey) return;
@@ -217,7 +223,7 @@ function renderTrained(app) {
     ui.trained = a;
     ui.trainedOut.replaceChildren(
       el('p', { class: 'recap-result' }, `${a.a} : ${a.b} :: ${a.c} : `, el('strong', { id: 'recap-analogy-trained-answer', text: a.answer ?? '—' }),
-        ` — the five words nearest to w_${a.c} − w_${a.a} + w_${a.b} by cosine (step ${m.status().iteration} of training):`),
+        ' — the five words nearest to ', math(`w_{${a.c}} − w_{${a.a}} + w_{${a.b}}`), ` by cosine (step ${m.status().iteration} of training):`),
       el('ol', { class: 'recap-ranking' }, a.ranking.slice(0, 5).map((r) => el('li', {}, el('span', { text: r.word }), ` ${fmt(r.score, 3)}`))));
   } catch (e) {
     ui.trained = null;

@@ -8,7 +8,7 @@ import { Chart } from '../charts.js';
 import { control, syncAll } from '../controls.js';
 import { drawHeatmap } from './draw.js';
 import { PacedModel } from './pace.js';
-import { button, buttons, part } from './ui.js';
+import { button, buttons, changed, part, throttled } from './ui.js';
 
 const PLAY_MS = 900;
 
@@ -121,27 +121,35 @@ export function mountCnn(app) {
     el('div', { class: 'charts' }, ui.loss.figure));
 }
 
-function renderTrace(app, t) {
+const label = (x) => `h = ${x.width}, #${x.index + 1}`;
+
+/** The two pictures (redrawn only when their key or their size changed). */
+function renderCharts(app, t) {
   const { f, filter, p } = cursor(app, t);
   const h = filter.width;
-  const label = (x) => `h = ${x.width}, #${x.index + 1}`;
+  const rowLabels = t.words.map((w, i) => (t.unknown[i] ? `${w} (unknown)` : w));
+  const key = `${ui.paced.version}/${app.state.rct}/${f}/${p}`;
+  ui.matrix.update(key, () => ({
+    title: `X: n × k = ${t.words.length} × ${t.matrix[0].length}`, rows: t.matrix, rowLabels,
+    colLabels: t.matrix[0].map((_, k) => String(k + 1)), colTitle: 'embedding dimension',
+    box: { r0: p, r1: Math.min(p + h, t.words.length), c0: 0, c1: t.matrix[0].length },
+  }), `Heatmap of the ${t.words.length} × ${t.matrix[0].length} sentence matrix; filter ${label(filter)} covers words ${p + 1} to ${Math.min(p + h, t.words.length)}.`);
+  const width = Math.max(...t.filters.map((x) => x.feature_map.length));
+  ui.maps.update(key, () => ({
+    title: 'Feature maps: one row per filter', rows: t.filters.map((x) => x.feature_map), rowLabels: t.filters.map(label),
+    colLabels: Array.from({ length: width }, (_, k) => String(k + 1)), colTitle: 'position p', scale: 'sequential',
+    marks: t.filters.map((x, r) => [r, x.start]), box: { r0: f, r1: f + 1, c0: p, c1: p + 1 },
+  }), `Heatmap of the feature maps of ${t.filters.length} filters over ${width} positions; each row's maximum is framed.`);
+}
+
+function renderTrace(app, t) {
+  renderCharts(app, t);
+  const { f, filter, p } = cursor(app, t);
+  const h = filter.width;
   if (ui.filterSelect.options.length !== t.filters.length) {
     ui.filterSelect.replaceChildren(...t.filters.map((x, i) => el('option', { value: i, text: label(x) })));
   }
   if (ui.filterSelect.value !== String(f)) ui.filterSelect.value = String(f);
-  const rowLabels = t.words.map((w, i) => (t.unknown[i] ? `${w} (unknown)` : w));
-  const key = `${ui.paced.version}/${app.state.rct}/${f}/${p}`;
-  ui.matrix.update(key, {
-    title: `X: n × k = ${t.words.length} × ${t.matrix[0].length}`, rows: t.matrix, rowLabels,
-    colLabels: t.matrix[0].map((_, k) => String(k + 1)), colTitle: 'embedding dimension',
-    box: { r0: p, r1: Math.min(p + h, t.words.length), c0: 0, c1: t.matrix[0].length },
-  }, `Heatmap of the ${t.words.length} × ${t.matrix[0].length} sentence matrix; filter ${label(filter)} covers words ${p + 1} to ${Math.min(p + h, t.words.length)}.`);
-  const width = Math.max(...t.filters.map((x) => x.feature_map.length));
-  ui.maps.update(key, {
-    title: 'c_j[p] for every filter', rows: t.filters.map((x) => x.feature_map), rowLabels: t.filters.map(label),
-    colLabels: Array.from({ length: width }, (_, k) => String(k + 1)), colTitle: 'position p', scale: 'sequential',
-    marks: t.filters.map((x, r) => [r, x.start]), box: { r0: f, r1: f + 1, c0: p, c1: p + 1 },
-  }, `Heatmap of the feature maps of ${t.filters.length} filters over ${width} positions; each row's maximum is framed.`);
   const ngram = t.words.slice(p, p + h);
   ui.step.replaceChildren(
     el('span', {}, `Filter ${label(filter)} at p = ${p + 1} reads “${ngram.join(' ')}”${ngram.length < h ? ' (padded with zero rows)' : ''}: `),
@@ -162,12 +170,12 @@ export function renderCnn(app) {
   const pm = ui.paced;
   pm.sync();
   syncAll(ui.controls, app.state);
-  if (!pm.model) return;
+  if (!pm.model || throttled(ui, !pm.atTarget())) return;
   const st = pm.status();
   const acc = pm.get('accuracy', (h) => h.accuracy());
   ui.acc = acc;
   const rnn = rnnAccuracyOnSplit();
-  ui.readout.replaceChildren(
+  if (changed(ui, 'readKey', `${pm.version}/${pm.atTarget()}/${pm.model.busy}/${rnn?.test}`)) ui.readout.replaceChildren(
     `Step ${st.iteration} · epoch ${st.epoch}${pm.model.busy || !pm.atTarget() ? ' (training…)' : ''} · accuracy on the ${acc.train_size} training phrases `,
     el('strong', { id: 'recap-cnn-train-acc', text: `${fmt(100 * acc.train, 1)} %` }),
     `, on the ${acc.test_size} test phrases `, el('strong', { id: 'recap-cnn-test-acc', text: `${fmt(100 * acc.test, 1)} %` }),
@@ -176,6 +184,10 @@ export function renderCnn(app) {
   const curve = pm.get('curve', (h) => h.loss_curve(400));
   ui.loss.update(pm.version, { ...curve, title: 'CNN loss' }, `Loss over ${st.iteration} steps.`);
   const text = app.state.rct;
+  if (!changed(ui, 'traceKey', `${pm.version}/${text}/${app.state.rcf}/${app.state.rcp}`)) {
+    if (ui.trace) renderCharts(app, ui.trace);
+    return;
+  }
   let trace = null;
   try {
     trace = pm.get(`trace/${text}`, (h) => h.trace(text));

@@ -120,15 +120,32 @@ function axes(ctx, f, { ticks = 1, xLabel = 'x₁', yLabel = 'x₂', grid = fals
   ctx.restore();
 }
 
-/** t ∈ [0, 1] → a light tint: vermillion (0) through white (½) to blue (1). */
+/** t ∈ [0, 1] → a light tint [r, g, b]: vermillion (0) through white (½) to blue (1). */
 function regionColor(t) {
   const c = Math.max(0, Math.min(1, t));
   const a = [246, 200, 170]; // light vermillion
   const b = [176, 212, 236]; // light blue
   const m = c < 0.5 ? a : b;
   const k = Math.abs(c - 0.5) * 2;
-  const mix = (i) => Math.round(255 + (m[i] - 255) * k);
-  return `rgb(${mix(0)},${mix(1)},${mix(2)})`;
+  return [0, 1, 2].map((i) => Math.round(255 + (m[i] - 255) * k));
+}
+
+/** The grid's cells as an nx × ny image (one pixel per cell, top row first). */
+function gridImage(g, lo, hi) {
+  const img = new ImageData(g.nx, g.ny);
+  for (let j = 0; j < g.ny; j++) {
+    for (let i = 0; i < g.nx; i++) {
+      const v = g.values[j * g.nx + i];
+      const rgb = Number.isFinite(v) ? regionColor((v - lo) / (hi - lo)) : [128, 128, 128];
+      const o = 4 * ((g.ny - 1 - j) * g.nx + i); // row j = 0 is the bottom of the box
+      img.data.set([...rgb, 255], o);
+    }
+  }
+  const c = document.createElement('canvas');
+  c.width = g.nx;
+  c.height = g.ny;
+  c.getContext('2d').putImageData(img, 0, 0);
+  return c;
 }
 
 function point(ctx, X, Y, cls, r = 4.5) {
@@ -168,22 +185,19 @@ export function drawPlane(canvas, d) {
   title(ctx, d.title, w);
   const g = d.grid;
   const f = frame(w, h, g.plot_box);
-  const cw = f.pw / g.nx;
-  const ch = f.ph / g.ny;
-  for (let j = 0; j < g.ny; j++) {
-    for (let i = 0; i < g.nx; i++) {
-      const v = g.values[j * g.nx + i];
-      ctx.fillStyle = Number.isFinite(v) ? regionColor((v - d.lo) / (d.hi - d.lo)) : '#808080';
-      // Row j = 0 is the bottom of the box.
-      ctx.fillRect(f.x0 + i * cw, f.y0 + f.ph - (j + 1) * ch, cw + 0.5, ch + 0.5);
-    }
-  }
+  // Each cell a flat colour: the grid is what the engine computed, no smoothing between cells.
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(gridImage(g, d.lo, d.hi), f.x0, f.y0, f.pw, f.ph);
   axes(ctx, f);
   for (const [k, line] of (d.lines ?? []).entries()) {
     segment(ctx, f, line.segment, { color: line.color ?? COLORS.units[k % COLORS.units.length], width: 2, dash: [6, 4] });
   }
   segment(ctx, f, d.boundary, { color: COLORS.boundary, width: 3 });
   const pts = d.points;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(f.x0, f.y0, f.pw, f.ph);
+  ctx.clip();
   pts.x.forEach((p, i) => point(ctx, f.px(p[0]), f.py(p[1]), pts.y[i]));
   if (d.selected != null && pts.x[d.selected]) {
     const p = pts.x[d.selected];
@@ -194,6 +208,7 @@ export function drawPlane(canvas, d) {
     ctx.arc(f.px(p[0]), f.py(p[1]), 10, 0, 2 * Math.PI);
     ctx.stroke();
   }
+  ctx.restore();
   return f;
 }
 
@@ -346,9 +361,10 @@ export function drawVectors(canvas, d) {
     font(ctx, hi ? 14 : 12, hi ? '700' : '');
     const tw = ctx.measureText(d.words[i]).width;
     const right = X + 7 + tw < f.x0 + f.pw;
+    const below = hi && d.labelBelow ? 16 : 0;
     ctx.fillStyle = 'rgba(255,255,255,0.8)';
-    ctx.fillRect(right ? X + 5 : X - 9 - tw, Y - 8, tw + 4, 16);
-    text(ctx, d.words[i], right ? X + 7 : X - 7, Y, { size: hi ? 14 : 12, weight: hi ? '700' : '', align: right ? 'left' : 'right' });
+    ctx.fillRect(right ? X + 5 : X - 9 - tw, Y - 8 + below, tw + 4, 16);
+    text(ctx, d.words[i], right ? X + 7 : X - 7, Y + below, { size: hi ? 14 : 12, weight: hi ? '700' : '', align: right ? 'left' : 'right' });
   });
   for (const a of d.arrows ?? []) {
     const [X0, Y0, X1, Y1] = [f.px(a.from[0]), f.py(a.from[1]), f.px(a.to[0]), f.py(a.to[1])];
@@ -399,4 +415,15 @@ export function pointerFrame(canvas, ev, dom, options) {
   const X = ((ev.clientX - rect.left) / rect.width) * (canvas.width / s);
   const Y = ((ev.clientY - rect.top) / rect.height) * (canvas.height / s);
   return { f, X, Y, at: f.fromPx(X, Y) };
+}
+
+/** The client (CSS pixel) position of data point `xy` in a picture of `canvas` over `dom`. */
+export function screenPoint(canvas, xy, dom, options) {
+  const s = scaleOf();
+  const rect = canvas.getBoundingClientRect();
+  const f = frame(canvas.width / s, canvas.height / s, dom, options);
+  return {
+    x: rect.left + (f.px(xy[0]) / (canvas.width / s)) * rect.width,
+    y: rect.top + (f.py(xy[1]) / (canvas.height / s)) * rect.height,
+  };
 }

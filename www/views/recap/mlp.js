@@ -7,7 +7,7 @@ import { Chart } from '../charts.js';
 import { control, syncAll } from '../controls.js';
 import { COLORS, drawPlane } from './draw.js';
 import { PacedModel } from './pace.js';
-import { button, buttons, part } from './ui.js';
+import { button, buttons, changed, part, throttled } from './ui.js';
 
 const GRID = 60;
 
@@ -62,7 +62,7 @@ export function renderMlp(app) {
   const p = ui.paced;
   p.sync();
   syncAll(ui.controls, app.state);
-  if (!p.model) return;
+  if (!p.model || throttled(ui, !p.atTarget())) return;
   const snap = p.get('snapshot', (h) => h.snapshot(GRID));
   const pts = p.get('points', (h) => h.points());
   const st = p.status();
@@ -72,6 +72,7 @@ export function renderMlp(app) {
   }), `The XOR data over the plane, coloured by the MLP's probability of class 1, with ${lines.length} dashed hidden-unit lines; accuracy ${fmt(100 * snap.accuracy, 1)} %.`);
   const curve = p.get('curve', (h) => h.loss_curve(400));
   ui.loss.update(p.version, { ...curve, title: 'MLP loss' }, `Loss over ${st.iteration} steps.`);
+  if (!changed(ui, 'textKey', `${p.version}/${p.atTarget()}/${p.model.busy}`)) return;
   ui.readout.replaceChildren(
     `Step ${st.iteration}${p.model.busy || !p.atTarget() ? ' (training…)' : ''} · accuracy `,
     el('strong', { id: 'recap-mlp-accuracy', text: `${fmt(100 * snap.accuracy, 1)} %` }),

@@ -6,8 +6,8 @@
 // the numbers move and a link replays the very same steps (same seed, same bits).
 import { Model } from '../../model.js';
 
-/** Frames a catch-up to the target takes at most (a link with many steps replays fast). */
-const CATCH_UP_FRAMES = 45;
+/** Frames a run to a new target takes at most (a link with many steps replays fast). */
+const FRAMES_PER_RUN = 60;
 
 export class PacedModel {
   /**
@@ -59,7 +59,12 @@ export class PacedModel {
     if (!this.model || this.diverged || this.model.busy) return;
     const left = target - this.asked;
     if (left > 0) {
-      const n = Math.min(left, Math.max(this.pace, Math.ceil(left / CATCH_UP_FRAMES)));
+      // One rate per run towards a target: at least `pace` steps per frame, at most ~1 s.
+      if (this.runTarget !== target) {
+        this.runTarget = target;
+        this.rate = Math.max(this.pace, Math.ceil(left / FRAMES_PER_RUN));
+      }
+      const n = Math.min(left, this.rate);
       this.asked += n;
       this.model.train(n);
     }

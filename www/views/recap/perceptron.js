@@ -8,7 +8,7 @@ import { Chart } from '../charts.js';
 import { control, syncAll } from '../controls.js';
 import { Model } from '../../model.js';
 import { COLORS, drawPlane, pointerFrame } from './draw.js';
-import { button, buttons, paren, part, slider } from './ui.js';
+import { button, buttons, changed, paren, part, slider, throttled } from './ui.js';
 
 /** Cells per side of the output grid. */
 const GRID = 60;
@@ -147,9 +147,9 @@ export function mountPerceptron(app) {
   return part('perceptron', 'The perceptron',
     el('p', { class: 'equation' }, math('ŷ = g(θ_0 + Σ_i x_i θ_i) = g(θ_0 + x_1θ_1 + x_2θ_2)')),
     el('p', { class: 'lead' },
-      'One neuron: each input x_i is weighed by θ_i, the bias θ_0 is added, and the activation g turns the sum into the output ŷ. ',
+      math('One neuron: each input x_i is weighed by θ_i, the bias θ_0 is added, and the activation g turns the sum into the output ŷ. '),
       'With two inputs every point of the plane gets an output; the points where the sum sits exactly at g’s threshold form a straight line, the decision boundary. ',
-      'Move the sliders to turn and shift it, or let training find it.'),
+      'Move the sliders to turn and shift it, or let training find it. With the step function, the perceptron rule is offered too.'),
     ui.controls,
     el('div', { class: 'train-bar' },
       buttons('Perceptron training',
@@ -186,6 +186,7 @@ export function renderPerceptron(app) {
   syncAll(ui.controls, s);
   ui.sliders.forEach((sl, k) => sl.sync(s[`rt${k}`]));
   ui.ruleButton.hidden = s.rg !== 'step';
+  if (throttled(ui, ui.pending > 0 || m.busy)) return;
   const snap = m.get('snapshot', (h) => h.snapshot(GRID));
   const pts = m.get('points', (h) => h.points());
   const point = Math.min(s.rpi, pts.x.length - 1);
@@ -197,6 +198,8 @@ export function renderPerceptron(app) {
   }), `The plane from −3 to 3 with ${pts.x.length} points of two classes, coloured by the perceptron's output; the boundary ${snap.boundary ? 'crosses the plot' : 'lies outside the plot'}; accuracy ${fmt(100 * snap.accuracy, 1)} %.`);
   const curve = m.get('curve', (h) => h.loss_curve(400));
   ui.loss.update(`${m.generation}.${m.version}`, { ...curve, title: 'Perceptron loss' }, `Loss over ${m.status().iteration} training steps.`);
+  const key = `${m.generation}.${m.version}/${point}/${ui.lastRule?.index}/${Boolean(m.diverged)}`;
+  if (!changed(ui, 'textKey', key)) return;
   writeSum(m.get(`explain${point}`, (h) => h.explain(point)), snap.activation);
   const st = m.status();
   const rule = ui.lastRule;

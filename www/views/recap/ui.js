@@ -44,3 +44,28 @@ export function part(id, heading, ...children) {
 export function paren(s) {
   return s.startsWith('\u2212') ? `(${s})` : s;
 }
+
+/**
+ * Whether `key` differs from the one last seen under `name` in `memo` (and remembers it):
+ * the text of a section is rebuilt only when what it shows changed, not at every frame.
+ */
+export function changed(memo, name, key) {
+  if (memo[name] === key) return false;
+  memo[name] = key;
+  return true;
+}
+
+/** While a model trains, its section is redrawn at most this often (the last state always is). */
+export const TRAINING_REDRAW_MS = 150;
+
+/**
+ * Whether a section whose model is `training` should skip this frame's drawing: at most
+ * one drawing per TRAINING_REDRAW_MS while it trains, so the frames stay short; the frame
+ * after training ends always draws.
+ */
+export function throttled(memo, training) {
+  const now = performance.now();
+  if (training && now - (memo.drawnAt ?? 0) < TRAINING_REDRAW_MS) return true;
+  memo.drawnAt = now;
+  return false;
+}

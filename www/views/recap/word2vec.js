@@ -10,7 +10,7 @@ import { control, syncAll } from '../controls.js';
 import { Model } from '../../model.js';
 import { drawHeatmap, drawVectors } from './draw.js';
 import { PacedModel } from './pace.js';
-import { button, buttons, part } from './ui.js';
+import { button, buttons, changed, part, throttled } from './ui.js';
 
 /** The lecture's sentence and window. */
 export const SENTENCE = 'The cat sat on floor';
@@ -64,6 +64,7 @@ function chips(words, roles) {
 function renderWindows(app) {
   const w = ui.windows;
   const t = Math.min(app.state.rwpos, w.words.length - 1);
+  if (!changed(ui, 'windowsKey', t)) return;
   const cbow = w.cbow[t];
   const sg = w.skip_gram[t];
   const roles = (inputs, targets) => w.words.map((_, i) => (inputs.includes(i) ? 'input' : targets.includes(i) ? 'target' : ''));
@@ -85,14 +86,15 @@ function renderMatrices(app) {
   const look = m.get(`lookup/${word}`, (h) => h.one_hot_lookup(word));
   const cols = Array.from({ length: SLIDE_N }, (_, k) => String(k + 1));
   ui.wChart.update(`${m.version}/${word}`, {
-    title: `W (V × N = ${mats.words.length} × ${SLIDE_N}): row v_w per word`, rows: mats.w, rowLabels: mats.words, colLabels: cols,
+    title: `W (V × N = ${mats.words.length} × ${SLIDE_N}): one row per word`, rows: mats.w, rowLabels: mats.words, colLabels: cols,
     colTitle: 'dimension', highlightRow: look.index,
   }, `Heatmap of W, ${mats.words.length} rows by ${SLIDE_N} columns; the row of “${word}” is framed.`);
   ui.wpChart.update(`${m.version}/${word}`, {
-    title: `W′ (N × V = ${SLIDE_N} × ${mats.words.length}): column v′_w per word`, rows: mats.w_prime, rowLabels: cols, colLabels: mats.words,
+    title: `W′ (N × V = ${SLIDE_N} × ${mats.words.length}): one column per word`, rows: mats.w_prime, rowLabels: cols, colLabels: mats.words,
     rowTitle: 'dimension', box: { r0: 0, r1: SLIDE_N, c0: look.index, c1: look.index + 1 },
   }, `Heatmap of W′, ${SLIDE_N} rows by ${mats.words.length} columns; the column of “${word}” is framed.`);
   const f = (v) => fmt(v, 2);
+  if (!changed(ui, 'lookupKey', `${m.version}/${word}`)) return;
   ui.lookup.replaceChildren(
     el('p', { class: 'recap-formula' }, math(`x_${word} = [${look.x.map((v) => String(v)).join(' ')}]ᵀ  (one-hot: 1 at index ${look.index + 1} of ${look.x.length})`)),
     el('p', { class: 'recap-formula' }, math(`Wᵀ x_${word} = `), el('span', { id: 'recap-lookup-v', text: `[${look.v.map(f).join(', ')}]` }),
@@ -106,11 +108,13 @@ function renderTraining(app) {
   const p = ui.paced;
   const s = app.state;
   syncAll(ui.controls, s);
-  if (!p.model) return;
+  if (!p.model || throttled(ui, !p.atTarget())) return;
   const st = p.status();
   const curve = p.get('curve', (h) => h.loss_curve(400));
   ui.loss.update(p.version, { ...curve, title: `${s.rwa === 'cbow' ? 'CBOW' : 'Skip-gram'} loss` }, `Loss over ${st.iteration} steps.`);
-  ui.readout.replaceChildren(
+  const textKey = `${p.version}/${p.atTarget()}/${p.model.busy}/${s.rww}/${s.rwsrc}`;
+  const text = changed(ui, 'trainKey', textKey);
+  if (text) ui.readout.replaceChildren(
     `Step ${st.iteration} · epoch ${st.epoch}${p.model.busy || !p.atTarget() ? ' (training…)' : ''} · batch loss `,
     el('strong', { id: 'recap-w2v-loss-value', text: st.last_loss == null ? '–' : fmt(st.last_loss, 3) }),
     ` · ln V = ${fmt(Math.log(p.get('words', (h) => h.words()).length), 3)} is the loss of a uniform guess`,
@@ -134,6 +138,7 @@ function renderTraining(app) {
     xLabel: s.rwn > 2 ? `principal component 1 (${fmt(100 * ex[0], 0)} % of the variance)` : 'dimension 1',
     yLabel: s.rwn > 2 ? `component 2 (${fmt(100 * ex[1], 0)} %)` : 'dimension 2',
   }), `Scatter plot of the ${words.length} word vectors projected to 2-D; labelled: ${labels.map((i) => words[i]).join(', ')}.`);
+  if (!text) return;
   if (nearError) {
     ui.nearList.replaceChildren(el('p', { class: 'recap-error', role: 'status', text: `${nearError}.` }));
   } else {
@@ -149,7 +154,8 @@ function renderSentences(app) {
   const p = ui.paced;
   const s = app.state;
   syncAll(ui.sentenceControls, s);
-  if (!p.model) return;
+  if (!p.model || throttled((ui.sentMemo ??= {}), !p.atTarget())) return;
+  if (!changed(ui, 'sentKey', `${p.version}/${s.rs1}/${s.rs2}/${s.rwsrc}`)) return;
   try {
     const pair = p.get(`sent/${s.rs1}/${s.rs2}/${s.rwsrc}`, (h) => h.sentences(s.rs1, s.rs2, s.rwsrc));
     ui.pair = pair;
