@@ -190,6 +190,10 @@ test('training changes the numbers shown, and they are the engine’s; a link re
   console.log(`# training in the page: MLP 500 steps ${mlpMs} ms, word2vec 10 epochs ${w2vMs} ms, CNN 20 epochs ${cnnMs} ms`);
   for (const [what, ms] of [['MLP', mlpMs], ['word2vec', w2vMs], ['CNN', cnnMs]]) assert.ok(ms < 10000, `${what} took ${ms} ms`);
 
+  for (const part of ['perceptron', 'mlp', 'word2vec', 'cnn']) {
+    await page.locator(`#recap-${part}`).screenshot({ path: `test-output/screenshots/recap-trained-${part}.png` });
+  }
+
   // Move man with the keyboard: 1 selects it, each → moves it 0.01.
   await page.focus('#recap-analogy-plane');
   await page.keyboard.press('1');

@@ -13,6 +13,11 @@ const GRID = 60;
 
 const ui = {};
 
+/** " + 1.23" or " − 1.23": a term of a written-out sum. */
+function signed(v) {
+  return v < 0 ? ` − ${fmt(-v, 2)}` : ` + ${fmt(v, 2)}`;
+}
+
 export function mlpModel() {
   return ui.paced;
 }
@@ -81,7 +86,7 @@ export function renderMlp(app) {
   ui.units.replaceChildren(el('span', { class: 'recap-units-title', text: 'Hidden units: ' }),
     ...snap.hidden_lines.flatMap((l, k) => [
       el('span', { class: 'swatch', style: `background:${COLORS.units[k % COLORS.units.length]}`, 'aria-hidden': 'true' }),
-      math(` h_${k + 1}: ${fmt(l.w[0], 2)}·x_1 + ${fmt(l.w[1], 2)}·x_2 + ${fmt(l.b, 2)} = 0${l.segment ? '' : ' (outside the plot)'}  `),
+      math(` h_${k + 1}: ${fmt(l.w[0], 2)}·x_1${signed(l.w[1])}·x_2${signed(l.b)} = 0${l.segment ? '' : ' (outside the plot)'}  `),
     ]));
 }
 
