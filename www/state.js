@@ -102,6 +102,48 @@ export const PROPS = [
   { name: 'temp', type: 'float', default: 1, min: 0.05, max: 5, label: 'Temperature τ' },
   { name: 'slen', type: 'int', default: 100, min: 1, max: 2000, label: 'Sample length' },
   { name: 'sseed', type: 'int', default: 0, min: 0, max: 4294967295, label: 'Sample seed' },
+  // Chapter "Recap" (www/views/recap.js): the perceptron, the MLP, word2vec, analogies, the text CNN.
+  { name: 'rps', type: 'int', default: 1, min: 0, max: 4294967295, label: 'Cloud seed' },
+  {
+    name: 'rg', type: 'enum', default: 'sigmoid', options: ['step', 'sigmoid', 'tanh', 'relu'],
+    optionLabels: { step: 'step', sigmoid: 'sigmoid', tanh: 'tanh', relu: 'ReLU' }, label: 'Activation g',
+  },
+  { name: 'rt0', type: 'float', default: 0, min: -20, max: 20, label: 'θ_0 (bias)' },
+  { name: 'rt1', type: 'float', default: 1, min: -20, max: 20, label: 'θ_1' },
+  { name: 'rt2', type: 'float', default: 1, min: -20, max: 20, label: 'θ_2' },
+  { name: 'rpi', type: 'int', default: 0, min: 0, max: 59, label: 'Point' },
+  { name: 'rmh', type: 'int', default: 4, min: 2, max: 16, label: 'Hidden units H' },
+  {
+    name: 'rma', type: 'enum', default: 'tanh', options: ['tanh', 'sigmoid', 'relu', 'identity'],
+    optionLabels: { tanh: 'tanh', sigmoid: 'sigmoid', relu: 'ReLU', identity: 'identity' }, label: 'Hidden activation',
+  },
+  { name: 'rms', type: 'int', default: 1, min: 0, max: 4294967295, label: 'Seed' },
+  { name: 'rmit', type: 'int', default: 0, min: 0, max: 5000, label: 'Training steps' },
+  { name: 'rav', type: 'text', default: '', maxLength: 80, label: 'Analogy vectors' },
+  { name: 'rwpos', type: 'int', default: 2, min: 0, max: 4, label: 'Position' },
+  { name: 'rwx', type: 'enum', default: 'cat', options: ['the', 'cat', 'sat', 'on', 'floor'], label: 'Word x' },
+  {
+    name: 'rwa', type: 'enum', default: 'cbow', options: ['cbow', 'skip-gram'],
+    optionLabels: { cbow: 'CBOW', 'skip-gram': 'skip-gram' }, label: 'Architecture',
+  },
+  { name: 'rwn', type: 'int', default: 10, min: 2, max: 32, label: 'Embedding size N' },
+  { name: 'rws', type: 'int', default: 1, min: 0, max: 4294967295, label: 'Seed' },
+  { name: 'rwit', type: 'int', default: 0, min: 0, max: 20000, label: 'Training steps' },
+  {
+    name: 'rwsrc', type: 'enum', default: 'w', options: ['w', 'w_prime', 'average'],
+    optionLabels: { w: 'W (input vectors)', w_prime: 'W′ (output vectors)', average: 'average of W and W′' }, label: 'Word vectors from',
+  },
+  { name: 'rww', type: 'text', default: 'cat', maxLength: 32, label: 'Word' },
+  { name: 'rwa1', type: 'text', default: 'man', maxLength: 32, label: 'a' },
+  { name: 'rwa2', type: 'text', default: 'woman', maxLength: 32, label: 'b' },
+  { name: 'rwa3', type: 'text', default: 'king', maxLength: 32, label: 'c' },
+  { name: 'rs1', type: 'text', default: 'the dog chased the cat', maxLength: 200, label: 'Sentence 1' },
+  { name: 'rs2', type: 'text', default: 'the cat chased the dog', maxLength: 200, label: 'Sentence 2' },
+  { name: 'rcs', type: 'int', default: 1, min: 0, max: 4294967295, label: 'Seed' },
+  { name: 'rcit', type: 'int', default: 0, min: 0, max: 20000, label: 'Training steps' },
+  { name: 'rct', type: 'text', default: 'the movie was not bad at all', maxLength: 200, label: 'Sentence' },
+  { name: 'rcf', type: 'int', default: 0, min: 0, max: 11, label: 'Filter' },
+  { name: 'rcp', type: 'int', default: 0, min: 0, max: 100, label: 'Position p' },
 ];
 
 /** The row of `name`, or undefined. */

@@ -24,6 +24,7 @@ pub mod bench;
 pub mod charts;
 pub mod lab;
 pub mod model_file;
+pub mod recap;
 pub mod training;
 pub mod types;
 pub mod unrolled;

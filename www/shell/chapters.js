@@ -15,18 +15,19 @@
 // arrives from another chapter (switching chapters never rebuilds the model). A chapter helper adds its import here and its module to
 // CHAPTERS.
 import { prop } from '../state.js';
+import recap from '../views/recap.js';
 import steps from '../views/steps.js';
 import unrolled from '../views/unrolled.js';
 import types from '../views/types.js';
 import training from '../views/training.js';
 import vanishing from '../views/vanishing.js';
 
-/** The chapters, in lecture order. */
-export const CHAPTERS = [steps, unrolled, types, training, vanishing];
+/** The chapters, in lecture order. The default chapter (state.js: `steps`) need not be the first. */
+export const CHAPTERS = [recap, steps, unrolled, types, training, vanishing];
 
-/** The chapter module with this id; the first chapter if there is none. */
+/** The chapter module with this id; the default chapter (`steps`) if there is none. */
 export function chapterById(id) {
-  return CHAPTERS.find((c) => c.id === id) ?? CHAPTERS[0];
+  return CHAPTERS.find((c) => c.id === id) ?? CHAPTERS.find((c) => c.id === 'steps') ?? CHAPTERS[0];
 }
 
 /**
