@@ -15,7 +15,7 @@
 //   keys.js          the keyboard shortcuts
 //   model-file.js    model export / import
 //   model-reads.js   the model's numbers, memoised per model version (App methods)
-import { prop, defineChapters, defaults, validate, parseHash } from './state.js';
+import { prop, defineChapters, defaults, validate, parseHash, applyEngineLimits } from './state.js';
 import { Notices, Announcer } from './notice.js';
 import { Player } from './player.js';
 import { Model, FRAME_BUDGET_MS, isTrap } from './model.js';
@@ -37,6 +37,7 @@ export class App {
   constructor(wasm, dom) {
     this.wasm = wasm;
     this.dom = dom;
+    applyEngineLimits(wasm.limits());
     defineChapters(CHAPTERS.map((c) => c.id), CHAPTERS.filter((c) => c.granularity === 'substep').map((c) => c.id));
     this.notices = new Notices(dom.notices);
     this.announcer = new Announcer(dom.announcer);

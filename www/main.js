@@ -52,6 +52,8 @@ function makeApi(app, wasm) {
     frame: () => app.frame(),
     chapters: () => CHAPTERS.map((c) => ({ id: c.id, title: c.title })),
     palette: () => ({ ...app.palette }),
+    /** The engine's limits, which the page's fields take as their ranges (docs/limits.md). */
+    limits: () => wasm.limits(),
     /** Test-only: a panic inside the engine, to see the page recover (docs/api.md). */
     debug: Object.freeze({
       panic: () => {

@@ -161,6 +161,25 @@ export function defineChapters(ids, substepIds = []) {
   prop('sub').chapters = [...substepIds];
 }
 
+/**
+ * Takes the engine's limits (wasm `limits()`, src/engine/limits.rs) as the ranges of the
+ * rows that feed the engine, so that a field, a link and the engine agree on one number.
+ */
+export function applyEngineLimits(limits) {
+  const cap = (name, key, value) => {
+    const p = prop(name);
+    if (p && Number.isFinite(value)) p[key] = value;
+  };
+  cap('word', 'maxLength', limits.word_chars);
+  cap('hidden', 'max', limits.hidden);
+  cap('thidden', 'max', limits.hidden);
+  cap('tseq', 'max', limits.seq);
+  cap('k1', 'max', limits.seq);
+  cap('k2', 'max', limits.seq);
+  const slen = prop('slen');
+  if (slen) slen.max = Math.min(slen.max, limits.sample_length);
+}
+
 /** A fresh state object with every default. */
 export function defaults() {
   return Object.fromEntries(PROPS.map((p) => [p.name, p.default]));

@@ -46,6 +46,13 @@ pub fn start() {
     }));
 }
 
+/// The engine's limits (H, V, word, text, seq, iterations per call, sample length, …):
+/// the page's fields take their ranges from this one table (www/state.js).
+#[wasm_bindgen]
+pub fn limits() -> Result<JsValue, JsError> {
+    to_js(&crate::engine::LIMITS)
+}
+
 /// The crate version, so the page can show what it runs.
 #[wasm_bindgen]
 pub fn version() -> String {
