@@ -47,14 +47,15 @@ export const MIME = {
 
 /**
  * The app's Content-Security-Policy: scripts only from this origin (no inline script, no
- * eval; 'wasm-unsafe-eval' lets the module compile the engine), styles only from files
- * (element.style from JS is allowed: that is CSSOM, not an inline style), no remote
+ * eval; 'wasm-unsafe-eval' lets the module compile the engine), styles from files and
+ * inline style attributes ('unsafe-inline' for styles only: plotters measures chart text
+ * with a <span style="…">, and a refused style breaks every chart's layout), no remote
  * origin anywhere, no plugins, no <base>, no form posts, no framing.
  */
 export const CSP = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self'",
   "connect-src 'self'",

@@ -11,7 +11,7 @@ export function el(tag, attrs = {}, ...children) {
     if (k === 'class') node.className = v;
     else if (k === 'text') node.textContent = String(v);
     else if (k === 'dataset') Object.assign(node.dataset, v);
-    // Through the CSSOM: the Content-Security-Policy (style-src 'self') refuses style attributes.
+    // Through the CSSOM, which no Content-Security-Policy refuses.
     else if (k === 'style') node.style.cssText = String(v);
     else if (k === 'on') for (const [ev, fn] of Object.entries(v)) node.addEventListener(ev, fn);
     else node.setAttribute(k, v === true ? '' : String(v));
