@@ -122,14 +122,7 @@ function controlsBar(app, ui) {
       click: () => {
         app.setState({ rolled: !app.state.rolled });
         // The button says its state at once, not a frame later.
-        const formKey = `${f.activation}/${f.bias}`;
-    if (ui.formKey !== formKey) {
-      ui.formKey = formKey;
-      ui.form.replaceChildren(math(recurrenceText(f.activation, f.bias)), math(`y_t = W_hy h_t${f.bias ? ' + b_y' : ''}`),
-        f.activation === 'identity' ? el('span', { class: 'note', text: '(f is the identity)' }) : '');
-    }
-
-    ui.rolled.setAttribute('aria-pressed', app.state.rolled ? 'true' : 'false');
+        ui.rolled.setAttribute('aria-pressed', app.state.rolled ? 'true' : 'false');
       },
     },
   });
@@ -260,6 +253,13 @@ export default {
       const sc = scales(data);
       ui.legendLo.textContent = fmt(-sc.h, 2);
       ui.legendHi.textContent = fmt(sc.h, 2);
+    }
+
+    const formKey = `${f.activation}/${f.bias}`;
+    if (ui.formKey !== formKey) {
+      ui.formKey = formKey;
+      ui.form.replaceChildren(math(recurrenceText(f.activation, f.bias)), math(`y_t = W_hy h_t${f.bias ? ' + b_y' : ''}`),
+        f.activation === 'identity' ? el('span', { class: 'note', text: '(f is the identity)' }) : '');
     }
 
     ui.rolled.setAttribute('aria-pressed', app.state.rolled ? 'true' : 'false');

@@ -313,6 +313,8 @@ export class TrainingModel {
     this.ensureText();
     if (!this.text) return refuse('The text model could not be built');
     try {
+      // Iteration 0, then the file's weights.
+      this.text.mutate('reset', [app.state.seed], { replaces: true });
       this.text.mutate('import_params', [json], { replaces: true });
     } catch (e) {
       app.notice(`${e.message}. The weights were not loaded.`, 'error');

@@ -184,7 +184,11 @@ export class VanishingModel {
     app.setState(patch, { history: 'push' });
     this.sync();
     try {
-      for (const m of [this.initModel, this.trainedModel]) m.mutate('import_params', [json], { replaces: true });
+      // Iteration 0 and empty histories, then the file's weights.
+      for (const m of [this.initModel, this.trainedModel]) {
+        m.mutate('reset', [app.state.vseed], { replaces: true });
+        m.mutate('import_params', [json], { replaces: true });
+      }
     } catch (e) {
       return refuse(e.message);
     }
