@@ -85,6 +85,8 @@ function stepWords(app, cursor) {
 async function trainToConvergence(app, ui) {
   ui.trainMsg.textContent = 'Training…';
   const r = await app.train(MAX_CONVERGE, { until: 'converged' });
+  // The picture and the status line show the trained model before the message says so.
+  await app.frame();
   if (r.cancelled) {
     ui.trainMsg.textContent = '';
     return { ...r, converged: false };
