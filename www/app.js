@@ -11,7 +11,8 @@
 //   start-lab.js     the first Lab from the address's settings (with fallbacks)
 //   chapter-nav.js   the nav links and the chapter sections
 //   settings-bar.js  the model settings bar, presenter mode, "Show settings"
-//   hash-sync.js     the state in the URL hash, both ways
+//   hash-sync.js     the state in the URL hash, both ways, and Back/Forward
+//   links.js         links that carry training (iter=N: the model retrained on opening)
 //   keys.js          the keyboard shortcuts
 //   model-file.js    model export / import
 //   model-reads.js   the model's numbers, memoised per model version (App methods)
@@ -29,6 +30,7 @@ import { HashSync } from './shell/hash-sync.js';
 import { bindKeys } from './shell/keys.js';
 import { exportModel, importModel } from './shell/model-file.js';
 import { modelReads } from './shell/model-reads.js';
+import { TrainingLink, progressBox, syncTraining, warnMixedTraining } from './shell/links.js';
 
 export { CHAPTERS };
 
@@ -54,6 +56,8 @@ export class App {
     this.nav = new ChapterNav(this);
     this.settingsBar = new SettingsBar(this);
     this.hash = new HashSync(this);
+    /** The TrainingLinks (shell/links.js): the word model's here, text mode's in its chapter. */
+    this.links = [];
   }
 
   // ---- start-up -------------------------------------------------------------------
@@ -65,6 +69,8 @@ export class App {
     this.state = { ...defaults(), ...values };
     /** The settings bar's model: the word of the first chapters. */
     this.word = new Model(this, { ctor: 'new', settings: startSettings(this.wasm, this.state, notes) }, { name: 'word' });
+    // iter=N in the address: the word model is retrained to N iterations (shell/links.js).
+    this.links.push(new TrainingLink(this, { row: 'iter', model: () => this.word, train: (n) => this.train(n), what: 'the model' }));
     this.trainer.start();
     this.clampStep();
     this.player.settle();
@@ -77,7 +83,7 @@ export class App {
     window.addEventListener('resize', () => this.requestRender());
     this.nav.show();
     if (notes.length) this.notice(`Some settings in the address were changed: ${notes.join('; ')}.`, 'warn');
-    this.writeHash(true);
+    this.writeHash('replace', { now: true });
     this.renderNow();
   }
 
@@ -130,8 +136,12 @@ export class App {
    * (clamped with a notice); engine settings go to the Lab, which rebuilds the model when
    * a model setting changed. If the engine refuses, the old model and values stay and a
    * notice says why. Returns { ok, error, notes, rebuilt }.
+   * `history`: how the change goes into the browser's history (shell/hash-sync.js); by
+   * default 'push' if a changed row is marked so in the state table, else 'replace'.
+   * `fromAddress`: the patch is the address's (a link, Back/Forward).
    */
-  setState(patch) {
+  setState(patch, { history, fromAddress = false } = {}) {
+    const before = this.hash.hash();
     const { values, notes } = validate(patch);
     // A chapter's limits apply to what changes here, not to the model already shown.
     const changed = Object.keys(values).filter((k) => values[k] !== this.state[k]);
@@ -146,6 +156,7 @@ export class App {
       try {
         const r = this.word.mutate('configure', [enginePatch]);
         result.rebuilt = r.rebuilt;
+        if (!r.rebuilt && !fromAddress) warnMixedTraining(this, this.word, Object.keys(enginePatch).map((k) => prop(k).label).join(', '));
         Object.assign(this.state, enginePatch);
         this.clampStep();
       } catch (e) {
@@ -156,12 +167,21 @@ export class App {
     }
     const chapterBefore = this.state.chapter;
     const presentBefore = this.state.present;
-    for (const [k, v] of Object.entries(values)) if (!prop(k).engine) this.state[k] = v;
+    const moved = new Set(Object.keys(enginePatch).filter(() => result.ok));
+    for (const [k, v] of Object.entries(values)) {
+      if (prop(k).engine) continue;
+      if (this.state[k] !== v) moved.add(k);
+      this.state[k] = v;
+    }
+    // A rebuilt model starts at iteration 0, unless the patch says which count it has.
+    if (result.rebuilt && !('iter' in values)) this.state.iter = 0;
+    for (const link of this.links) if (link.row in values) link.want(values[link.row]);
     this.clampStep();
     if (this.state.chapter !== chapterBefore) this.nav.show();
     else if (this.state.present !== presentBefore) this.settingsBar.apply();
     this.player.settle();
-    this.writeHash();
+    const push = [...moved].some((k) => prop(k).history === 'push');
+    this.writeHash(history ?? (push ? 'push' : 'replace'), { before });
     syncAll(this.dom.settings, this.state);
     this.requestRender();
     return result;
@@ -180,15 +200,17 @@ export class App {
     this.clampStep();
   }
 
-  /** Fresh weights from `seed` (the current one by default): iteration 0. */
+  /** Fresh weights from `seed` (the current one by default): iteration 0 (a new history entry). */
   reset(seed = this.state.seed) {
     const { values, notes } = validate({ seed });
     if (notes.length) this.notice(`Changed: ${notes.join('; ')}.`, 'warn');
     if (values.seed === undefined) return false;
+    const before = this.hash.hash();
     this.word.mutate('reset', [values.seed], { replaces: true });
     this.state.seed = values.seed;
+    this.state.iter = 0;
     this.clampStep();
-    this.writeHash();
+    this.writeHash('push', { before });
     syncAll(this.dom.settings, this.state);
     this.requestRender();
     return true;
@@ -200,6 +222,7 @@ export class App {
    * notice says so and the last good weights stay. Runs queue; a rebuild or reset stops one.
    */
   async train(n, options) {
+    syncTraining(this, this.word);
     const r = await this.word.train(n, options);
     if (r?.error) this.notice(r.error, 'error');
     return r ?? { ...this.status(), diverged: false, error: null, cancelled: true };
@@ -227,9 +250,35 @@ export class App {
     this.announcer.say(text);
   }
 
-  /** Writes the state into the hash now (`now`) or soon (shell/hash-sync.js). */
-  writeHash(now = false) {
-    this.hash.write(now);
+  /**
+   * Writes the state into the address (shell/hash-sync.js): `mode` 'replace' (soon, or
+   * `now`), 'push' (a new history entry; `before`: the hash the current entry keeps) or
+   * 'drag' (a slider moving; hash.endDrag() pushes its one entry).
+   */
+  writeHash(mode = 'replace', { now = false, before = null } = {}) {
+    this.hash.write(mode, { now, before });
+  }
+
+  /** Shows (info: { text, stop }) or hides (null) the progress line of a link's retraining. */
+  linkProgress(row, info) {
+    const p = progressBox(this);
+    if (info) p.rows.set(row, info);
+    else p.rows.delete(row);
+    const shown = [...p.rows.values()];
+    p.box.hidden = shown.length === 0;
+    p.text.textContent = shown.map((i) => i.text).join(' ');
+    p.stop.onclick = () => shown.forEach((i) => i.stop());
+  }
+
+  /** Resolves when no link is retraining and no model is training, after a frame. */
+  async settled() {
+    for (let i = 0; i < 100000; i++) {
+      const busy = this.links.some((l) => l.pending) || [...this.models].some((m) => m.busy);
+      if (!busy) break;
+      await Promise.all([...this.models].map((m) => m.settled()));
+      await this.frame();
+    }
+    await this.frame();
   }
 
   /**
@@ -283,6 +332,7 @@ export class App {
   renderNow() {
     this.renderQueued = false;
     try {
+      for (const link of this.links) link.sync();
       this.chapter().render(this, this.view());
     } catch (e) {
       if (isTrap(e)) this.fault(e);

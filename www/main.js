@@ -27,6 +27,7 @@ function makeApi(app, wasm) {
     training: app.busy,
     worker: app.trainer.ready,
     iteration: app.status().iteration,
+    replaying: app.links.some((l) => l.pending),
     settings: app.engineSettings(app.state),
   });
   const drawn = (value) => {
@@ -50,6 +51,8 @@ function makeApi(app, wasm) {
     reset: (seed) => drawn((app.reset(seed), state())),
     set: (patch) => drawn(app.setState(patch)),
     frame: () => app.frame(),
+    /** Resolves once no model trains and no link is being replayed (iter=N), after a frame. */
+    settled: () => app.settled(),
     chapters: () => CHAPTERS.map((c) => ({ id: c.id, title: c.title })),
     palette: () => ({ ...app.palette }),
     /** The engine's limits, which the page's fields take as their ranges (docs/limits.md). */

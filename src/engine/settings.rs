@@ -74,6 +74,9 @@ pub struct RnnSettings {
     /// Truncated BPTT (k1, k2): k1 none = full BPTT; k2 defaults to k1.
     pub k1: Option<usize>,
     pub k2: Option<usize>,
+    /// With truncation: an optimiser step after each chunk (the lecture's
+    /// and min-char-rnn's way) rather than one step per sequence.
+    pub update_per_chunk: bool,
 }
 
 impl Default for RnnSettings {
@@ -94,6 +97,7 @@ impl Default for RnnSettings {
             seq: 0,
             k1: None,
             k2: None,
+            update_per_chunk: s.update_per_chunk,
         }
     }
 }
@@ -119,6 +123,7 @@ pub struct RnnSettingsPatch {
     pub k1: Option<Option<usize>>,
     #[serde(deserialize_with = "some")]
     pub k2: Option<Option<usize>>,
+    pub update_per_chunk: Option<bool>,
 }
 
 /// A present key (even null) is `Some`: null means "none", absent means "keep".
@@ -221,6 +226,7 @@ impl RnnSettings {
             optimizer,
             clip,
             truncation: self.truncation(),
+            update_per_chunk: self.update_per_chunk,
             ..SessionConfig::default()
         })
     }
@@ -228,8 +234,8 @@ impl RnnSettings {
 
 impl RnnSettingsPatch {
     /// Whether the patch changes what the model is (so it must be rebuilt
-    /// with fresh weights); optimiser, learning rate, clipping and truncation
-    /// change in place.
+    /// with fresh weights); optimiser, learning rate, clipping, truncation
+    /// and when the update happens change in place.
     pub fn changes_model(&self, s: &RnnSettings) -> bool {
         fn differs<T: PartialEq>(new: &Option<T>, old: &T) -> bool {
             new.as_ref().is_some_and(|n| n != old)
@@ -260,6 +266,7 @@ impl RnnSettingsPatch {
             seq: p.seq.unwrap_or(s.seq),
             k1: p.k1.unwrap_or(s.k1),
             k2: p.k2.unwrap_or(s.k2),
+            update_per_chunk: p.update_per_chunk.unwrap_or(s.update_per_chunk),
         }
     }
 }

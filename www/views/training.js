@@ -95,8 +95,19 @@ export default {
       run: () => m().run(),
       pause: () => m().pause(),
       fresh: () => m().fresh(),
-      usePasted: (text) => m().usePasted(text),
-      useParagraph: () => m().useParagraph(),
+      /** { ok, error }; the text goes into the link (ttext) soon after: await textLinked(). */
+      usePasted: (text) => m().usePasted(text, { data: 'text' }),
+      useParagraph: () => m().useParagraph({ data: 'text' }),
+      /** Resolves with the link's code of the last pasted text ('' if it did not fit). */
+      textLinked: () => Promise.resolve(m().pending ?? app.state.ttext).then(async (code) => {
+        await app.frame();
+        return code;
+      }),
+      /** The timeline the chapter draws (k1, k2, update per chunk from the state). */
+      timeline: () => {
+        const { k1, k2, tupd } = app.state;
+        return m().lab().training_timeline(k1 > 0 ? k1 : undefined, k1 > 0 && k2 > 0 ? k2 : undefined, tupd === 'chunk');
+      },
       revealSample: (k) => {
         ui().sample.reveal(k);
         return app.frame();
