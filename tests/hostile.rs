@@ -302,6 +302,7 @@ fn settings() -> impl Strategy<Value = RnnSettings> {
                 seq,
                 k1,
                 k2,
+                update_per_chunk: seed % 2 == 0,
             }
         },
     )
