@@ -81,7 +81,7 @@ impl TypesSettings {
             },
             clip: Clip::Value(5.0),
             order_seed: self.seed,
-            history_capacity: 20_000,
+            history_capacity: crate::engine::LIMITS.history,
             ..MaskedTrainerConfig::default()
         })
     }
