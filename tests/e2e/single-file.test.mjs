@@ -114,3 +114,53 @@ test('from file:// without a worker: the page trains itself and says so', async 
     await context.close();
   }
 });
+
+/** A Firefox to try the file in, if this machine has one (not installed by scripts/setup). */
+function firefoxPath() {
+  for (const name of ['firefox-esr', 'firefox']) {
+    try {
+      const p = execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+      if (p) return p;
+    } catch {
+      // not on PATH
+    }
+  }
+  return null;
+}
+
+// Firefox through puppeteer-core (WebDriver BiDi; it comes with lighthouse). Skipped where
+// there is no Firefox: scripts/setup installs Chromium only.
+test('from file:// in Firefox: ready, steps, trains, every chapter; no error', { skip: firefoxPath() ? false : 'no Firefox on this machine (apt-get install firefox-esr to run it)' }, async () => {
+  const { default: puppeteer } = await import('puppeteer-core');
+  const firefox = await puppeteer.launch({ browser: 'firefox', executablePath: firefoxPath(), headless: true });
+  try {
+    const page = await firefox.newPage();
+    const errors = [];
+    const requests = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(`console.error: ${m.text()}`));
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(URL_);
+    await page.waitForFunction(() => ['1', 'error'].includes(document.body.dataset.ready ?? ''), { timeout: 60_000 });
+    const r = await page.evaluate(async () => {
+      if (document.body.dataset.ready !== '1') return { ready: document.body.dataset.ready, text: document.body.innerText.slice(0, 300) };
+      window.rnnLab.step(2);
+      const before = window.rnnLab.snapshot().loss;
+      await window.rnnLab.train(100);
+      const out = { ready: '1', step: window.rnnLab.state().step, iteration: window.rnnLab.state().iteration, before, after: window.rnnLab.snapshot().loss };
+      for (const c of ['unrolled', 'training', 'vanishing']) window.rnnLab.set({ chapter: c });
+      out.sections = document.querySelectorAll('main section.chapter').length;
+      return out;
+    });
+    assert.equal(r.ready, '1', JSON.stringify(r));
+    assert.equal(r.step, 3);
+    assert.equal(r.iteration, 100);
+    assert.ok(r.after < r.before, `the loss fell: ${r.before} → ${r.after}`);
+    assert.equal(r.sections, 4);
+    assert.deepEqual(errors, []);
+    // Firefox reports the data: URLs (fonts, the empty favicon) as requests: none is a file or the network.
+    assert.deepEqual(requests.filter((u) => !/^(data|blob):/.test(u) && u !== URL_), []);
+  } finally {
+    await firefox.close();
+  }
+});
