@@ -1,20 +1,24 @@
-// The modulepreload links of index.html: every module that www/main.js imports statically,
-// directly or not, so that the browser requests them all as soon as it reads the page
-// instead of discovering them one import level at a time (a chain of round trips on a
-// phone). The wasm glue (www/pkg/) is imported dynamically, after the first paint, and is
-// not among them.
+// index.html's list of what the page needs at once, so that the browser asks for all of it
+// as soon as it reads the page instead of discovering it one import level at a time (a
+// chain of round trips on a phone):
+//   - a <link rel="stylesheet" id="NAME-css"> for every stylesheet www/…/NAME.css other than
+//     style.css (the chapters' and the diagram's): a chapter adds that link itself only if
+//     no element has its id, so with it here the chapter's styles are there before the
+//     chapter is drawn (no flash of unstyled content, no layout shift);
+//   - a <link rel="modulepreload"> for every module www/main.js imports statically, directly
+//     or not. The wasm glue (www/pkg/) is imported dynamically, after the first paint.
 //
-//   node scripts/preloads.mjs           prints the links
+//   node scripts/preloads.mjs           prints the block
 //   node scripts/preloads.mjs --write   rewrites the block in index.html (scripts/build does)
 //   node scripts/preloads.mjs --check   exits 1 if index.html's block is out of date
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const INDEX = join(ROOT, 'index.html');
-const BEGIN = '<!-- modulepreload: every module www/main.js imports statically (scripts/preloads.mjs) -->';
-const END = '<!-- /modulepreload -->';
+const BEGIN = '<!-- preloads: the other stylesheets, every module www/main.js imports (scripts/preloads.mjs) -->';
+const END = '<!-- /preloads -->';
 
 /** Relative specifiers of a module's static imports and re-exports (not import()). */
 export function staticImports(source) {
@@ -38,13 +42,27 @@ export function moduleGraph(entry = join(ROOT, 'www', 'main.js')) {
       }
     }
   }
-  return queue.map((f) => relative(ROOT, f).split('\\').join('/'));
+  return queue.map(rel);
 }
 
-/** index.html's block for the current graph (main.js itself has its own <script>). */
+/** Every stylesheet under www/ but style.css (which index.html links itself), sorted. */
+export function otherStylesheets(dir = join(ROOT, 'www'), out = []) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (name === 'pkg' || name.startsWith('.')) continue;
+    if (statSync(p).isDirectory()) otherStylesheets(p, out);
+    else if (name.endsWith('.css') && p !== join(ROOT, 'www', 'style.css')) out.push(p);
+  }
+  return out.sort();
+}
+
+const rel = (p) => relative(ROOT, p).split('\\').join('/');
+
+/** index.html's block (main.js itself has its own <script>). */
 export function preloadBlock(indent = '  ') {
-  const links = moduleGraph().slice(1).map((p) => `${indent}<link rel="modulepreload" href="${p}">`);
-  return [`${BEGIN}`, ...links, `${indent}${END}`].join('\n');
+  const styles = otherStylesheets().map((p) => `${indent}<link rel="stylesheet" id="${basename(p, '.css')}-css" href="${rel(p)}">`);
+  const modules = moduleGraph().slice(1).map((p) => `${indent}<link rel="modulepreload" href="${p}">`);
+  return [`${BEGIN}`, ...styles, ...modules, `${indent}${END}`].join('\n');
 }
 
 function currentBlock(html) {

@@ -162,7 +162,7 @@ function page(html, styles, script) {
   let out = html
     .replace(/\s*<meta http-equiv="Content-Security-Policy"[^>]*>/i, '')
     .replace(/\s*<link rel="(?:stylesheet|preload|modulepreload)"[^>]*>/g, '')
-    .replace(/\s*<!-- modulepreload:[^>]*-->\s*<!-- \/modulepreload -->/, '')
+    .replace(/\s*<!-- preloads:[^>]*-->\s*<!-- \/preloads -->/, '')
     .replace(/\s*<script type="module" src="[^"]*"><\/script>/, '')
     // From disk there is nothing to serve.
     .replace(/ and must be served over http\(s\) \(see the README: <code>\.\/scripts\/serve<\/code>\)/, '');
