@@ -149,7 +149,8 @@ function page(html, styles, script) {
     // Browsers without the -elem / -attr split (older ones) fall back to style-src.
     "style-src 'unsafe-inline'",
     `style-src-elem ${styles.map((s) => sha256(s.text)).join(' ')}`,
-    // A few elements get a computed style attribute (a grid's columns, a gradient).
+    // plotters measures chart text with <span style="font-…"> (style/font/web.rs), and two
+    // of our elements get a computed style attribute (a grid's columns, a gradient).
     "style-src-attr 'unsafe-inline'",
     'font-src data:',
     'img-src data: blob:',
