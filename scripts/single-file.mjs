@@ -4,7 +4,8 @@
 // - The page's modules (from www/main.js) are bundled by esbuild into one classic
 //   script; www/engine.js is swapped for a version that instantiates the embedded wasm
 //   (base64) from bytes and starts the training worker from a Blob (the worker is bundled
-//   too, as a classic script, and is handed the compiled module in its first message).
+//   too, as a classic script, and is handed the compiled module in its first message, as
+//   www/engine.js does for the served worker).
 //   Where no worker starts, the page trains itself with a notice, as everywhere.
 // - style.css is inlined with its fonts as data: URLs; every other stylesheet www/…/NAME.css
 //   becomes <style id="NAME-css">, the id its chapter checks before adding a <link>.
@@ -23,82 +24,52 @@ const WWW = join(ROOT, 'www');
 const OUT = join(ROOT, 'dist', 'rnn-lab.html');
 const WASM = join(WWW, 'pkg', 'rnn_lab_bg.wasm');
 const GLUE = join(WWW, 'pkg', 'rnn_lab.js');
+const ENGINE = join(WWW, 'engine.js');
 
-/** www/engine.js as the single file has it: the page's side (wasm and worker source inside). */
+/**
+ * www/engine.js as the single file has it: its own loadEngine (the wasm from the base64
+ * in the page) and startWorker (a Blob of the bundled worker), the rest from engine.js.
+ */
 function pageEngine(wasmBase64, workerSource) {
   return `
 import * as glue from ${JSON.stringify(GLUE)};
+import { withEngine } from ${JSON.stringify(ENGINE)};
+export { loadWorkerEngine } from ${JSON.stringify(ENGINE)};
 const WASM_BASE64 = ${JSON.stringify(wasmBase64)};
 const WORKER_SOURCE = ${JSON.stringify(workerSource)};
 let compiled = null;
 
-function wasmBytes() {
+export async function loadEngine() {
   const text = atob(WASM_BASE64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
-
-export async function loadEngine() {
-  compiled = await WebAssembly.compile(wasmBytes());
+  compiled = await WebAssembly.compile(bytes);
   await glue.default({ module_or_path: compiled });
   return glue;
 }
 
 export function startWorker() {
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
-  const worker = new Worker(url);
-  // The worker compiles nothing itself: it gets the page's module (or, where a module
-  // cannot be posted, the bytes).
-  try {
-    worker.postMessage({ op: 'engine', module: compiled });
-  } catch {
-    worker.postMessage({ op: 'engine', module: wasmBytes() });
-  }
-  return worker;
-}
-
-export function loadWorkerEngine() {
-  throw new Error('loadWorkerEngine runs in the worker');
+  return withEngine(new Worker(url), compiled);
 }
 `;
 }
 
-/** www/engine.js in the single file's worker: waits for the page's { op: 'engine' } message. */
-const WORKER_ENGINE = `
-export function loadEngine() {
-  throw new Error('loadEngine runs on the page');
-}
-export function startWorker() {
-  throw new Error('startWorker runs on the page');
-}
-export function loadWorkerEngine(glue) {
-  return new Promise((resolve, reject) => {
-    // Registered before worker.js sets self.onmessage, so this listener runs first and
-    // keeps the engine message from reaching worker.js's handlers.
-    self.addEventListener('message', function first(event) {
-      if (event.data?.op !== 'engine') return;
-      event.stopImmediatePropagation();
-      self.removeEventListener('message', first);
-      glue.default({ module_or_path: event.data.module }).then(resolve, reject);
-    });
-  });
-}
-`;
-
-/** An esbuild plugin that puts `contents` in place of www/engine.js. */
+/** An esbuild plugin that puts `contents` in place of www/engine.js (which `contents` may import). */
 function swapEngine(contents) {
   return {
     name: 'single-file-engine',
     setup(b) {
       b.onResolve({ filter: /(^|\/)engine\.js$/ }, (args) =>
-        join(args.resolveDir, args.path) === join(WWW, 'engine.js') ? { path: 'engine.js', namespace: 'single-file' } : undefined);
+        args.namespace !== 'single-file' && join(args.resolveDir, args.path) === ENGINE
+          ? { path: 'engine.js', namespace: 'single-file' }
+          : undefined);
       b.onLoad({ filter: /.*/, namespace: 'single-file' }, () => ({ contents, loader: 'js', resolveDir: WWW }));
     },
   };
 }
 
-async function bundle(entry, engine) {
+async function bundle(entry, engine = null) {
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -112,7 +83,7 @@ async function bundle(entry, engine) {
     // when the page has none, www/engine.js); here there is one file and those paths
     // are not taken.
     define: { 'import.meta.url': 'location.href' },
-    plugins: [swapEngine(engine)],
+    plugins: engine ? [swapEngine(engine)] : [],
   });
   return result.outputFiles[0].text;
 }
@@ -183,7 +154,7 @@ if (!existsSync(WASM) || !existsSync(GLUE)) {
   process.exit(1);
 }
 const wasmBase64 = readFileSync(WASM).toString('base64');
-const workerSource = await bundle(join(WWW, 'worker.js'), WORKER_ENGINE);
+const workerSource = await bundle(join(WWW, 'worker.js'));
 const script = inlineSafe(await bundle(join(WWW, 'main.js'), pageEngine(wasmBase64, workerSource)), 'script');
 const styles = [
   { id: null, text: inlineSafe(mainCss(), 'style') },

@@ -1,7 +1,8 @@
 // First paint on a phone (docs/benchmarks.md, "First paint"): the chapter's opening text,
 // the nav and the settings bar are on the page before the engine (the wasm) has arrived;
 // nothing moves when the engine does (no layout shift); index.html preloads every module
-// that main.js imports statically. Needs a built app (scripts/build).
+// that main.js imports statically; the wasm is downloaded once (the worker gets the page's
+// compiled module). Needs a built app (scripts/build).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -81,3 +82,19 @@ for (const [chapter, title] of [['steps', 'Time steps'], ['unrolled', 'The recur
     }
   });
 }
+
+test('the wasm is downloaded and compiled once: the training worker gets the page\'s module', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const wasm = [];
+  page.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(r.url()));
+  try {
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.body.dataset.ready === '1' && window.rnnLab.state().worker === true, null, { timeout: 30_000 });
+    await page.evaluate(() => window.rnnLab.train(20));
+    assert.equal(await page.evaluate(() => window.rnnLab.state().iteration), 20);
+    assert.equal(wasm.length, 1, `wasm requests: ${wasm.join(', ')}`);
+  } finally {
+    await context.close();
+  }
+});
