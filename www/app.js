@@ -22,6 +22,7 @@ import { Player } from './player.js';
 import { Model, FRAME_BUDGET_MS, isTrap } from './model.js';
 import { Trainer } from './trainer.js';
 import { syncAll } from './views/controls.js';
+import { queueCharts, drawQueued } from './views/charts.js';
 import { CHAPTERS, applyLimits, chapterById } from './shell/chapters.js';
 import { engineSettings, startSettings } from './shell/start-lab.js';
 import { ChapterNav } from './shell/chapter-nav.js';
@@ -35,15 +36,14 @@ import { TrainingLink, progressBox, syncTraining, warnMixedTraining } from './sh
 export { CHAPTERS };
 
 export class App {
-  /** `wasm`: the loaded module; `dom`: {nav, tools, settings, notices, announcer, main}. */
-  constructor(wasm, dom) {
-    this.wasm = wasm;
+  /** `dom`: {nav, tools, settings, notices, announcer, main}. The engine comes later (start). */
+  constructor(dom) {
+    /** The wasm module, once start() has it (null while the page paints without it). */
+    this.wasm = null;
     this.dom = dom;
-    applyEngineLimits(wasm.limits());
     defineChapters(CHAPTERS.map((c) => c.id), CHAPTERS.filter((c) => c.granularity === 'substep').map((c) => c.id));
     this.notices = new Notices(dom.notices);
     this.announcer = new Announcer(dom.announcer);
-    this.palette = wasm.palette();
     this.player = new Player(this);
     /** Every Model of the page (the frame loop ticks them; the worker routes to them). */
     this.models = new Set();
@@ -62,11 +62,42 @@ export class App {
 
   // ---- start-up -------------------------------------------------------------------
 
-  /** Reads the hash, creates the Lab, builds the page. Never throws on a bad hash. */
-  start(hash) {
+  // The page starts in two steps so that a phone paints the chapter's text while the
+  // engine (the wasm, most of the page's bytes) is still on its way: open() needs no
+  // engine, start(wasm) needs it.
+
+  /**
+   * Reads the hash and builds what needs no engine: the chapter nav, the settings bar, the
+   * header tools and the current chapter's opening text (its `intro`). Never throws on a
+   * bad hash. Until start(), setState only records values (see there).
+   */
+  open(hash) {
     const { values, notes } = parseHash(hash);
     notes.push(...applyLimits(values.chapter ?? defaults().chapter, values));
     this.state = { ...defaults(), ...values };
+    this.openNotes = notes;
+    this.nav.build();
+    this.settingsBar.buildSettings();
+    this.settingsBar.buildHeaderTools();
+    this.nav.show();
+  }
+
+  /**
+   * With the engine (`wasm`: the initialised module): creates the Lab, mounts the chapter,
+   * draws. The first drawing is cut into tasks (the chapter, then each chart: see
+   * views/charts.js drawQueued) so that a phone stays responsive; resolves once all is drawn.
+   */
+  async start(wasm) {
+    this.wasm = wasm;
+    this.palette = wasm.palette();
+    const notes = this.openNotes;
+    // The engine's limits are the ranges of its rows: what the address asked is checked
+    // against them again now that the engine is here.
+    applyEngineLimits(wasm.limits());
+    const rows = ['word', 'hidden', 'thidden', 'tseq', 'k1', 'k2', 'slen'].filter((k) => k in this.state);
+    const capped = validate(Object.fromEntries(rows.map((k) => [k, this.state[k]])), { keep: true });
+    Object.assign(this.state, capped.values);
+    notes.push(...capped.notes);
     /** The settings bar's model: the word of the first chapters. */
     this.word = new Model(this, { ctor: 'new', settings: startSettings(this.wasm, this.state, notes) }, { name: 'word' });
     // iter=N in the address: the word model is retrained to N iterations (shell/links.js).
@@ -74,17 +105,18 @@ export class App {
     this.trainer.start();
     this.clampStep();
     this.player.settle();
-    this.nav.build();
-    this.settingsBar.buildSettings();
-    this.settingsBar.buildHeaderTools();
+    syncAll(this.dom.settings, this.state);
     bindKeys(this);
     window.addEventListener('hashchange', () => this.hash.read());
     // A taller or shorter window changes what fits (presenter mode fits the diagram to it).
     window.addEventListener('resize', () => this.requestRender());
+    queueCharts();
     this.nav.show();
     if (notes.length) this.notice(`Some settings in the address were changed: ${notes.join('; ')}.`, 'warn');
     this.writeHash('replace', { now: true });
+    await new Promise((resolve) => setTimeout(resolve, 0));
     this.renderNow();
+    await drawQueued();
   }
 
   /** The engine rows of a state, as Lab settings. */
@@ -148,6 +180,15 @@ export class App {
     notes.push(...applyLimits(values.chapter ?? this.state.chapter, values, changed));
     const result = { ok: true, error: null, notes, rebuilt: false };
     if (notes.length) this.notice(`Changed: ${notes.join('; ')}.`, 'warn');
+    if (!this.word) {
+      // Before the engine (between open and start): the values wait in the state, and
+      // start() builds the model from them; a new chapter shows its opening text.
+      const before = { ...this.state };
+      Object.assign(this.state, values);
+      if (this.state.chapter !== before.chapter || this.state.present !== before.present) this.nav.show();
+      syncAll(this.dom.settings, this.state);
+      return result;
+    }
     const enginePatch = {};
     for (const [k, v] of Object.entries(values)) {
       if (prop(k).engine && v !== this.state[k]) enginePatch[k] = v;

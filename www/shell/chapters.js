@@ -1,10 +1,12 @@
 // The chapter registry: every chapter module of the page, in lecture order.
 //
 // A chapter is a module in www/views/ exporting
-//   { id, title, mount(sectionEl, app) → ui, render(app, ui), granularity?,
+//   { id, title, intro?() → nodes, mount(sectionEl, app) → ui, render(app, ui), granularity?,
 //     describeStep?(app, ui), settingsBar?, extendSnapshot?(app, snap, ui), api?(app),
 //     steps?(app), snapshot?(app) }
-// mount builds the chapter's DOM and returns its parts (`ui`); the app keeps it
+// intro returns the chapter's opening text (its h2 and lead paragraph): static, no app
+// and no engine, so that it paints before the wasm has arrived (a phone's first paint);
+// mount then appends the rest below it. mount builds the chapter's DOM and returns its parts (`ui`); the app keeps it
 // (app.views, app.view(id)) and hands it back to every other call. A chapter keeps no
 // state of its own at module level. `steps(app)` and `snapshot(app)`: a chapter that
 // steps through a model of its own gives the player its T and window.rnnLab.snapshot()

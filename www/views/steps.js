@@ -100,6 +100,17 @@ export default {
   title: 'Time steps',
   granularity: 'step',
 
+  /** The opening text: painted before the engine is ready (see shell/chapter-nav.js). */
+  intro() {
+    return [
+      el('h2', { id: 'steps-title', text: 'Time steps: reading the word one character at a time' }),
+      el('p', { class: 'lead' },
+        'At each step t the network takes one character as a one-hot vector ', math('x_t'), ', mixes it with its memory ', math('h_{t−1}'),
+        ', and scores every possible next character. ',
+        'The same three weight matrices are used at every step. Train it and watch the predictions turn into the target word.'),
+    ];
+  },
+
   mount(section, app) {
     const ui = {};
     ui.player = playerBar(app, { idPrefix: 'steps' });
@@ -118,11 +129,6 @@ export default {
       caption: 'How strongly the loss depends on the hidden state h_t, from full BPTT with the current weights. The current step is in vermillion.',
     });
     section.append(
-      el('h2', { id: 'steps-title', text: 'Time steps: reading the word one character at a time' }),
-      el('p', { class: 'lead' },
-        'At each step t the network takes one character as a one-hot vector ', math('x_t'), ', mixes it with its memory ', math('h_{t−1}'),
-        ', and scores every possible next character. ',
-        'The same three weight matrices are used at every step. Train it and watch the predictions turn into the target word.'),
       el('p', { class: 'equation' },
         math('h_t = f(W_hh h_{t−1} + W_xh x_t)'), math('y_t = W_hy h_t'),
         math('p_t = softmax(y_t)'), math('loss_t = −log p_t[target]')),

@@ -156,6 +156,16 @@ export default {
   /** Hidden size 1–16 here: the picture gives every unit a readable cell. */
   limits: { hidden: MAX_DRAWN_HIDDEN },
 
+  /** The opening text: painted before the engine is ready (see shell/chapter-nav.js). */
+  intro() {
+    return [
+      el('h2', { id: 'unrolled-title', text: 'The recurrence, unrolled' }),
+      el('p', { class: 'lead' },
+        math('One cell, drawn once per time step: x_t comes in through W_xh, the memory h_{t−1} through W_hh, and W_hy turns h_t into scores y_t for the next character. '),
+        'Same colour, same matrix, at every step.'),
+    ];
+  },
+
   mount(section, app) {
     const ui = {};
     ui.view = new DiagramView(app, {
@@ -181,10 +191,6 @@ export default {
       caption: 'Each column is p_t (darker: more probable); the target is framed and a dot marks the predicted symbol.',
     });
     section.append(
-      el('h2', { id: 'unrolled-title', text: 'The recurrence, unrolled' }),
-      el('p', { class: 'lead' },
-        math('One cell, drawn once per time step: x_t comes in through W_xh, the memory h_{t−1} through W_hh, and W_hy turns h_t into scores y_t for the next character. '),
-        'Same colour, same matrix, at every step.'),
       generalForm(),
       ui.form,
       ui.word, ui.hiddenNote,

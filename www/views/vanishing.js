@@ -92,6 +92,16 @@ export default {
   // Its own model and controls: the model settings bar of the other chapters is hidden here.
   settingsBar: false,
 
+  /** The opening text: painted before the engine is ready (see shell/chapter-nav.js). */
+  intro() {
+    return [
+      el('h2', { id: 'vanishing-title', text: 'Vanishing and exploding gradients' }),
+      el('p', { class: 'lead' },
+        'A long-range task in the spirit of “I live in France … I speak fluent French”: at the last step the network must answer with the key (a or b) it saw d steps earlier; ',
+        'in between come only filler symbols x, y, z, and the question mark asks for the answer. Every curve below is computed by the engine from this very model.'),
+    ];
+  },
+
   mount(root, app) {
     const ui = {};
     stylesheet();
@@ -127,10 +137,6 @@ export default {
           control(app, 'vseed', { id: 'vanishing-vseed' }))));
     ui.weights = control(app, 'vw', { id: 'vanishing-vw' });
     root.append(
-      el('h2', { id: 'vanishing-title', text: 'Vanishing and exploding gradients' }),
-      el('p', { class: 'lead' },
-        'A long-range task in the spirit of “I live in France … I speak fluent French”: at the last step the network must answer with the key (a or b) it saw d steps earlier; ',
-        'in between come only filler symbols x, y, z, and the question mark asks for the answer. Every curve below is computed by the engine from this very model.'),
       el('p', { class: 'note' },
         'Each sequence starts with the previous sequence’s answer, a distractor: the right answer is always the last a or b before “?”. ',
         'This chapter has its own model and settings, below; the other chapters’ model is not changed here.'),
