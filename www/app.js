@@ -47,6 +47,8 @@ export class App {
     this.player = new Player(this);
     /** Every Model of the page (the frame loop ticks them; the worker routes to them). */
     this.models = new Set();
+    /** Chapter animations the frame loop moves on (see animate). */
+    this.animations = new Map();
     /** Chapter id → the UI its mount() built (see shell/chapters.js). */
     this.views = new Map();
     this.trainer = new Trainer(this);
@@ -363,10 +365,33 @@ export class App {
   loop(now) {
     this.frameQueued = false;
     this.player.tick(now);
+    for (const t of this.animations.values()) {
+      if (now - t.last >= t.interval) {
+        t.last = now;
+        t.step();
+      }
+    }
     const training = [...this.models].filter((m) => m.active);
     for (const m of training) m.tick(FRAME_BUDGET_MS / training.length);
     if (this.renderQueued) this.renderNow();
-    if (this.player.playing || training.length) this.requestFrame();
+    if (this.player.playing || training.length || this.animations.size) this.requestFrame();
+  }
+
+  /**
+   * A chapter's own animation (a window sliding over a sentence, a filter over words),
+   * moved on by the same frame loop: `step()` every `interval` ms until stopped.
+   */
+  animate(key, interval, step) {
+    this.animations.set(key, { interval, step, last: performance.now() });
+    this.requestFrame();
+  }
+
+  stopAnimation(key) {
+    this.animations.delete(key);
+  }
+
+  animating(key) {
+    return this.animations.has(key);
   }
 
   /** Draws the current chapter now, and resolves anyone waiting for a frame. */

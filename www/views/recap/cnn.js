@@ -56,14 +56,12 @@ function stepPos(app, d) {
 
 function togglePlay(app) {
   const ui = uiOf.get(app);
-  if (ui.timer) {
-    clearInterval(ui.timer);
-    ui.timer = 0;
-  } else {
-    ui.timer = setInterval(() => stepPos(app, 1), PLAY_MS);
-  }
-  ui.play.setAttribute('aria-pressed', String(Boolean(ui.timer)));
-  ui.play.textContent = ui.timer ? 'Pause' : 'Slide';
+  // Moved on by the app's one frame loop, not a timer of its own.
+  if (app.animating('recap-cnn-slide')) app.stopAnimation('recap-cnn-slide');
+  else app.animate('recap-cnn-slide', PLAY_MS, () => stepPos(app, 1));
+  const on = app.animating('recap-cnn-slide');
+  ui.play.setAttribute('aria-pressed', String(on));
+  ui.play.textContent = on ? 'Pause' : 'Slide';
 }
 
 export function mountCnn(app) {

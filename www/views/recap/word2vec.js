@@ -52,14 +52,12 @@ function go(app, pos) {
 
 function togglePlay(app) {
   const ui = uiOf.get(app);
-  if (ui.timer) {
-    clearInterval(ui.timer);
-    ui.timer = 0;
-  } else {
-    ui.timer = setInterval(() => go(app, app.state.rwpos + 1), PLAY_MS);
-  }
-  ui.play.setAttribute('aria-pressed', String(Boolean(ui.timer)));
-  ui.play.textContent = ui.timer ? 'Pause' : 'Play';
+  // Moved on by the app's one frame loop, not a timer of its own.
+  if (app.animating('recap-windows')) app.stopAnimation('recap-windows');
+  else app.animate('recap-windows', PLAY_MS, () => go(app, app.state.rwpos + 1));
+  const on = app.animating('recap-windows');
+  ui.play.setAttribute('aria-pressed', String(on));
+  ui.play.textContent = on ? 'Pause' : 'Play';
 }
 
 function chips(words, roles) {
