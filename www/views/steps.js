@@ -2,7 +2,7 @@
 // predicted and target symbol, loss_t), the current step highlighted; training buttons;
 // the loss curve and the per-step gradient norms ‖dL/dh_t‖. Every number comes from the
 // wasm Lab (trace, gradients, loss history); nothing is computed here.
-import { el, fmt, fmtVec, math, showSymbol } from './common.js';
+import { el, fmt, fmtVec, math, showSymbol, visible } from './common.js';
 import { Chart } from './charts.js';
 import { playerBar } from './playerbar.js';
 
@@ -157,7 +157,7 @@ export default {
     ui.player.update();
     if (ui.tableKey !== app.version) {
       ui.tableKey = app.version;
-      ui.caption.textContent = `The word “${app.state.word}”: T = ${T} steps, vocabulary [${trace.vocab.map(showSymbol).join(', ')}], H = ${app.state.hidden} hidden units with f = ${trace.activation}.`;
+      ui.caption.textContent = `The word “${visible(app.state.word)}”: T = ${T} steps, vocabulary [${trace.vocab.map(showSymbol).join(', ')}], H = ${app.state.hidden} hidden units with f = ${trace.activation}.`;
       ui.thead.replaceChildren(header(trace));
       ui.tbody.replaceChildren(...trace.inputs.map((_, s) => row(trace, s)));
       ui.totalLabel.colSpan = ui.thead.firstChild.children.length - 1;

@@ -3,7 +3,7 @@
 // Rust charts (hidden-state heatmap, output probabilities) that grow with the steps.
 // Every number comes from lab.unrolled_forward() (one call per model change); every
 // picture is derived from (that data, the step cursor), so stepping back is exact.
-import { el, fmt, math, showSymbol } from './common.js';
+import { el, fmt, math, showSymbol, visible } from './common.js';
 import { Chart } from './charts.js';
 import { playerBar } from './playerbar.js';
 import { prop } from '../state.js';
@@ -255,7 +255,7 @@ export default {
       const sym = f.vocab.map(showSymbol).join(', ');
       const ins = f.per_step.map((s) => showSymbol(s.input)).join(',');
       const outs = f.per_step.map((s) => (s.target == null ? '–' : showSymbol(s.target))).join(',');
-      ui.word.textContent = `Word “${f.word}”: vocabulary [${sym}] (V = ${f.vocab.length}); inputs ${ins} → targets ${outs}; T = ${T} steps, H = ${f.hidden} hidden units, ${f.activation}${f.bias ? ', with biases' : ', no biases'}.`;
+      ui.word.textContent = `Word “${visible(f.word)}”: vocabulary [${sym}] (V = ${f.vocab.length}); inputs ${ins} → targets ${outs}; T = ${T} steps, H = ${f.hidden} hidden units, ${f.activation}${f.bias ? ', with biases' : ', no biases'}.`;
       ui.hiddenNote.hidden = f.hidden <= MAX_DRAWN_HIDDEN;
       ui.hiddenNote.textContent = `This picture is made for up to ${MAX_DRAWN_HIDDEN} hidden units; the model from the other chapters has H = ${f.hidden}, so the cells are drawn small. Set H to ${MAX_DRAWN_HIDDEN} or less to read them.`;
       const sc = scales(data);
