@@ -60,7 +60,7 @@ function makeApi(app, wasm) {
     frame: () => app.frame(),
     /** Resolves once no model trains and no link is being replayed (iter=N), after a frame. */
     settled: () => app.settled(),
-    chapters: () => CHAPTERS.map((c) => ({ id: c.id, title: c.title })),
+    chapters: () => CHAPTERS.map((c) => ({ id: c.id, title: c.title, settingsBar: c.settingsBar !== false })),
     palette: () => ({ ...app.palette }),
     /** The engine's limits, which the page's fields take as their ranges (docs/limits.md). */
     limits: () => wasm.limits(),
