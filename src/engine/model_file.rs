@@ -203,12 +203,19 @@ impl ModelFile {
                 }
             }
         }
-        let vocab = Vocab::from_text(&self.text)?;
-        if vocab.symbols() != symbols.as_slice() {
+        // The vocabulary is the text's symbols, each once, in the order the one-hot
+        // positions use: first appearance for a word or a text, the task's own order for
+        // the vanishing chapter's long-range task.
+        let in_text = Vocab::from_text(&self.text)?;
+        let mut sorted_file = symbols.clone();
+        sorted_file.sort_unstable();
+        let mut sorted_text = in_text.symbols().to_vec();
+        sorted_text.sort_unstable();
+        if sorted_file != sorted_text {
             return Err(EngineError::Invalid(format!(
                 "the model file's vocabulary [{}] is not the one of its text, [{}]",
                 self.vocab.join(", "),
-                vocab
+                in_text
                     .symbols()
                     .iter()
                     .map(|c| c.to_string())
@@ -216,6 +223,7 @@ impl ModelFile {
                     .join(", ")
             )));
         }
+        let vocab = Vocab::from_symbols(symbols);
         let activation =
             Activation::try_from(self.activation.clone()).map_err(EngineError::Invalid)?;
         let params = Params {
@@ -534,7 +542,12 @@ mod tests {
         for (from, to, says) in [
             (
                 "[\"h\",\"e\",\"l\",\"o\"]",
-                "[\"h\",\"e\",\"o\",\"l\"]",
+                "[\"h\",\"e\",\"l\",\"x\"]",
+                "vocabulary",
+            ),
+            (
+                "[\"h\",\"e\",\"l\",\"o\"]",
+                "[\"h\",\"e\",\"l\",\"l\"]",
                 "vocabulary",
             ),
             (
@@ -557,5 +570,12 @@ mod tests {
             let e = parse(&bad).unwrap_err().to_string();
             assert!(e.contains(says), "{from} → {e}");
         }
+        // The text's symbols in another order (a task's own order) is a vocabulary; it
+        // loads only into a model whose one-hot positions are in that order.
+        let reordered = json.replace("[\"h\",\"e\",\"l\",\"o\"]", "[\"h\",\"e\",\"o\",\"l\"]");
+        let m = parse(&reordered).unwrap();
+        let hello = crate::engine::Session::new(crate::engine::SessionConfig::default()).unwrap();
+        let e = m.params_for(&hello).unwrap_err().to_string();
+        assert!(e.contains("vocabulary"), "{e}");
     }
 }
