@@ -33,6 +33,8 @@ pub mod perceptron;
 pub mod plane;
 pub mod queries;
 pub mod sentence;
+pub mod signals;
+pub mod slice;
 pub mod text;
 pub mod text_cnn;
 pub mod tokens;

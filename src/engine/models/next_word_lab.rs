@@ -22,6 +22,10 @@ use crate::engine::error::{EngineError, Result};
 use crate::engine::optim::{OptimizerConfig, OptimizerKind};
 use serde::{Deserialize, Serialize};
 
+#[path = "next_word_schedule.rs"]
+mod schedule;
+pub use schedule::{CorpusInfo, LabStatus, PrefixExample, RoundReport};
+
 /// Steps the chapter trains each model for by default (about 11 epochs of
 /// the feed-forward models' batches of 32, 57 of the RNN's batches of 16).
 /// Measured natively (CPU time of one core, test profile): window-2 0.5 s,
