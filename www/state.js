@@ -80,6 +80,19 @@ export const PROPS = [
     name: 'zoom', type: 'enum', default: 'fit', options: ['fit', '0.75', '1', '1.25', '1.5'],
     optionLabels: { fit: 'fit', 0.75: '75%', 1: '100%', 1.25: '125%', 1.5: '150%' }, label: 'Zoom',
   },
+  // Chapter "Why recurrence?" (www/views/why.js): the seed of its models and examples, the
+  // training each model has had (a link replays it), the search box, the prefix, the pair.
+  { name: 'ws', type: 'int', default: 1, min: 0, max: 4294967295, label: 'Seed' },
+  { name: 'wr', type: 'bool', default: false, label: 'Show what came next' },
+  { name: 'wa', type: 'int', default: 3000, min: 0, max: 100000, label: 'Autocomplete training steps' },
+  { name: 'wq', type: 'text', default: 'where is ', maxLength: 80, label: 'Search' },
+  { name: 'wb', type: 'int', default: 8, min: 1, max: 16, label: 'Beam width' },
+  { name: 'wn', type: 'int', default: 2, min: 1, max: 4, label: 'Fixed window N' },
+  { name: 'wl', type: 'int', default: 0, min: 0, max: 65, label: 'Very large window N (0: the longest sentence)' },
+  { name: 'wt', type: 'int', default: 800, min: 0, max: 20000, label: 'Training steps per model' },
+  { name: 'wp', type: 'text', default: 'this morning i took the dog for a', maxLength: 300, label: 'Prefix' },
+  { name: 'wo', type: 'int', default: 0, min: 0, max: 99, label: 'Order pair' },
+  { name: 'wh', type: 'int', default: 300, min: 0, max: 10000, label: '“hello” iterations' },
   // Chapter "training" (www/views/training.js): what trains, text mode, truncated BPTT, sampling.
   {
     name: 'data', type: 'enum', default: 'word', options: ['word', 'text'],

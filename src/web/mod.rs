@@ -27,6 +27,7 @@ pub mod model_file;
 pub mod training;
 pub mod unrolled;
 pub mod vanishing;
+pub mod why;
 
 #[wasm_bindgen]
 extern "C" {

@@ -12,13 +12,14 @@
 // arrives from another chapter (switching chapters never rebuilds the model). A chapter helper adds its import here and its module to
 // CHAPTERS.
 import { prop } from '../state.js';
+import why from '../views/why.js';
 import steps from '../views/steps.js';
 import unrolled from '../views/unrolled.js';
 import training from '../views/training.js';
 import vanishing from '../views/vanishing.js';
 
 /** The chapters, in lecture order. */
-export const CHAPTERS = [steps, unrolled, training, vanishing];
+export const CHAPTERS = [why, steps, unrolled, training, vanishing];
 
 /** The chapter module with this id; the first chapter if there is none. */
 export function chapterById(id) {

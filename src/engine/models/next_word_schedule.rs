@@ -33,6 +33,18 @@ pub struct RoundReport {
     pub last: Option<(NextWordModel, f64)>,
 }
 
+/// A model's size and loss curve, without the accuracies (cheap enough to
+/// read while training; [`NextWordLab::summary`] measures them too).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelCurve {
+    pub model: NextWordModel,
+    pub window: Option<usize>,
+    pub input_size: usize,
+    pub parameter_count: usize,
+    pub steps: u64,
+    pub losses: Vec<f64>,
+}
+
 /// A prefix the chapter offers, with what it shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PrefixExample {
@@ -79,6 +91,25 @@ impl NextWordLab {
             steps: steps.to_vec(),
             diverged: false,
         }
+    }
+
+    /// Sizes and loss curves of the four models (no accuracies).
+    pub fn curves(&self) -> Vec<ModelCurve> {
+        NextWordModel::ALL
+            .iter()
+            .map(|&m| {
+                let (window, input_size, parameter_count) = self.size(m);
+                let t = self.trainer(m);
+                ModelCurve {
+                    model: m,
+                    window,
+                    input_size,
+                    parameter_count,
+                    steps: t.steps(),
+                    losses: t.losses.clone(),
+                }
+            })
+            .collect()
     }
 
     /// `n` training steps in all, each given to the model with the fewest
@@ -182,6 +213,20 @@ mod tests {
         }
         for m in NextWordModel::ALL {
             assert_eq!(a.summary(m), b.summary(m), "{m:?}");
+        }
+    }
+
+    #[test]
+    fn the_curves_are_the_summaries_without_the_accuracies() {
+        let mut lab = NextWordLab::new(NextWordSettings::default()).unwrap();
+        lab.train_balanced(6).unwrap();
+        for (c, m) in lab.curves().iter().zip(NextWordModel::ALL) {
+            let s = lab.summary(m);
+            assert_eq!(
+                (c.model, c.window, c.input_size, c.parameter_count, c.steps),
+                (s.model, s.window, s.input_size, s.parameter_count, s.steps)
+            );
+            assert_eq!(c.losses, s.losses);
         }
     }
 

@@ -110,7 +110,7 @@ const WAVES: [(f64, f64, f64); 5] = [
 
 /// A synthetic heartbeat trace of [`HEART_SECONDS`] from `seed`.
 pub fn heartbeat(seed: u64) -> Heartbeat {
-    let mut rng = Rng::new(seed ^ 0x4845_4152_54);
+    let mut rng = Rng::new(seed ^ 0x0048_4541_5254);
     let n = (HEART_SECONDS * HEART_RATE_HZ) as usize;
     // Beats from 0.3 s on, until past the end (a wave's tail reaches back 0.3 s).
     let mut beats = Vec::new();
@@ -152,7 +152,7 @@ pub fn heartbeat(seed: u64) -> Heartbeat {
 
 /// A synthetic sound of [`NOTES`] notes from `seed`.
 pub fn sound(seed: u64) -> Sound {
-    let mut rng = Rng::new(seed ^ 0x534f_554e_44);
+    let mut rng = Rng::new(seed ^ 0x0053_4f55_4e44);
     let notes: Vec<f64> = (0..NOTES)
         .map(|_| SCALE[(rng.next_u64() % SCALE.len() as u64) as usize])
         .collect();
