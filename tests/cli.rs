@@ -478,3 +478,92 @@ fn train_prints_progress_and_reproducible_samples() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("temperature"));
     std::fs::remove_file(path).ok();
 }
+
+/// Runs `args` and checks the refusal: exit 2, before any work (nothing on
+/// stdout, well under a second of the warm-up or training that would follow),
+/// one line on stderr that names `names`.
+fn refused_at_once(args: &[&str], names: &str) {
+    let t = std::time::Instant::now();
+    let out = rnn_lab(args);
+    let took = t.elapsed().as_secs_f64();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert!(out.stdout.is_empty(), "{args:?} did work first");
+    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+    assert!(
+        err.starts_with("rnn-lab: ") && err.contains(names),
+        "{args:?}: {err}"
+    );
+    assert!(took < 2.0, "{args:?} took {took:.1} s");
+}
+
+#[test]
+fn every_argument_is_checked_before_any_work() {
+    let text = temp_file("hostile.txt", &"hello world, hello rnn. ".repeat(20));
+    let file = text.to_str().unwrap();
+    // Before: a capacity-overflow abort after the 0.5 s warm-up.
+    refused_at_once(&["bench", "--runs", "100000000000000"], "--runs");
+    refused_at_once(&["bench", "--runs", "0"], "--runs");
+    refused_at_once(&["bench", "--target", "1e12"], "--target");
+    refused_at_once(&["bench", "--target", "NaN"], "--target");
+    // Before: H = 300 was timed; seq = 2⁶⁴ − 1 panicked on `s + 1`.
+    refused_at_once(&["bench", "--hidden", "300"], "--hidden");
+    refused_at_once(&["bench", "--seq", "18446744073709551615"], "--seq");
+    refused_at_once(&["bench", "--seq", "257"], "--seq");
+    // Before: refused only after the first 1000 iterations (exit 1).
+    refused_at_once(
+        &["train", file, "--sample-length", "200000"],
+        "--sample-length",
+    );
+    refused_at_once(&["train", file, "--seq", "18446744073709551615"], "--seq");
+    refused_at_once(&["train", file, "--hidden", "1000"], "--hidden");
+    refused_at_once(
+        &["train", file, "--sample-every", "1000000000000"],
+        "--sample-every",
+    );
+    refused_at_once(&["train", file, "--lr", "-1"], "--lr");
+    refused_at_once(&["train", file, "--temperature", "inf"], "--temperature");
+    refused_at_once(&["train", file, "--iters", "-5"], "--iters");
+    // The file itself: too many symbols, too big, not a file of text.
+    let symbols: String = (0u32..300)
+        .filter_map(|i| char::from_u32(0x4E00 + i))
+        .collect();
+    let wide = temp_file("wide.txt", &symbols.repeat(2));
+    refused_at_once(
+        &["train", wide.to_str().unwrap(), "--seq", "5"],
+        "distinct symbols",
+    );
+    let big = temp_file("big.txt", &"a".repeat(200 * 1024));
+    refused_at_once(
+        &["train", big.to_str().unwrap()],
+        "larger than 102400 bytes",
+    );
+    refused_at_once(&["bench", "--corpus", big.to_str().unwrap()], "--corpus");
+    refused_at_once(&["train", "/dev/zero"], "/dev/zero");
+    for f in [text, wide, big] {
+        std::fs::remove_file(f).ok();
+    }
+}
+
+#[test]
+fn eval_checks_sizes_before_allocating() {
+    // V = 10¹² with H = 1: before, a 1 × 10¹² matrix was allocated (an abort).
+    let input = json!({
+        "H": 1, "V": 1_000_000_000_000u64,
+        "params": {"W_xh": [[0.0]], "W_hh": [[0.0]], "W_hy": [[0.0]], "b_h": [0.0], "b_y": [0.0]},
+        "inputs": [0], "targets": [0],
+    });
+    let out = eval("huge-v.json", &input);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("V") && err.contains("at most 256"), "{err}");
+    // A sequence longer than the limit.
+    let long = json!({
+        "H": 1, "V": 1,
+        "params": {"W_xh": [[0.0]], "W_hh": [[0.0]], "W_hy": [[0.0]], "b_h": [0.0], "b_y": [0.0]},
+        "inputs": vec![0; 300], "targets": vec![0; 300],
+    });
+    let out = eval("long.json", &long);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("number of steps"));
+}

@@ -75,7 +75,7 @@ fn hidden_size_zero_or_above_the_maximum() {
                 max: MAX_HIDDEN
             }
         );
-        assert!(e.to_string().contains("between 1 and 1024"));
+        assert!(e.to_string().contains("between 1 and 256"));
     }
     assert!(session(|c| c.model.hidden = 1).is_ok());
 }

@@ -2,7 +2,7 @@
 //! smooth loss, bounded histories, divergence handling, sampling.
 
 use rnn_lab::engine::{
-    Activation, Clip, ModelConfig, OptimizerConfig, OptimizerKind, Session, SessionConfig,
+    Activation, Clip, LIMITS, ModelConfig, OptimizerConfig, OptimizerKind, Session, SessionConfig,
 };
 
 fn hello(scale: f64, seed: u64) -> Session {
@@ -305,6 +305,9 @@ fn gradient_check_passes_on_the_sessions() {
     let r = big.grad_check();
     assert!(r.passed, "{r:?}");
     assert_eq!(r.entries.len(), 5);
-    assert!(r.entries.iter().all(|e| e.checked <= 200));
-    assert_eq!(r.entries[1].checked, 200, "W_hh has 1600 entries: a subset");
+    // W_hh has 1600 entries: an evenly spaced subset, as many as the budget
+    // (entries × steps) allows for five tensors of twelve steps.
+    let per_tensor = (LIMITS.grad_check_budget / (12 * 5)).min(200);
+    assert!(r.entries.iter().all(|e| e.checked <= per_tensor));
+    assert_eq!(r.entries[1].checked, per_tensor);
 }

@@ -11,16 +11,18 @@
 //   start-lab.js     the first Lab from the address's settings (with fallbacks)
 //   chapter-nav.js   the nav links and the chapter sections
 //   settings-bar.js  the model settings bar, presenter mode, "Show settings"
-//   hash-sync.js     the state in the URL hash, both ways
+//   hash-sync.js     the state in the URL hash, both ways, and Back/Forward
+//   links.js         links that carry training (iter=N: the model retrained on opening)
 //   keys.js          the keyboard shortcuts
 //   model-file.js    model export / import
 //   model-reads.js   the model's numbers, memoised per model version (App methods)
-import { prop, defineChapters, defaults, validate, parseHash } from './state.js';
+import { prop, defineChapters, defaults, validate, parseHash, applyEngineLimits } from './state.js';
 import { Notices, Announcer } from './notice.js';
 import { Player } from './player.js';
 import { Model, FRAME_BUDGET_MS, isTrap } from './model.js';
 import { Trainer } from './trainer.js';
 import { syncAll } from './views/controls.js';
+import { queueCharts, drawQueued } from './views/charts.js';
 import { CHAPTERS, applyLimits, chapterById } from './shell/chapters.js';
 import { engineSettings, startSettings } from './shell/start-lab.js';
 import { ChapterNav } from './shell/chapter-nav.js';
@@ -29,21 +31,24 @@ import { HashSync } from './shell/hash-sync.js';
 import { bindKeys } from './shell/keys.js';
 import { exportModel, importModel } from './shell/model-file.js';
 import { modelReads } from './shell/model-reads.js';
+import { TrainingLink, progressBox, syncTraining, warnMixedTraining } from './shell/links.js';
 
 export { CHAPTERS };
 
 export class App {
-  /** `wasm`: the loaded module; `dom`: {nav, tools, settings, notices, announcer, main}. */
-  constructor(wasm, dom) {
-    this.wasm = wasm;
+  /** `dom`: {nav, tools, settings, notices, announcer, main}. The engine comes later (start). */
+  constructor(dom) {
+    /** The wasm module, once start() has it (null while the page paints without it). */
+    this.wasm = null;
     this.dom = dom;
     defineChapters(CHAPTERS.map((c) => c.id), CHAPTERS.filter((c) => c.granularity === 'substep').map((c) => c.id));
     this.notices = new Notices(dom.notices);
     this.announcer = new Announcer(dom.announcer);
-    this.palette = wasm.palette();
     this.player = new Player(this);
     /** Every Model of the page (the frame loop ticks them; the worker routes to them). */
     this.models = new Set();
+    /** Chapter animations the frame loop moves on (see animate). */
+    this.animations = new Map();
     /** Chapter id → the UI its mount() built (see shell/chapters.js). */
     this.views = new Map();
     this.trainer = new Trainer(this);
@@ -53,31 +58,67 @@ export class App {
     this.nav = new ChapterNav(this);
     this.settingsBar = new SettingsBar(this);
     this.hash = new HashSync(this);
+    /** The TrainingLinks (shell/links.js): the word model's here, text mode's in its chapter. */
+    this.links = [];
   }
 
   // ---- start-up -------------------------------------------------------------------
 
-  /** Reads the hash, creates the Lab, builds the page. Never throws on a bad hash. */
-  start(hash) {
+  // The page starts in two steps so that a phone paints the chapter's text while the
+  // engine (the wasm, most of the page's bytes) is still on its way: open() needs no
+  // engine, start(wasm) needs it.
+
+  /**
+   * Reads the hash and builds what needs no engine: the chapter nav, the settings bar, the
+   * header tools and the current chapter's opening text (its `intro`). Never throws on a
+   * bad hash. Until start(), setState only records values (see there).
+   */
+  open(hash) {
     const { values, notes } = parseHash(hash);
     notes.push(...applyLimits(values.chapter ?? defaults().chapter, values));
     this.state = { ...defaults(), ...values };
-    /** The settings bar's model: the word of the first chapters. */
-    this.word = new Model(this, { ctor: 'new', settings: startSettings(this.wasm, this.state, notes) }, { name: 'word' });
-    this.trainer.start();
-    this.clampStep();
-    this.player.settle();
+    this.openNotes = notes;
     this.nav.build();
     this.settingsBar.buildSettings();
     this.settingsBar.buildHeaderTools();
+    this.nav.show();
+  }
+
+  /**
+   * With the engine (`wasm`: the initialised module): creates the Lab, mounts the chapter,
+   * draws. The first drawing is cut into tasks (the chapter, then each chart: see
+   * views/charts.js drawQueued) so that a phone stays responsive; resolves once all is drawn.
+   */
+  async start(wasm) {
+    this.wasm = wasm;
+    this.palette = wasm.palette();
+    const notes = this.openNotes;
+    // The engine's limits are the ranges of its rows: what the address asked is checked
+    // against them again now that the engine is here.
+    applyEngineLimits(wasm.limits());
+    const rows = ['word', 'hidden', 'thidden', 'tseq', 'k1', 'k2', 'slen'].filter((k) => k in this.state);
+    const capped = validate(Object.fromEntries(rows.map((k) => [k, this.state[k]])), { keep: true });
+    Object.assign(this.state, capped.values);
+    notes.push(...capped.notes);
+    /** The settings bar's model: the word of the first chapters. */
+    this.word = new Model(this, { ctor: 'new', settings: startSettings(this.wasm, this.state, notes) }, { name: 'word' });
+    // iter=N in the address: the word model is retrained to N iterations (shell/links.js).
+    this.links.push(new TrainingLink(this, { row: 'iter', model: () => this.word, train: (n) => this.train(n), what: 'the model' }));
+    this.trainer.start();
+    this.clampStep();
+    this.player.settle();
+    syncAll(this.dom.settings, this.state);
     bindKeys(this);
     window.addEventListener('hashchange', () => this.hash.read());
     // A taller or shorter window changes what fits (presenter mode fits the diagram to it).
     window.addEventListener('resize', () => this.requestRender());
+    queueCharts();
     this.nav.show();
     if (notes.length) this.notice(`Some settings in the address were changed: ${notes.join('; ')}.`, 'warn');
-    this.writeHash(true);
+    this.writeHash('replace', { now: true });
+    await new Promise((resolve) => setTimeout(resolve, 0));
     this.renderNow();
+    await drawQueued();
   }
 
   /** The engine rows of a state, as Lab settings. */
@@ -129,14 +170,27 @@ export class App {
    * (clamped with a notice); engine settings go to the Lab, which rebuilds the model when
    * a model setting changed. If the engine refuses, the old model and values stay and a
    * notice says why. Returns { ok, error, notes, rebuilt }.
+   * `history`: how the change goes into the browser's history (shell/hash-sync.js); by
+   * default 'push' if a changed row is marked so in the state table, else 'replace'.
+   * `fromAddress`: the patch is the address's (a link, Back/Forward).
    */
-  setState(patch) {
+  setState(patch, { history, fromAddress = false } = {}) {
+    const before = this.hash.hash();
     const { values, notes } = validate(patch);
     // A chapter's limits apply to what changes here, not to the model already shown.
     const changed = Object.keys(values).filter((k) => values[k] !== this.state[k]);
     notes.push(...applyLimits(values.chapter ?? this.state.chapter, values, changed));
     const result = { ok: true, error: null, notes, rebuilt: false };
     if (notes.length) this.notice(`Changed: ${notes.join('; ')}.`, 'warn');
+    if (!this.word) {
+      // Before the engine (between open and start): the values wait in the state, and
+      // start() builds the model from them; a new chapter shows its opening text.
+      const before = { ...this.state };
+      Object.assign(this.state, values);
+      if (this.state.chapter !== before.chapter || this.state.present !== before.present) this.nav.show();
+      syncAll(this.dom.settings, this.state);
+      return result;
+    }
     const enginePatch = {};
     for (const [k, v] of Object.entries(values)) {
       if (prop(k).engine && v !== this.state[k]) enginePatch[k] = v;
@@ -145,6 +199,7 @@ export class App {
       try {
         const r = this.word.mutate('configure', [enginePatch]);
         result.rebuilt = r.rebuilt;
+        if (!r.rebuilt && !fromAddress) warnMixedTraining(this, this.word, Object.keys(enginePatch).map((k) => prop(k).label).join(', '));
         Object.assign(this.state, enginePatch);
         this.clampStep();
       } catch (e) {
@@ -155,12 +210,21 @@ export class App {
     }
     const chapterBefore = this.state.chapter;
     const presentBefore = this.state.present;
-    for (const [k, v] of Object.entries(values)) if (!prop(k).engine) this.state[k] = v;
+    const moved = new Set(Object.keys(enginePatch).filter(() => result.ok));
+    for (const [k, v] of Object.entries(values)) {
+      if (prop(k).engine) continue;
+      if (this.state[k] !== v) moved.add(k);
+      this.state[k] = v;
+    }
+    // A rebuilt model starts at iteration 0, unless the patch says which count it has.
+    if (result.rebuilt && !('iter' in values)) this.state.iter = 0;
+    for (const link of this.links) if (link.row in values) link.want(values[link.row]);
     this.clampStep();
     if (this.state.chapter !== chapterBefore) this.nav.show();
     else if (this.state.present !== presentBefore) this.settingsBar.apply();
     this.player.settle();
-    this.writeHash();
+    const push = [...moved].some((k) => prop(k).history === 'push');
+    this.writeHash(history ?? (push ? 'push' : 'replace'), { before });
     syncAll(this.dom.settings, this.state);
     this.requestRender();
     return result;
@@ -179,15 +243,17 @@ export class App {
     this.clampStep();
   }
 
-  /** Fresh weights from `seed` (the current one by default): iteration 0. */
+  /** Fresh weights from `seed` (the current one by default): iteration 0 (a new history entry). */
   reset(seed = this.state.seed) {
     const { values, notes } = validate({ seed });
     if (notes.length) this.notice(`Changed: ${notes.join('; ')}.`, 'warn');
     if (values.seed === undefined) return false;
+    const before = this.hash.hash();
     this.word.mutate('reset', [values.seed], { replaces: true });
     this.state.seed = values.seed;
+    this.state.iter = 0;
     this.clampStep();
-    this.writeHash();
+    this.writeHash('push', { before });
     syncAll(this.dom.settings, this.state);
     this.requestRender();
     return true;
@@ -199,6 +265,7 @@ export class App {
    * notice says so and the last good weights stay. Runs queue; a rebuild or reset stops one.
    */
   async train(n, options) {
+    syncTraining(this, this.word);
     const r = await this.word.train(n, options);
     if (r?.error) this.notice(r.error, 'error');
     return r ?? { ...this.status(), diverged: false, error: null, cancelled: true };
@@ -226,9 +293,35 @@ export class App {
     this.announcer.say(text);
   }
 
-  /** Writes the state into the hash now (`now`) or soon (shell/hash-sync.js). */
-  writeHash(now = false) {
-    this.hash.write(now);
+  /**
+   * Writes the state into the address (shell/hash-sync.js): `mode` 'replace' (soon, or
+   * `now`), 'push' (a new history entry; `before`: the hash the current entry keeps) or
+   * 'drag' (a slider moving; hash.endDrag() pushes its one entry).
+   */
+  writeHash(mode = 'replace', { now = false, before = null } = {}) {
+    this.hash.write(mode, { now, before });
+  }
+
+  /** Shows (info: { text, stop }) or hides (null) the progress line of a link's retraining. */
+  linkProgress(row, info) {
+    const p = progressBox(this);
+    if (info) p.rows.set(row, info);
+    else p.rows.delete(row);
+    const shown = [...p.rows.values()];
+    p.box.hidden = shown.length === 0;
+    p.text.textContent = shown.map((i) => i.text).join(' ');
+    p.stop.onclick = () => shown.forEach((i) => i.stop());
+  }
+
+  /** Resolves when no link is retraining and no model is training, after a frame. */
+  async settled() {
+    for (let i = 0; i < 100000; i++) {
+      const busy = this.links.some((l) => l.pending) || [...this.models].some((m) => m.busy);
+      if (!busy) break;
+      await Promise.all([...this.models].map((m) => m.settled()));
+      await this.frame();
+    }
+    await this.frame();
   }
 
   /**
@@ -272,16 +365,40 @@ export class App {
   loop(now) {
     this.frameQueued = false;
     this.player.tick(now);
+    for (const t of this.animations.values()) {
+      if (now - t.last >= t.interval) {
+        t.last = now;
+        t.step();
+      }
+    }
     const training = [...this.models].filter((m) => m.active);
     for (const m of training) m.tick(FRAME_BUDGET_MS / training.length);
     if (this.renderQueued) this.renderNow();
-    if (this.player.playing || training.length) this.requestFrame();
+    if (this.player.playing || training.length || this.animations.size) this.requestFrame();
+  }
+
+  /**
+   * A chapter's own animation (a window sliding over a sentence, a filter over words),
+   * moved on by the same frame loop: `step()` every `interval` ms until stopped.
+   */
+  animate(key, interval, step) {
+    this.animations.set(key, { interval, step, last: performance.now() });
+    this.requestFrame();
+  }
+
+  stopAnimation(key) {
+    this.animations.delete(key);
+  }
+
+  animating(key) {
+    return this.animations.has(key);
   }
 
   /** Draws the current chapter now, and resolves anyone waiting for a frame. */
   renderNow() {
     this.renderQueued = false;
     try {
+      for (const link of this.links) link.sync();
       this.chapter().render(this, this.view());
     } catch (e) {
       if (isTrap(e)) this.fault(e);

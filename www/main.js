@@ -1,13 +1,20 @@
-// Boot: load the wasm module, start the app, expose window.rnnLab, mark the page ready.
-// If anything fails, the page says so in words instead of staying blank.
+// Boot: paint the page's text, then load the wasm module, start the app, expose
+// window.rnnLab, mark the page ready. If anything fails, the page says so in words
+// instead of staying blank.
+//
+// First paint: the nav, the settings bar and the chapter's opening text need no engine
+// (App.open), so they paint first; only then does the wasm download begin (most of the
+// page's bytes), so that on a slow phone it never competes with the first paint.
 import { App, CHAPTERS } from './app.js';
 import { fontsReady } from './fonts.js';
+import { loadEngine } from './engine.js';
 
 const $ = (id) => document.getElementById(id);
 
 function fail(what, error) {
   const box = $('load-error');
   box.hidden = false;
+  $('main').hidden = false;
   $('load-error-text').textContent = `${what}: ${error?.message ?? error}`;
   $('loading')?.remove();
   document.body.dataset.ready = 'error';
@@ -27,6 +34,7 @@ function makeApi(app, wasm) {
     training: app.busy,
     worker: app.trainer.ready,
     iteration: app.status().iteration,
+    replaying: app.links.some((l) => l.pending),
     settings: app.engineSettings(app.state),
   });
   const drawn = (value) => {
@@ -50,8 +58,12 @@ function makeApi(app, wasm) {
     reset: (seed) => drawn((app.reset(seed), state())),
     set: (patch) => drawn(app.setState(patch)),
     frame: () => app.frame(),
-    chapters: () => CHAPTERS.map((c) => ({ id: c.id, title: c.title })),
+    /** Resolves once no model trains and no link is being replayed (iter=N), after a frame. */
+    settled: () => app.settled(),
+    chapters: () => CHAPTERS.map((c) => ({ id: c.id, title: c.title, settingsBar: c.settingsBar !== false })),
     palette: () => ({ ...app.palette }),
+    /** The engine's limits, which the page's fields take as their ranges (docs/limits.md). */
+    limits: () => wasm.limits(),
     /** Test-only: a panic inside the engine, to see the page recover (docs/api.md). */
     debug: Object.freeze({
       panic: () => {
@@ -72,20 +84,37 @@ function makeApi(app, wasm) {
   });
 }
 
+/**
+ * Resolves once the browser has shown what is on the page now: at the first
+ * largest-contentful-paint entry after `since` (Chromium), else after the next frame;
+ * after 1 s at most. The engine's download waits for it, so that on a slow phone it never
+ * shares the line with the first paint.
+ */
+function painted(since) {
+  return new Promise((resolve) => {
+    let observer = null;
+    const done = () => {
+      clearTimeout(timer);
+      observer?.disconnect();
+      resolve();
+    };
+    const timer = setTimeout(done, 1000);
+    if (globalThis.PerformanceObserver?.supportedEntryTypes?.includes('largest-contentful-paint')) {
+      observer = new PerformanceObserver((list) => {
+        if (list.getEntries().some((e) => e.startTime >= since)) done();
+      });
+      observer.observe({ type: 'largest-contentful-paint', buffered: true });
+    } else {
+      requestAnimationFrame(() => setTimeout(done, 0));
+    }
+  });
+}
+
 async function boot() {
   let wasm, app;
-  // The canvases draw with the app's fonts: loaded alongside the engine (3 s at most).
-  const fonts = fontsReady({ late: () => app?.requestRender() });
+  const opened = performance.now();
   try {
-    wasm = await import('./pkg/rnn_lab.js');
-    await wasm.default();
-    await fonts;
-  } catch (e) {
-    fail('The RNN engine (WebAssembly) could not be loaded', e);
-    return;
-  }
-  try {
-    app = new App(wasm, {
+    app = new App({
       nav: $('chapter-nav'),
       tools: $('header-tools'),
       settings: $('settings'),
@@ -93,7 +122,25 @@ async function boot() {
       announcer: $('announcer'),
       main: $('main'),
     });
-    app.start(location.hash);
+    app.open(location.hash);
+    $('main').hidden = false;
+  } catch (e) {
+    console.error(e);
+    fail('RNN Lab could not start', e);
+    return;
+  }
+  await painted(opened);
+  // The canvases draw with the app's fonts: loaded alongside the engine (3 s at most).
+  const fonts = fontsReady({ late: () => app.wasm && app.requestRender() });
+  try {
+    wasm = await loadEngine();
+    await fonts;
+  } catch (e) {
+    fail('The RNN engine (WebAssembly) could not be loaded', e);
+    return;
+  }
+  try {
+    await app.start(wasm);
     // Nothing fails silently: an error nobody caught becomes a notice (and, for a trap of
     // the engine, a rebuilt model).
     window.addEventListener('error', (event) => app.fault(event.error ?? new Error(event.message)));

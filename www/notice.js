@@ -1,6 +1,7 @@
 // Visible notices (corrections, refusals, errors) in one polite aria-live region, and a
 // separate visually hidden region that announces step changes to screen readers.
 // Text always goes in with textContent: notices often quote what a user typed.
+import { visible } from './views/common.js';
 
 const MAX_NOTICES = 4;
 const INFO_MS = 12_000;
@@ -23,7 +24,8 @@ export class Notices {
     label.textContent = kind === 'error' ? 'Refused: ' : kind === 'warn' ? 'Note: ' : '';
     const body = document.createElement('span');
     body.className = 'notice-text';
-    body.textContent = String(text);
+    // Invisible and reordering characters (from a word, a pasted text, a file) are written out.
+    body.textContent = visible(text);
     const close = document.createElement('button');
     close.type = 'button';
     close.className = 'notice-close';

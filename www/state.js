@@ -5,106 +5,183 @@
 // correction is returned as a sentence the page shows in a notice.
 //
 // A row: { name, type: 'int'|'float'|'enum'|'bool'|'text', default, min, max, options,
-//          maxLength, engine, label }
+//          maxLength, engine, label, history }
 //   engine: true  → the setting goes to the wasm Lab (Lab.configure); the Lab may refuse it.
 //   label         → the control's visible label (www/views/controls.js builds controls from rows).
+//   history       → how a change of the row goes into the browser's history (Back/Forward,
+//                   www/shell/hash-sync.js): 'push', a discrete choice (a chapter, a word, a
+//                   size, a seed, a preset, a card: Back undoes it), or 'replace', a
+//                   continuous one (the step cursor, a count that training moves) that only
+//                   rewrites the current entry. A slider row is 'push': while it is dragged
+//                   the entry is replaced, and one entry is pushed when the drag ends.
+//                   Every row says which (tests/e2e/history.test.mjs checks it).
 // Chapter modules add their own rows here (keep names short: they are URL keys).
 
 /** Longest word or text accepted from the URL or the word field. */
 export const MAX_TEXT = 64;
+/**
+ * Longest pasted text a link carries: this many characters of deflate-raw + base64url
+ * (www/shell/text-link.js), about 4.5 KB compressed. A longer text goes in a model file.
+ */
+export const MAX_LINK_TEXT = 6000;
+/** Most training iterations a link replays (Model.train's own cap). */
+export const MAX_LINK_ITERATIONS = 1000000;
 
 export const PROPS = [
-  { name: 'chapter', type: 'enum', default: 'steps', options: ['steps'], label: 'Chapter' },
-  { name: 'word', type: 'text', default: 'hello', maxLength: MAX_TEXT, engine: true, label: 'Word' },
-  { name: 'hidden', type: 'int', default: 3, min: 1, max: 256, engine: true, label: 'Hidden units H' },
-  { name: 'seed', type: 'int', default: 0, min: 0, max: 4294967295, engine: true, label: 'Seed' },
-  { name: 'lr', type: 'float', default: 0.1, min: 1e-5, max: 10, engine: true, label: 'Learning rate' },
+  { name: 'chapter', history: 'push', type: 'enum', default: 'steps', options: ['steps'], label: 'Chapter' },
+  { name: 'word', history: 'push', type: 'text', default: 'hello', maxLength: MAX_TEXT, engine: true, label: 'Word' },
+  { name: 'hidden', history: 'push', type: 'int', default: 3, min: 1, max: 256, engine: true, label: 'Hidden units H' },
+  { name: 'seed', history: 'push', type: 'int', default: 0, min: 0, max: 4294967295, engine: true, label: 'Seed' },
+  { name: 'lr', history: 'push', type: 'float', default: 0.1, min: 1e-5, max: 10, engine: true, label: 'Learning rate' },
   {
-    name: 'opt', type: 'enum', default: 'adagrad', options: ['sgd', 'momentum', 'adagrad', 'adam'],
+    name: 'opt', history: 'push', type: 'enum', default: 'adagrad', options: ['sgd', 'momentum', 'adagrad', 'adam'],
     optionLabels: { sgd: 'SGD', momentum: 'Momentum', adagrad: 'Adagrad', adam: 'Adam' },
     engine: true, label: 'Optimiser',
   },
   {
-    name: 'act', type: 'enum', default: 'tanh', options: ['tanh', 'sigmoid', 'relu', 'identity'],
+    name: 'act', history: 'push', type: 'enum', default: 'tanh', options: ['tanh', 'sigmoid', 'relu', 'identity'],
     optionLabels: { tanh: 'tanh', sigmoid: 'sigmoid', relu: 'ReLU', identity: 'identity' },
     engine: true, label: 'Activation f',
   },
-  { name: 'scale', type: 'float', default: 0.5, min: 0, max: 10, engine: true, label: 'Weight scale' },
-  { name: 'bias', type: 'bool', default: false, engine: true, label: 'Biases b_h, b_y' },
+  { name: 'scale', history: 'push', type: 'float', default: 0.5, min: 0, max: 10, engine: true, label: 'Weight scale' },
+  { name: 'bias', history: 'push', type: 'bool', default: false, engine: true, label: 'Biases b_h, b_y' },
   {
-    name: 'clip', type: 'enum', default: 'value', options: ['off', 'value', 'norm'],
+    name: 'clip', history: 'push', type: 'enum', default: 'value', options: ['off', 'value', 'norm'],
     optionLabels: { off: 'off', value: 'by value', norm: 'by norm' },
     engine: true, label: 'Gradient clipping',
   },
-  { name: 'clipc', type: 'float', default: 5, min: 0.01, max: 1000, engine: true, label: 'Clip threshold c' },
+  { name: 'clipc', history: 'push', type: 'float', default: 5, min: 0.01, max: 1000, engine: true, label: 'Clip threshold c' },
+  // The word model's training: iterations from its seed (www/shell/links.js replays them
+  // when a link or Back/Forward asks for another count; training rewrites it).
+  { name: 'iter', history: 'replace', type: 'int', default: 0, min: 0, max: MAX_LINK_ITERATIONS, label: 'Training iterations' },
   // Presenter mode (large type, high contrast, settings and long paragraphs tucked away).
-  { name: 'present', type: 'bool', default: false, label: 'Presenter mode' },
-  { name: 'step', type: 'int', default: 1, min: 1, max: 100000, label: 'Time step t' },
-  { name: 'phase', type: 'enum', default: 'forward', options: ['forward', 'backward'], label: 'Pass' },
+  { name: 'present', history: 'push', type: 'bool', default: false, label: 'Presenter mode' },
+  { name: 'step', history: 'replace', type: 'int', default: 1, min: 1, max: 100000, label: 'Time step t' },
+  { name: 'phase', history: 'replace', type: 'enum', default: 'forward', options: ['forward', 'backward'], label: 'Pass' },
   // Chapter "Vanishing and exploding gradients" (www/views/vanishing.js); defaults = its "vanishing" preset.
   {
-    name: 'vsrc', type: 'enum', default: 'task', options: ['task', 'word', 'paragraph'],
+    name: 'vsrc', history: 'push', type: 'enum', default: 'task', options: ['task', 'word', 'paragraph'],
     optionLabels: { task: 'the long-range task', word: 'the word of the other chapters', paragraph: 'the built-in paragraph' },
     label: 'Sequences',
   },
-  { name: 'vd', type: 'int', default: 20, min: 2, max: 100, label: 'Distance d' },
-  { name: 'vlen', type: 'int', default: 40, min: 2, max: 200, label: 'Sequence length T' },
-  { name: 'vh', type: 'int', default: 16, min: 1, max: 64, label: 'Hidden units H' },
-  { name: 'vl1', type: 'float', default: 0.5, min: 0.1, max: 3, label: 'λ1 = σ_max(W_hh)' },
+  { name: 'vd', history: 'push', type: 'int', default: 20, min: 2, max: 100, label: 'Distance d' },
+  { name: 'vlen', history: 'push', type: 'int', default: 40, min: 2, max: 200, label: 'Sequence length T' },
+  { name: 'vh', history: 'push', type: 'int', default: 16, min: 1, max: 64, label: 'Hidden units H' },
+  { name: 'vl1', history: 'push', type: 'float', default: 0.5, min: 0.1, max: 3, label: 'λ1 = σ_max(W_hh)' },
   {
-    name: 'vact', type: 'enum', default: 'tanh', options: ['tanh', 'sigmoid', 'relu', 'identity'],
+    name: 'vact', history: 'push', type: 'enum', default: 'tanh', options: ['tanh', 'sigmoid', 'relu', 'identity'],
     optionLabels: { tanh: 'tanh (γ = 1)', sigmoid: 'sigmoid (γ = 1/4)', relu: 'ReLU (γ = 1)', identity: 'identity (γ = 1)' },
     label: 'Activation f',
   },
   {
-    name: 'vinit', type: 'enum', default: 'gaussian', options: ['gaussian', 'orthogonal'],
+    name: 'vinit', history: 'push', type: 'enum', default: 'gaussian', options: ['gaussian', 'orthogonal'],
     optionLabels: { gaussian: 'Gaussian', orthogonal: 'orthogonal' }, label: 'W_hh drawn as',
   },
   {
-    name: 'vloss', type: 'enum', default: 'last', options: ['last', 'per'],
+    name: 'vloss', history: 'push', type: 'enum', default: 'last', options: ['last', 'per'],
     optionLabels: { last: 'the last step only', per: 'every step' }, label: 'Loss on (text)',
   },
-  { name: 'vclip', type: 'bool', default: false, label: 'Clip the gradient norm' },
-  { name: 'vclipc', type: 'float', default: 1, min: 0.01, max: 1000, label: 'Clip threshold c' },
-  { name: 'vlr', type: 'float', default: 0.05, min: 0.0001, max: 10, label: 'Learning rate (SGD)' },
-  { name: 'vseed', type: 'int', default: 0, min: 0, max: 4294967295, label: 'Seed' },
-  { name: 'vit', type: 'int', default: 100, min: 0, max: 100000, label: 'Training iterations' },
+  { name: 'vclip', history: 'push', type: 'bool', default: false, label: 'Clip the gradient norm' },
+  { name: 'vclipc', history: 'push', type: 'float', default: 1, min: 0.01, max: 1000, label: 'Clip threshold c' },
+  { name: 'vlr', history: 'push', type: 'float', default: 0.05, min: 0.0001, max: 10, label: 'Learning rate (SGD)' },
+  { name: 'vseed', history: 'push', type: 'int', default: 0, min: 0, max: 4294967295, label: 'Seed' },
+  { name: 'vit', history: 'replace', type: 'int', default: 100, min: 0, max: 100000, label: 'Training iterations' },
   {
-    name: 'vw', type: 'enum', default: 'init', options: ['init', 'trained'],
+    name: 'vw', history: 'push', type: 'enum', default: 'init', options: ['init', 'trained'],
     optionLabels: { init: 'as initialised', trained: 'after training' }, label: 'Weights analysed',
   },
   // Chapter "unrolled" (www/views/unrolled.js): the sub-step within step t, the rolled picture, the zoom.
-  { name: 'sub', type: 'int', default: 0, min: 0, max: 6, label: 'Sub-step' },
-  { name: 'rolled', type: 'bool', default: false, label: 'Rolled view' },
+  { name: 'sub', history: 'replace', type: 'int', default: 0, min: 0, max: 6, label: 'Sub-step' },
+  { name: 'rolled', history: 'push', type: 'bool', default: false, label: 'Rolled view' },
   {
-    name: 'zoom', type: 'enum', default: 'fit', options: ['fit', '0.75', '1', '1.25', '1.5'],
+    name: 'zoom', history: 'push', type: 'enum', default: 'fit', options: ['fit', '0.75', '1', '1.25', '1.5'],
     optionLabels: { fit: 'fit', 0.75: '75%', 1: '100%', 1.25: '125%', 1.5: '150%' }, label: 'Zoom',
   },
   // Chapter "Why recurrence?" (www/views/why.js): the seed of its models and examples, the
   // training each model has had (a link replays it), the search box, the prefix, the pair.
-  { name: 'ws', type: 'int', default: 1, min: 0, max: 4294967295, label: 'Seed' },
-  { name: 'wr', type: 'bool', default: false, label: 'Show what came next' },
-  { name: 'wa', type: 'int', default: 3000, min: 0, max: 100000, label: 'Autocomplete training steps' },
-  { name: 'wq', type: 'text', default: 'where is ', maxLength: 80, label: 'Search' },
-  { name: 'wb', type: 'int', default: 8, min: 1, max: 16, label: 'Beam width' },
-  { name: 'wn', type: 'int', default: 2, min: 1, max: 4, label: 'Fixed window N' },
-  { name: 'wl', type: 'int', default: 0, min: 0, max: 65, label: 'Very large window N (0: the longest sentence)' },
-  { name: 'wt', type: 'int', default: 800, min: 0, max: 20000, label: 'Training steps per model' },
-  { name: 'wp', type: 'text', default: 'this morning i took the dog for a', maxLength: 300, label: 'Prefix' },
-  { name: 'wo', type: 'int', default: 0, min: 0, max: 99, label: 'Order pair' },
-  { name: 'wh', type: 'int', default: 300, min: 0, max: 10000, label: '“hello” iterations' },
+  { name: 'ws', history: 'push', type: 'int', default: 1, min: 0, max: 4294967295, label: 'Seed' },
+  { name: 'wr', history: 'push', type: 'bool', default: false, label: 'Show what came next' },
+  { name: 'wa', history: 'replace', type: 'int', default: 3000, min: 0, max: 100000, label: 'Autocomplete training steps' },
+  { name: 'wq', history: 'replace', type: 'text', default: 'where is ', maxLength: 80, label: 'Search' },
+  { name: 'wb', history: 'push', type: 'int', default: 8, min: 1, max: 16, label: 'Beam width' },
+  { name: 'wn', history: 'push', type: 'int', default: 2, min: 1, max: 4, label: 'Fixed window N' },
+  { name: 'wl', history: 'push', type: 'int', default: 0, min: 0, max: 65, label: 'Very large window N (0: the longest sentence)' },
+  { name: 'wt', history: 'replace', type: 'int', default: 800, min: 0, max: 20000, label: 'Training steps per model' },
+  { name: 'wp', history: 'replace', type: 'text', default: 'this morning i took the dog for a', maxLength: 300, label: 'Prefix' },
+  { name: 'wo', history: 'push', type: 'int', default: 0, min: 0, max: 99, label: 'Order pair' },
+  { name: 'wh', history: 'replace', type: 'int', default: 300, min: 0, max: 10000, label: '“hello” iterations' },
+  // Chapter "Types of RNN" (www/views/types.js): the selected card, its seed, H, learning rate and typed example.
+  {
+    name: 'tk', history: 'push', type: 'enum', default: 'many_to_one', options: ['one_to_one', 'one_to_many', 'many_to_one', 'delayed', 'synced'],
+    optionLabels: { one_to_one: 'one-to-one', one_to_many: 'one-to-many', many_to_one: 'many-to-one', delayed: 'many-to-many, delayed', synced: 'many-to-many, synced' },
+    label: 'Type of RNN stepped through',
+  },
+  { name: 'tseed', history: 'push', type: 'int', default: 0, min: 0, max: 4294967295, label: 'Seed' },
+  { name: 'th', history: 'push', type: 'int', default: 16, min: 1, max: 64, label: 'Hidden units H' },
+  { name: 'tlr', history: 'push', type: 'float', default: 0.1, min: 0.0001, max: 10, label: 'Learning rate (Adagrad)' },
+  { name: 'tin', history: 'push', type: 'text', default: '', maxLength: MAX_TEXT, label: 'Typed example' },
   // Chapter "training" (www/views/training.js): what trains, text mode, truncated BPTT, sampling.
   {
-    name: 'data', type: 'enum', default: 'word', options: ['word', 'text'],
+    name: 'data', history: 'push', type: 'enum', default: 'word', options: ['word', 'text'],
     optionLabels: { word: 'the word', text: 'a text (min-char-rnn)' }, label: 'Train on',
   },
-  { name: 'tseq', type: 'int', default: 25, min: 1, max: 256, label: 'Sequence length T (text)' },
-  { name: 'thidden', type: 'int', default: 100, min: 1, max: 256, label: 'Hidden units H (text)' },
-  { name: 'k1', type: 'int', default: 0, min: 0, max: 256, label: 'TBPTT k1' },
-  { name: 'k2', type: 'int', default: 0, min: 0, max: 256, label: 'TBPTT k2' },
-  { name: 'temp', type: 'float', default: 1, min: 0.05, max: 5, label: 'Temperature τ' },
-  { name: 'slen', type: 'int', default: 100, min: 1, max: 2000, label: 'Sample length' },
-  { name: 'sseed', type: 'int', default: 0, min: 0, max: 4294967295, label: 'Sample seed' },
+  { name: 'tseq', history: 'push', type: 'int', default: 25, min: 1, max: 256, label: 'Sequence length T (text)' },
+  { name: 'thidden', history: 'push', type: 'int', default: 100, min: 1, max: 256, label: 'Hidden units H (text)' },
+  { name: 'k1', history: 'push', type: 'int', default: 0, min: 0, max: 256, label: 'TBPTT k1' },
+  { name: 'k2', history: 'push', type: 'int', default: 0, min: 0, max: 256, label: 'TBPTT k2' },
+  {
+    name: 'tupd', history: 'push', type: 'enum', default: 'chunk', options: ['chunk', 'seq'],
+    optionLabels: { chunk: 'after each chunk (as in the lecture)', seq: 'once per sequence' }, label: 'With TBPTT, update W',
+  },
+  // Text mode's own model: its training iterations, and the pasted text (compressed,
+  // www/shell/text-link.js; empty: the built-in paragraph).
+  { name: 'titer', history: 'replace', type: 'int', default: 0, min: 0, max: MAX_LINK_ITERATIONS, label: 'Training iterations (text)' },
+  { name: 'ttext', history: 'push', type: 'text', default: '', maxLength: MAX_LINK_TEXT, label: 'Pasted text (compressed)' },
+  { name: 'temp', history: 'push', type: 'float', default: 1, min: 0.05, max: 5, label: 'Temperature τ' },
+  { name: 'slen', history: 'push', type: 'int', default: 100, min: 1, max: 2000, label: 'Sample length' },
+  { name: 'sseed', history: 'push', type: 'int', default: 0, min: 0, max: 4294967295, label: 'Sample seed' },
+  // Chapter "Recap" (www/views/recap.js): the perceptron, the MLP, word2vec, analogies, the text CNN.
+  { name: 'rps', history: 'push', type: 'int', default: 1, min: 0, max: 4294967295, label: 'Cloud seed' },
+  {
+    name: 'rg', history: 'push', type: 'enum', default: 'sigmoid', options: ['step', 'sigmoid', 'tanh', 'relu'],
+    optionLabels: { step: 'step', sigmoid: 'sigmoid', tanh: 'tanh', relu: 'ReLU' }, label: 'Activation g',
+  },
+  { name: 'rt0', history: 'replace', type: 'float', default: 0, min: -20, max: 20, label: 'θ_0 (bias)' },
+  { name: 'rt1', history: 'replace', type: 'float', default: 1, min: -20, max: 20, label: 'θ_1' },
+  { name: 'rt2', history: 'replace', type: 'float', default: 1, min: -20, max: 20, label: 'θ_2' },
+  { name: 'rpi', history: 'push', type: 'int', default: 0, min: 0, max: 59, label: 'Point' },
+  { name: 'rmh', history: 'push', type: 'int', default: 4, min: 2, max: 16, label: 'Hidden units H' },
+  {
+    name: 'rma', history: 'push', type: 'enum', default: 'tanh', options: ['tanh', 'sigmoid', 'relu', 'identity'],
+    optionLabels: { tanh: 'tanh', sigmoid: 'sigmoid', relu: 'ReLU', identity: 'identity' }, label: 'Hidden activation',
+  },
+  { name: 'rms', history: 'push', type: 'int', default: 1, min: 0, max: 4294967295, label: 'Seed' },
+  { name: 'rmit', history: 'replace', type: 'int', default: 0, min: 0, max: 5000, label: 'Training steps' },
+  { name: 'rav', history: 'replace', type: 'text', default: '', maxLength: 80, label: 'Analogy vectors' },
+  { name: 'rwpos', history: 'replace', type: 'int', default: 2, min: 0, max: 4, label: 'Position' },
+  { name: 'rwx', history: 'push', type: 'enum', default: 'cat', options: ['the', 'cat', 'sat', 'on', 'floor'], label: 'Word x' },
+  {
+    name: 'rwa', history: 'push', type: 'enum', default: 'cbow', options: ['cbow', 'skip-gram'],
+    optionLabels: { cbow: 'CBOW', 'skip-gram': 'skip-gram' }, label: 'Architecture',
+  },
+  { name: 'rwn', history: 'push', type: 'int', default: 10, min: 2, max: 32, label: 'Embedding size N' },
+  { name: 'rws', history: 'push', type: 'int', default: 1, min: 0, max: 4294967295, label: 'Seed' },
+  { name: 'rwit', history: 'replace', type: 'int', default: 0, min: 0, max: 20000, label: 'Training steps' },
+  {
+    name: 'rwsrc', history: 'push', type: 'enum', default: 'w', options: ['w', 'w_prime', 'average'],
+    optionLabels: { w: 'W (input vectors)', w_prime: 'W′ (output vectors)', average: 'average of W and W′' }, label: 'Word vectors from',
+  },
+  { name: 'rww', history: 'push', type: 'text', default: 'cat', maxLength: 32, label: 'Word' },
+  { name: 'rwa1', history: 'push', type: 'text', default: 'man', maxLength: 32, label: 'a' },
+  { name: 'rwa2', history: 'push', type: 'text', default: 'woman', maxLength: 32, label: 'b' },
+  { name: 'rwa3', history: 'push', type: 'text', default: 'king', maxLength: 32, label: 'c' },
+  { name: 'rs1', history: 'push', type: 'text', default: 'the dog chased the cat', maxLength: 200, label: 'Sentence 1' },
+  { name: 'rs2', history: 'push', type: 'text', default: 'the cat chased the dog', maxLength: 200, label: 'Sentence 2' },
+  { name: 'rcs', history: 'push', type: 'int', default: 1, min: 0, max: 4294967295, label: 'Seed' },
+  { name: 'rcit', history: 'replace', type: 'int', default: 0, min: 0, max: 20000, label: 'Training steps' },
+  { name: 'rct', history: 'push', type: 'text', default: 'the movie was not bad at all', maxLength: 200, label: 'Sentence' },
+  { name: 'rcf', history: 'push', type: 'int', default: 0, min: 0, max: 11, label: 'Filter' },
+  { name: 'rcp', history: 'push', type: 'int', default: 0, min: 0, max: 100, label: 'Position p' },
 ];
 
 /** The row of `name`, or undefined. */
@@ -120,6 +197,25 @@ export function defineChapters(ids, substepIds = []) {
   // The sub-step only means something (and is only put in links) where the player moves
   // by sub-steps.
   prop('sub').chapters = [...substepIds];
+}
+
+/**
+ * Takes the engine's limits (wasm `limits()`, src/engine/limits.rs) as the ranges of the
+ * rows that feed the engine, so that a field, a link and the engine agree on one number.
+ */
+export function applyEngineLimits(limits) {
+  const cap = (name, key, value) => {
+    const p = prop(name);
+    if (p && Number.isFinite(value)) p[key] = value;
+  };
+  cap('word', 'maxLength', limits.word_chars);
+  cap('hidden', 'max', limits.hidden);
+  cap('thidden', 'max', limits.hidden);
+  cap('tseq', 'max', limits.seq);
+  cap('k1', 'max', limits.seq);
+  cap('k2', 'max', limits.seq);
+  const slen = prop('slen');
+  if (slen) slen.max = Math.min(slen.max, limits.sample_length);
 }
 
 /** A fresh state object with every default. */

@@ -3,7 +3,9 @@
 // instead (in slices of the frame loop), with a notice.
 //
 // A module worker does not start on file:// pages and in some older browsers; a worker
-// that has not said "ready" within READY_MS counts as not started.
+// that has not said "ready" within READY_MS counts as not started. The worker itself comes
+// from www/engine.js (startWorker).
+import { startWorker } from './engine.js';
 
 const READY_MS = 8000;
 
@@ -27,7 +29,7 @@ export class Trainer {
       };
       const timer = setTimeout(() => give(false, 'it did not start in time'), READY_MS);
       try {
-        this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+        this.worker = startWorker();
       } catch (e) {
         give(false, e.message);
         return;

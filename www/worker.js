@@ -3,16 +3,21 @@
 // not copied) for the page's copy to import. The page stays at 60 frames per second
 // whatever the model size, and Pause takes effect between two slices (≤ SLICE_MS).
 //
-// Messages in (from www/trainer.js): adopt, call, train, run, pause, cancel, free.
+// Messages in: first { op: 'engine', module }, the compiled wasm from the page (taken by
+// www/engine.js loadWorkerEngine); then, from www/trainer.js: adopt, call, train, run,
+// pause, cancel, free.
 // Messages out: { op: 'ready' } once, then { op: 'state', id, generation, state, ran,
 // report, jobDone, error } after each slice or change (at most every POST_MS while running).
-import init, * as wasm from './pkg/rnn_lab.js';
+import * as wasm from './pkg/rnn_lab.js';
+import { loadWorkerEngine } from './engine.js';
 import { makeHandle, trainSlice } from './model.js';
 
 /** Training between two looks at the message queue. */
 const SLICE_MS = 8;
-/** While training, the page gets a state at most this often (it draws at 60 fps anyway). */
-const POST_MS = 30;
+/** While training, the page gets a state at most this often: each one costs the page an import
+ * and fresh reads of the model (a forward pass, the charts), so ten a second keep the
+ * readouts live and the main thread free. */
+const POST_MS = 100;
 
 /** id → { handle, generation, jobs, running, sent (iteration the page has), ran, lastPost, chunk } */
 const twins = new Map();
@@ -110,7 +115,7 @@ const handlers = {
   },
 };
 
-const ready = init().then(() => self.postMessage({ op: 'ready' }));
+const ready = loadWorkerEngine(wasm).then(() => self.postMessage({ op: 'ready' }));
 
 self.onmessage = async (event) => {
   await ready;

@@ -9,8 +9,8 @@
 //! runs of N iterations (training continues across runs). Single thread.
 
 use super::args::Args;
-use super::{CliError, CliResult};
-use rnn_lab::engine::Session;
+use super::{CliError, CliResult, option, read_text};
+use rnn_lab::engine::{LIMITS, Session, limits};
 use serde_json::json;
 use std::time::Instant;
 
@@ -19,6 +19,10 @@ const CORPUS: &str = include_str!("../../tests/data/corpus.txt");
 
 /// The three configurations of the protocol: (hidden, seq).
 pub const CONFIGS: [(usize, usize); 3] = [(32, 25), (100, 25), (256, 50)];
+/// Most timed runs per configuration.
+pub const MAX_RUNS: usize = 1000;
+/// Longest timed run, in seconds.
+pub const MAX_TARGET_SECONDS: f64 = 600.0;
 
 pub fn run(args: &[String]) -> CliResult<()> {
     let a = Args::parse(args, &["hidden", "seq", "corpus", "runs", "target"])?;
@@ -28,42 +32,65 @@ pub fn run(args: &[String]) -> CliResult<()> {
             a.positional
         )));
     }
-    let corpus = match a.text("corpus") {
-        None => CORPUS.to_string(),
-        Some(f) => std::fs::read_to_string(f)
-            .map_err(|e| CliError::input(format!("--corpus {f}: cannot read: {e}")))?,
-    };
+    // Every option is checked before the corpus is read or anything runs.
     let runs: usize = a.get("runs", 7)?;
+    if !(1..=MAX_RUNS).contains(&runs) {
+        return Err(CliError::input(format!(
+            "--runs must be a whole number between 1 and {MAX_RUNS}, got {runs}"
+        )));
+    }
     let target: f64 = a.get("target", 1.5)?;
-    if runs == 0 || !(target > 0.0 && target.is_finite()) {
-        return Err(CliError::input("--runs and --target must be above 0"));
+    if !(target > 0.0 && target <= MAX_TARGET_SECONDS) {
+        return Err(CliError::input(format!(
+            "--target must be a number of seconds above 0 and at most {MAX_TARGET_SECONDS}, got {target}"
+        )));
     }
     let configs: Vec<(usize, usize)> = if a.has("hidden") || a.has("seq") {
-        vec![(a.get("hidden", 100)?, a.get("seq", 25)?)]
+        let hidden = option("hidden", limits::check_hidden(a.get("hidden", 100)?))?;
+        let seq = option(
+            "seq",
+            limits::check_seq("the sequence length", a.get("seq", 25)?),
+        )?;
+        vec![(hidden, seq)]
     } else {
         CONFIGS.to_vec()
     };
-    for (hidden, seq) in configs {
-        let line = bench_one(&corpus, hidden, seq, runs, target)?;
+    let corpus = match a.text("corpus") {
+        None => CORPUS.to_string(),
+        Some(f) => read_text(f, LIMITS.text_bytes, "--corpus")?,
+    };
+    // Every model is built (and so the corpus checked) before the first is timed.
+    let sessions = configs
+        .iter()
+        .map(|&(hidden, seq)| {
+            Session::benchmark(&corpus, hidden, seq)
+                .map_err(|e| CliError::input(format!("bench H={hidden} seq={seq}: {e}")))
+        })
+        .collect::<CliResult<Vec<_>>>()?;
+    for session in sessions {
+        let line = bench_one(session, runs, target)?;
         println!("{line}");
     }
     Ok(())
 }
 
-/// Runs the protocol for one configuration and returns its JSON line.
-pub fn bench_one(
-    corpus: &str,
-    hidden: usize,
-    seq: usize,
-    runs: usize,
-    target: f64,
-) -> CliResult<String> {
-    let mut session =
-        Session::benchmark(corpus, hidden, seq).map_err(|e| CliError::input(e.to_string()))?;
+/// Runs the protocol on one benchmark model and returns its JSON line.
+pub fn bench_one(mut session: Session, runs: usize, target: f64) -> CliResult<String> {
+    let (hidden, seq) = (session.config().model.hidden, session.seq_steps());
+    // n iterations, in calls of at most the engine's limit per call (a long
+    // --target asks for more); the report of the last call.
     let mut train = |n: usize| {
-        session
-            .train(n)
-            .map_err(|e| CliError::run(format!("bench H={hidden} seq={seq}: {e}")))
+        let mut left = n;
+        loop {
+            let now = left.min(LIMITS.iterations_per_call);
+            let report = session
+                .train(now)
+                .map_err(|e| CliError::run(format!("bench H={hidden} seq={seq}: {e}")))?;
+            left -= now;
+            if left == 0 {
+                return Ok(report);
+            }
+        }
     };
     let t0 = Instant::now();
     let mut warm = 0usize;

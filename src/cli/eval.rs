@@ -29,16 +29,15 @@ use super::json::{
 use super::{CliError, CliResult};
 use ndarray::Array1;
 use rnn_lab::engine::{
-    Activation, Clip, LossMode, OptimizerConfig, OptimizerKind, Params, TokenVocab, analysis,
-    backward, forward_masked, optim::Optimizer, params::check_hidden, truncated,
+    Activation, Clip, LIMITS, LossMode, OptimizerConfig, OptimizerKind, Params, TokenVocab,
+    analysis, backward, forward_masked, optim::Optimizer, params::check_hidden, truncated,
 };
 use serde_json::{Map, Value, json};
 
 pub fn run(args: &[String]) -> CliResult<()> {
     let a = Args::parse(args, &[])?;
     let file = a.one_positional("input file (rnn-lab eval FILE.json)")?;
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| CliError::input(format!("{file}: cannot read: {e}")))?;
+    let text = super::read_text(file, LIMITS.model_file_bytes, "the input file")?;
     let input: Value = serde_json::from_str(&text)
         .map_err(|e| CliError::input(format!("{file}: not valid JSON: {e}")))?;
     let out = evaluate(&input)?;

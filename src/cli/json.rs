@@ -2,7 +2,7 @@
 
 use super::{CliError, CliResult};
 use ndarray::{Array1, Array2};
-use rnn_lab::engine::{PARAM_NAMES, Params, TokenVocab};
+use rnn_lab::engine::{LIMITS, PARAM_NAMES, Params, TokenVocab, limits};
 use serde_json::{Map, Value, json};
 
 /// `path: message` as an input error.
@@ -72,11 +72,21 @@ pub fn matrix_rows(v: &Value, path: &str) -> CliResult<usize> {
         .ok_or_else(|| bad(path, "expected a list of rows"))
 }
 
-/// A [rows, cols] matrix as a row-major list of lists.
+/// A [rows, cols] matrix as a row-major list of lists. The shape is checked
+/// before the matrix is allocated.
 pub fn matrix(v: &Value, path: &str, rows: usize, cols: usize) -> CliResult<Array2<f64>> {
     let list = v
         .as_array()
         .ok_or_else(|| bad(path, "expected a list of rows"))?;
+    let most = LIMITS.hidden.max(LIMITS.vocab);
+    if rows > most || cols > most {
+        return Err(bad(
+            path,
+            format!(
+                "a {rows}×{cols} matrix is above the engine's limit of {most} rows and columns"
+            ),
+        ));
+    }
     if list.len() != rows {
         return Err(bad(
             path,
@@ -94,6 +104,9 @@ pub fn matrix(v: &Value, path: &str, rows: usize, cols: usize) -> CliResult<Arra
 /// The five tensors under `path` (an object with W_xh, W_hh, W_hy, b_h, b_y)
 /// for V symbols and H hidden units. Other keys (such as h0) are ignored.
 pub fn params(v: &Value, path: &str, vocab: usize, hidden: usize) -> CliResult<Params> {
+    // The sizes first: every tensor below is allocated from them.
+    limits::check_hidden(hidden).map_err(|e| bad("H", e))?;
+    limits::at_most("V (the vocabulary size)", vocab, LIMITS.vocab).map_err(|e| bad("V", e))?;
     let obj = object(v, path)?;
     let get = |name: &str| field(obj, name, path);
     // W_hh first: H is read from it when the input does not give H.
@@ -109,6 +122,7 @@ pub fn params(v: &Value, path: &str, vocab: usize, hidden: usize) -> CliResult<P
 
 /// Symbol indices, each < `vocab`: whole numbers, or token names of `names`
 /// (the input's `vocab`) when it is given; `null` entries become None.
+/// A sequence has at most [`LIMITS`]`.seq` steps.
 pub fn indices(
     v: &Value,
     path: &str,
@@ -118,6 +132,7 @@ pub fn indices(
     let list = v
         .as_array()
         .ok_or_else(|| bad(path, "expected a list of symbol indices"))?;
+    limits::at_most("the number of steps", list.len(), LIMITS.seq).map_err(|e| bad(path, e))?;
     list.iter()
         .enumerate()
         .map(|(i, x)| {

@@ -4,9 +4,12 @@
 //! and a sample every `--sample-every` iterations.
 
 use super::args::Args;
-use super::{CliError, CliResult};
+use super::{CliError, CliResult, option, read_text};
+use rnn_lab::engine::error::positive_finite;
+use rnn_lab::engine::optim::check_learning_rate;
 use rnn_lab::engine::{
-    Activation, Clip, ModelConfig, OptimizerConfig, OptimizerKind, Session, SessionConfig,
+    Activation, Clip, LIMITS, ModelConfig, OptimizerConfig, OptimizerKind, Session, SessionConfig,
+    limits,
 };
 use std::io::Write;
 use std::time::Instant;
@@ -26,15 +29,29 @@ const OPTIONS: [&str; 9] = [
 pub fn run(args: &[String]) -> CliResult<()> {
     let a = Args::parse(args, &OPTIONS)?;
     let file = a.one_positional("text file (rnn-lab train FILE.txt)")?;
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| CliError::input(format!("{file}: cannot read as UTF-8 text: {e}")))?;
-    let hidden: usize = a.get("hidden", 100)?;
-    let seq: usize = a.get("seq", 25)?;
-    let lr: f64 = a.get("lr", 0.1)?;
+    // Every option is read and checked against the engine's limits before
+    // the file is read or anything is trained, so a bad one costs nothing.
+    let hidden = option("hidden", limits::check_hidden(a.get("hidden", 100)?))?;
+    let seq = option(
+        "seq",
+        limits::check_seq("the sequence length", a.get("seq", 25)?),
+    )?;
+    let lr = option("lr", check_learning_rate(a.get("lr", 0.1)?))?;
     let iters: u64 = a.get("iters", 10_000)?;
-    let every: u64 = a.get("sample-every", 1000)?;
-    let length: usize = a.get("sample-length", 200)?;
-    let temperature: f64 = a.get("temperature", 1.0)?;
+    let every: usize = a.get("sample-every", 1000)?;
+    if every == 0 {
+        return Err(CliError::input("--sample-every must be at least 1"));
+    }
+    // Training runs `every` iterations per engine call.
+    let every = option("sample-every", limits::check_iterations(every))? as u64;
+    let length = option(
+        "sample-length",
+        limits::check_sample_length(a.get("sample-length", 200)?),
+    )?;
+    let temperature = option(
+        "temperature",
+        positive_finite("the temperature", a.get("temperature", 1.0)?),
+    )?;
     let seed: u64 = a.get("seed", 0)?;
     let kind = match a.text("optimizer") {
         None => OptimizerKind::Adagrad,
@@ -44,9 +61,7 @@ pub fn run(args: &[String]) -> CliResult<()> {
             ))
         })?,
     };
-    if every == 0 {
-        return Err(CliError::input("--sample-every must be at least 1"));
-    }
+    let text = read_text(file, LIMITS.text_bytes, "the text file")?;
     let config = SessionConfig {
         model: ModelConfig {
             hidden,
@@ -63,11 +78,7 @@ pub fn run(args: &[String]) -> CliResult<()> {
         history_capacity: 1000,
         ..SessionConfig::default()
     };
-    let mut session = Session::new(config).map_err(|e| CliError::input(e.to_string()))?;
-    // Check the sampling settings before spending time on training.
-    session
-        .sample(0, 0, temperature, seed)
-        .map_err(|e| CliError::input(format!("--temperature: {e}")))?;
+    let mut session = Session::new(config).map_err(|e| CliError::input(format!("{file}: {e}")))?;
     println!(
         "training on {file}: {} characters, V = {}, H = {hidden}, seq {seq}, {} lr {lr}",
         session.data().len(),

@@ -66,7 +66,9 @@ pub fn step_contribution(trace: &Trace, grads: &Gradients, t: usize) -> Result<P
 /// Every step's contribution, t = 1..T (index t − 1), and their sum.
 ///
 /// Memory is T·(H² + 2HV + H + V) numbers: meant for the word-sized
-/// sequences the page steps through, not for long texts.
+/// sequences of the tests, not for long texts, and outside the engine's
+/// memory budget ([`LIMITS`](super::LIMITS)`.memory_bytes`); the page asks for
+/// one step at a time ([`step_contribution`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contributions {
     pub steps: Vec<Params>,

@@ -36,6 +36,21 @@ pub enum EngineError {
         got: f64,
         hint: &'static str,
     },
+    /// A size above its limit in [`crate::engine::limits::LIMITS`]; `name` says which.
+    #[error("{name} must be at most {max}, got {got}")]
+    TooLarge {
+        name: &'static str,
+        got: usize,
+        max: usize,
+    },
+    #[error(
+        "the text has more than {max} distinct symbols, and the vocabulary can hold at most {max} (the limit on V)"
+    )]
+    TooManySymbols { max: usize },
+    #[error(
+        "the word is longer than {max} characters (the word limit): train a longer text in text mode, with a sequence length"
+    )]
+    WordTooLong { max: usize },
     #[error("{field}: {message}")]
     Shape { field: String, message: String },
     #[error(

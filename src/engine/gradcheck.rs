@@ -28,6 +28,7 @@
 use super::activation::Activation;
 use super::bptt::backward;
 use super::forward::forward_masked;
+use super::limits::grad_check_entries;
 use super::params::{PARAM_NAMES, Params};
 use ndarray::Array1;
 use serde::Serialize;
@@ -39,7 +40,8 @@ pub const FLOOR: f64 = 1e-5;
 /// The first (largest) step ε of Ridders' sequence.
 pub const EPSILON: f64 = 1e-3;
 /// Largest number of entries checked per tensor; bigger tensors are checked
-/// on an evenly spaced subset.
+/// on an evenly spaced subset. Long sequences get fewer, so that entries × T
+/// stays within [`LIMITS`](super::LIMITS)`.grad_check_budget`.
 pub const MAX_ENTRIES: usize = 200;
 
 /// The result for one tensor.
@@ -128,7 +130,8 @@ pub fn ridders(f: &mut dyn FnMut(f64) -> f64, h0: f64) -> f64 {
 /// Checks BPTT on the sequence (`inputs`, `targets`) from `h0` at `params`.
 ///
 /// Biases are skipped when `bias` is false (they are not parameters then).
-/// A sequence the forward pass refuses gives an empty, failed report.
+/// A sequence the forward pass refuses, or one too long for even one entry
+/// per tensor within the budget, gives an empty, failed report.
 pub fn grad_check(
     params: &Params,
     activation: Activation,
@@ -156,6 +159,10 @@ pub fn grad_check_masked(
         max_relative_error: f64::INFINITY,
         passed: false,
     };
+    let tensors = if bias { 5 } else { 3 };
+    let Ok(per_tensor) = grad_check_entries(inputs.len(), tensors, MAX_ENTRIES) else {
+        return failed;
+    };
     let Ok(trace) = forward_masked(params, activation, inputs, targets, h0) else {
         return failed;
     };
@@ -167,13 +174,12 @@ pub fn grad_check_masked(
             .map(|t| t.loss)
             .unwrap_or(f64::NAN)
     };
-    let tensors = if bias { 5 } else { 3 };
     let mut entries = Vec::with_capacity(tensors);
     for (k, name) in PARAM_NAMES.iter().enumerate().take(tensors) {
         let len = analytic.slices()[k].len();
         let mut worst = 0.0f64;
         let mut skipped = 0;
-        let idx = checked_indices(len, MAX_ENTRIES);
+        let idx = checked_indices(len, per_tensor);
         for &i in &idx {
             let original = theta.slices()[k][i];
             if activation == Activation::Relu {

@@ -5,12 +5,13 @@
 
 use super::activation::Activation;
 use super::error::{EngineError, Result};
+use super::limits::{self, LIMITS};
 use super::rng::Rng;
 use ndarray::{Array1, Array2};
 use serde::{Deserialize, Serialize};
 
-/// Largest hidden size the engine accepts.
-pub const MAX_HIDDEN: usize = 1024;
+/// Largest hidden size the engine accepts: [`LIMITS`]`.hidden` (the one table of limits).
+pub const MAX_HIDDEN: usize = LIMITS.hidden;
 
 /// Names of the five tensors, in draw and storage order (as in the fixtures).
 pub const PARAM_NAMES: [&str; 5] = ["W_xh", "W_hh", "W_hy", "b_h", "b_y"];
@@ -32,7 +33,7 @@ pub struct Params {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ModelConfig {
-    /// H, the number of hidden units (1..=1024).
+    /// H, the number of hidden units (1..=[`MAX_HIDDEN`]).
     pub hidden: usize,
     /// Weights are N(0, 1)·weight_scale.
     pub weight_scale: f64,
@@ -69,18 +70,13 @@ impl ModelConfig {
 
 /// Hidden size must be in 1..=MAX_HIDDEN.
 pub fn check_hidden(hidden: usize) -> Result<usize> {
-    if (1..=MAX_HIDDEN).contains(&hidden) {
-        Ok(hidden)
-    } else {
-        Err(EngineError::HiddenSize {
-            got: hidden,
-            max: MAX_HIDDEN,
-        })
-    }
+    limits::check_hidden(hidden)
 }
 
 impl Params {
-    /// All-zero parameters for V symbols and H hidden units.
+    /// All-zero parameters for V symbols and H hidden units. V and H come
+    /// from a validated model (within [`LIMITS`]); code with other sizes
+    /// checks them first (`limits::check_vocab_size`, `limits::check_hidden`).
     pub fn zeros(vocab_size: usize, hidden: usize) -> Self {
         Self {
             w_xh: Array2::zeros((hidden, vocab_size)),
@@ -93,11 +89,11 @@ impl Params {
 
     /// Gaussian init, drawn in the order W_xh, W_hh, W_hy, b_h, b_y, each row-major.
     /// Biases are drawn only when `config.bias` and `bias_scale > 0`.
+    /// H and V must be within [`LIMITS`] (V up to `token_vocab`: a word
+    /// model's; a character session holds V to `vocab` itself).
     pub fn init(vocab_size: usize, config: &ModelConfig) -> Result<Self> {
         config.validate()?;
-        if vocab_size == 0 {
-            return Err(EngineError::EmptyText);
-        }
+        limits::check_token_vocab_size(vocab_size)?;
         let mut rng = Rng::new(config.seed);
         let mut p = Self::zeros(vocab_size, config.hidden);
         let scale = config.weight_scale;
@@ -249,6 +245,10 @@ mod tests {
 
     #[test]
     fn bad_configs_are_refused() {
+        assert!(matches!(
+            Params::init(LIMITS.token_vocab + 1, &ModelConfig::default()),
+            Err(EngineError::TooLarge { .. })
+        ));
         for hidden in [0, MAX_HIDDEN + 1] {
             let cfg = ModelConfig {
                 hidden,

@@ -78,7 +78,8 @@ impl RnnModel {
 
     /// Changes settings. Model settings (word, hidden, seed, scale, bias,
     /// act, seq) rebuild the session with fresh weights; the optimiser, the
-    /// learning rate, clipping and truncation change in place, keeping the
+    /// learning rate, clipping, truncation and `update_per_chunk` change in
+    /// place, keeping the
     /// weights and the iteration count. Everything is checked first: if the
     /// engine refuses, nothing changes. Returns whether it rebuilt.
     pub fn configure(&mut self, patch: &RnnSettingsPatch) -> Result<bool> {
@@ -101,6 +102,7 @@ impl RnnModel {
         }
         s.set_clip(config.clip)?;
         s.set_truncation(config.truncation)?;
+        s.set_update_per_chunk(config.update_per_chunk);
         self.setup = Setup::Rnn(next);
         Ok(false)
     }
@@ -145,6 +147,36 @@ mod tests {
         assert_eq!(m.session().config().truncation, Some((2, 2)));
         let Setup::Rnn(s) = m.setup() else { panic!() };
         assert_eq!((s.lr, s.k1), (0.3, Some(2)));
+    }
+
+    #[test]
+    fn update_per_chunk_changes_in_place_and_changes_the_training() {
+        // Text mode with k1 = 5 on sequences of 25: five chunks per sequence.
+        let text = |per_chunk: bool| {
+            let mut m = RnnModel::text(&patch(r#"{"hidden":8,"seq":25,"k1":5}"#)).unwrap();
+            let p = format!(r#"{{"update_per_chunk":{per_chunk}}}"#);
+            let w = m.session().params().clone();
+            assert!(!m.configure(&patch(&p)).unwrap(), "no rebuild");
+            assert_eq!(m.session().params(), &w, "the weights stay");
+            assert_eq!(m.session().config().update_per_chunk, per_chunk);
+            let Setup::Rnn(s) = m.setup() else { panic!() };
+            assert_eq!(s.update_per_chunk, per_chunk, "the settings follow");
+            m.session_mut().train(1).unwrap();
+            m
+        };
+        let (chunked, once) = (text(true), text(false));
+        assert_ne!(
+            chunked.session().params(),
+            once.session().params(),
+            "five updates in a sequence are not one"
+        );
+        // The same as a model built with the setting from the start.
+        let mut built = RnnModel::text(&patch(
+            r#"{"hidden":8,"seq":25,"k1":5,"update_per_chunk":true}"#,
+        ))
+        .unwrap();
+        built.session_mut().train(1).unwrap();
+        assert_eq!(built.session().params(), chunked.session().params());
     }
 
     #[test]

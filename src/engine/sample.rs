@@ -18,8 +18,9 @@ use super::vocab::Vocab;
 use ndarray::Array1;
 use serde::Serialize;
 
-/// Longest sample the engine produces in one call.
-pub const MAX_SAMPLE_LENGTH: usize = 100_000;
+/// Longest sample the engine produces in one call: [`LIMITS`](super::LIMITS)`.sample_length`
+/// (the probabilities alone are `length`·V numbers).
+pub const MAX_SAMPLE_LENGTH: usize = super::limits::LIMITS.sample_length;
 
 /// A generated sequence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -121,11 +122,7 @@ fn check(params: &Params, h0: &Array1<f64>, temperature: f64, length: usize) -> 
     if !(temperature.is_finite() && temperature > 0.0) {
         return Err(EngineError::Temperature(temperature));
     }
-    if length > MAX_SAMPLE_LENGTH {
-        return Err(EngineError::Invalid(format!(
-            "a sample can be at most {MAX_SAMPLE_LENGTH} symbols long, got {length}"
-        )));
-    }
+    super::limits::check_sample_length(length)?;
     let hidden = params.hidden();
     if h0.len() != hidden {
         return Err(EngineError::Shape {

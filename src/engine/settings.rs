@@ -10,6 +10,7 @@
 use super::activation::Activation;
 use super::clip::Clip;
 use super::error::{EngineError, Result};
+use super::limits::LIMITS;
 use super::optim::{OptimizerConfig, OptimizerKind};
 use super::params::ModelConfig;
 use super::session::SessionConfig;
@@ -17,11 +18,11 @@ use serde::{Deserialize, Serialize};
 
 /// The built-in paragraph of text mode (our own text, ~2.6 KB of ASCII).
 pub const PARAGRAPH: &str = include_str!("../../data/paragraph.txt");
-/// Longest text accepted in text mode, in bytes of UTF-8.
-pub const MAX_TEXT_BYTES: usize = 100 * 1024;
-/// Largest hidden size and sequence length offered in text mode.
-pub const MAX_TEXT_HIDDEN: usize = 256;
-pub const MAX_TEXT_SEQ: usize = 256;
+/// Longest text accepted in text mode, in bytes of UTF-8 ([`LIMITS`]`.text_bytes`).
+pub const MAX_TEXT_BYTES: usize = LIMITS.text_bytes;
+/// Largest hidden size and sequence length offered in text mode ([`LIMITS`]).
+pub const MAX_TEXT_HIDDEN: usize = LIMITS.hidden;
+pub const MAX_TEXT_SEQ: usize = LIMITS.seq;
 
 /// How the gradient is clipped, by name (the threshold is `clipc`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -73,6 +74,9 @@ pub struct RnnSettings {
     /// Truncated BPTT (k1, k2): k1 none = full BPTT; k2 defaults to k1.
     pub k1: Option<usize>,
     pub k2: Option<usize>,
+    /// With truncation: an optimiser step after each chunk (the lecture's
+    /// and min-char-rnn's way) rather than one step per sequence.
+    pub update_per_chunk: bool,
 }
 
 impl Default for RnnSettings {
@@ -93,6 +97,7 @@ impl Default for RnnSettings {
             seq: 0,
             k1: None,
             k2: None,
+            update_per_chunk: s.update_per_chunk,
         }
     }
 }
@@ -118,6 +123,7 @@ pub struct RnnSettingsPatch {
     pub k1: Option<Option<usize>>,
     #[serde(deserialize_with = "some")]
     pub k2: Option<Option<usize>>,
+    pub update_per_chunk: Option<bool>,
 }
 
 /// A present key (even null) is `Some`: null means "none", absent means "keep".
@@ -220,6 +226,7 @@ impl RnnSettings {
             optimizer,
             clip,
             truncation: self.truncation(),
+            update_per_chunk: self.update_per_chunk,
             ..SessionConfig::default()
         })
     }
@@ -227,8 +234,8 @@ impl RnnSettings {
 
 impl RnnSettingsPatch {
     /// Whether the patch changes what the model is (so it must be rebuilt
-    /// with fresh weights); optimiser, learning rate, clipping and truncation
-    /// change in place.
+    /// with fresh weights); optimiser, learning rate, clipping, truncation
+    /// and when the update happens change in place.
     pub fn changes_model(&self, s: &RnnSettings) -> bool {
         fn differs<T: PartialEq>(new: &Option<T>, old: &T) -> bool {
             new.as_ref().is_some_and(|n| n != old)
@@ -259,6 +266,7 @@ impl RnnSettingsPatch {
             seq: p.seq.unwrap_or(s.seq),
             k1: p.k1.unwrap_or(s.k1),
             k2: p.k2.unwrap_or(s.k2),
+            update_per_chunk: p.update_per_chunk.unwrap_or(s.update_per_chunk),
         }
     }
 }

@@ -153,7 +153,7 @@ fn chunks(
     let (mut loss, mut fired, mut clip_report) = (0.0, false, ClipReport::default());
     let mut loss_from = 0;
     while loss_from < steps {
-        let end = (loss_from + k1).min(steps);
+        let end = loss_from.saturating_add(k1).min(steps);
         let start = loss_from.saturating_sub(k2 - k1);
         let scored: Vec<Option<usize>> = (start..end)
             .map(|t| if t >= loss_from { targets[t] } else { None })

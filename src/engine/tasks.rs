@@ -20,6 +20,7 @@
 
 use super::error::{EngineError, Result};
 use super::forward::LossMode;
+use super::limits;
 use super::rng::Rng;
 use super::vocab::Vocab;
 use serde::Serialize;
@@ -37,6 +38,11 @@ pub const MAX_DISTANCE: usize = 100;
 pub const MAX_LENGTH: usize = 200;
 /// Largest batch of sequences.
 pub const MAX_COUNT: usize = 256;
+
+// The task trains in the session's text mode: its sequences and its text
+// (count·length + 1 ASCII characters) must fit the engine's limits.
+const _: () = assert!(MAX_LENGTH <= super::limits::LIMITS.seq);
+const _: () = assert!(MAX_COUNT * MAX_LENGTH < super::limits::LIMITS.text_bytes);
 
 /// One training sequence: inputs and scored targets as vocabulary indices.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -140,7 +146,7 @@ impl LongRangeTask {
 
     /// 1-based step at which every sequence shows its key: T − d.
     pub fn key_step(&self) -> usize {
-        self.length - self.distance
+        self.length.saturating_sub(self.distance)
     }
 
     /// The sequences written as one text for the session's text mode with
@@ -149,7 +155,9 @@ impl LongRangeTask {
     /// targets `text[iT+1..iT+T+1]`) is sequence i with every step scored;
     /// [`LossMode::LastStep`] keeps the answer only.
     pub fn text(&self) -> String {
-        let mut out = String::with_capacity(self.sequences.len() * self.length + 1);
+        // The exact size, from the sequences themselves (the fields are public).
+        let chars: usize = self.sequences.iter().map(|s| s.inputs.len()).sum();
+        let mut out = String::with_capacity(chars.saturating_add(1));
         for s in &self.sequences {
             for &i in &s.inputs {
                 out.push(self.vocab.symbols()[i]);
@@ -173,9 +181,10 @@ pub fn chunk_starts(len: usize, seq_len: usize) -> Vec<usize> {
     if seq_len == 0 {
         return Vec::new();
     }
-    (0..)
-        .map(|i| i * seq_len)
-        .take_while(|p| p + seq_len < len)
+    // p < len, so `len − p` cannot wrap where `p + s` could.
+    (0..len)
+        .step_by(seq_len)
+        .take_while(|p| len - p > seq_len)
         .collect()
 }
 
@@ -188,12 +197,8 @@ pub fn text_sequences(
     seq_len: usize,
     loss_mode: LossMode,
 ) -> Result<Vec<TaskSequence>> {
-    if seq_len == 0 {
-        return Err(EngineError::ChunkLength {
-            name: "sequence length",
-            got: seq_len,
-        });
-    }
+    limits::check_seq("sequence length", seq_len)?;
+    limits::check_text(text, true)?;
     let indices = vocab.encode(text)?;
     let starts = chunk_starts(indices.len(), seq_len);
     if starts.is_empty() {
@@ -222,7 +227,10 @@ pub struct TextTask {
 
 impl TextTask {
     /// Cuts `text` into chunks of `seq_len`; the text needs seq_len + 1 characters.
+    /// The sizes are checked against [`LIMITS`](super::LIMITS) first.
     pub fn new(text: &str, seq_len: usize, loss_mode: LossMode) -> Result<Self> {
+        limits::check_seq("sequence length", seq_len)?;
+        limits::check_text(text, true)?;
         let vocab = Vocab::from_text(text)?;
         let sequences = text_sequences(&vocab, text, seq_len, loss_mode)?;
         Ok(Self {
@@ -260,5 +268,10 @@ mod tests {
         assert!(TextTask::new("hell", 4, LossMode::PerStep).is_err());
         assert!(TextTask::new("hello", 4, LossMode::PerStep).is_ok());
         assert!(TextTask::new("hello", 0, LossMode::PerStep).is_err());
+        // Before: `seq_len + 1` wrapped (a panic in debug builds).
+        assert!(TextTask::new("hello", usize::MAX, LossMode::PerStep).is_err());
+        let v = Vocab::from_text("hello").unwrap();
+        assert!(text_sequences(&v, "hello", usize::MAX, LossMode::PerStep).is_err());
+        assert!(chunk_starts(10, usize::MAX).is_empty());
     }
 }

@@ -7,6 +7,7 @@
 //! vocabulary (`TokenVocab::from(&vocab)`: each character one token, same order).
 
 use super::error::{EngineError, Result};
+use super::limits::LIMITS;
 use super::vocab::Vocab;
 use ndarray::Array1;
 use std::collections::HashMap;
@@ -20,10 +21,22 @@ pub struct TokenVocab {
 
 impl TokenVocab {
     /// The vocabulary of exactly these tokens, in this order. Errors on an
-    /// empty list, an empty token or a token given twice (it would need two
-    /// one-hot positions).
+    /// empty list, an empty token, a token given twice (it would need two
+    /// one-hot positions) or more than [`LIMITS`]`.token_vocab` tokens.
     pub fn new<S: Into<String>>(tokens: impl IntoIterator<Item = S>) -> Result<Self> {
-        let tokens: Vec<String> = tokens.into_iter().map(Into::into).collect();
+        // One past the limit is enough to refuse: the rest is never collected.
+        let tokens: Vec<String> = tokens
+            .into_iter()
+            .take(LIMITS.token_vocab + 1)
+            .map(Into::into)
+            .collect();
+        if tokens.len() > LIMITS.token_vocab {
+            return Err(EngineError::TooLarge {
+                name: "the vocabulary (tokens)",
+                got: tokens.len(),
+                max: LIMITS.token_vocab,
+            });
+        }
         if tokens.is_empty() {
             return Err(EngineError::Invalid(
                 "the vocabulary needs at least one token".into(),
@@ -47,11 +60,23 @@ impl TokenVocab {
 
     /// The distinct tokens of `tokens` in order of first appearance (as
     /// [`Vocab::from_text`] does for characters).
+    ///
+    /// One pass with a hash set: O(n) expected, stopping at the first token
+    /// beyond [`LIMITS`]`.token_vocab`.
     pub fn from_appearance<S: AsRef<str>>(tokens: impl IntoIterator<Item = S>) -> Result<Self> {
         let mut seen = Vec::<String>::new();
+        let mut known = std::collections::HashSet::<String>::new();
         for t in tokens {
             let t = t.as_ref();
-            if !seen.iter().any(|s| s == t) {
+            if !known.contains(t) {
+                if seen.len() == LIMITS.token_vocab {
+                    return Err(EngineError::TooLarge {
+                        name: "the vocabulary (tokens)",
+                        got: seen.len() + 1,
+                        max: LIMITS.token_vocab,
+                    });
+                }
+                known.insert(t.to_string());
                 seen.push(t.to_string());
             }
         }

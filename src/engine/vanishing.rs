@@ -5,7 +5,7 @@
 //! ```text
 //! ∂h_k/∂h_{k−1} = diag(f′(a_k)) W_hh,   ‖∂h_k/∂h_{k−1}‖ ≤ γ λ1
 //! ‖∂h_T/∂h_k‖ ≤ (γ λ1)^(T−k)
-//! ‖∂L_T/∂h_k‖ ≤ ‖∂L_T/∂h_T‖ (γ λ1)^(T−k)       (loss at the last step only)
+//! ‖∂loss_T/∂h_k‖ ≤ ‖∂loss_T/∂h_T‖ (γ λ1)^(T−k)       (loss at the last step only)
 //! ```
 //!
 //! so λ1 < 1/γ is *sufficient* for the gradient from far back to vanish, and

@@ -3,10 +3,19 @@
 //! Symbols are Unicode scalar values (`char`), so "héllo" and emoji work.
 //! Order is first appearance, which gives the lecture's `[h, e, l, o]` for
 //! "hello"; [`Vocab::sorted`] gives the sorted order of min-char-rnn.
+//!
+//! A text has at most [`MAX_VOCAB`] distinct symbols: every tensor and every
+//! sampled distribution grows with V, so a paste of thousands of distinct
+//! characters is refused here, as soon as symbol 257 is met.
 
 use super::error::{EngineError, Result};
+use super::limits::LIMITS;
 use ndarray::Array1;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+/// Largest vocabulary V: [`LIMITS`]`.vocab` (the one table of limits).
+pub const MAX_VOCAB: usize = LIMITS.vocab;
 
 /// An ordered set of symbols and the index of each.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,18 +25,27 @@ pub struct Vocab {
 }
 
 impl Vocab {
-    /// Symbols of `text` in order of first appearance. Errors on empty text.
+    /// Symbols of `text` in order of first appearance. Errors on empty text
+    /// and on more than [`MAX_VOCAB`] distinct symbols.
+    ///
+    /// One pass with a hash map: O(n) expected for n characters, and it stops
+    /// at the first symbol beyond the limit.
     pub fn from_text(text: &str) -> Result<Self> {
         if text.is_empty() {
             return Err(EngineError::EmptyText);
         }
         let mut symbols = Vec::new();
+        let mut index = HashMap::new();
         for c in text.chars() {
-            if !symbols.contains(&c) {
+            if let Entry::Vacant(slot) = index.entry(c) {
+                if symbols.len() == MAX_VOCAB {
+                    return Err(EngineError::TooManySymbols { max: MAX_VOCAB });
+                }
+                slot.insert(symbols.len());
                 symbols.push(c);
             }
         }
-        Ok(Self::from_symbols(symbols))
+        Ok(Self { symbols, index })
     }
 
     /// Symbols of `text` sorted by code point (the benchmark protocol's order).
@@ -114,8 +132,9 @@ pub struct WordTask {
 }
 
 impl WordTask {
-    /// Builds the task from a word of at least two characters.
+    /// Builds the task from a word of 2..=[`LIMITS`]`.word_chars` characters.
     pub fn from_word(word: &str) -> Result<Self> {
+        super::limits::check_text(word, false)?;
         let vocab = Vocab::from_text(word)?;
         let indices = vocab.encode(word)?;
         if indices.len() < 2 {
@@ -165,6 +184,22 @@ mod tests {
         assert_eq!(v.index_of('z'), Err(EngineError::UnknownSymbol('z')));
         assert!(v.one_hot(2).is_err());
         assert_eq!(v.one_hot(1).unwrap().to_vec(), vec![0.0, 1.0]);
+    }
+
+    #[test]
+    fn vocabulary_size_is_capped_and_built_in_one_pass() {
+        let symbols =
+            |n: u32| -> String { (0..n).filter_map(|i| char::from_u32(0x4E00 + i)).collect() };
+        assert_eq!(Vocab::from_text(&symbols(256)).unwrap().len(), 256);
+        assert_eq!(
+            Vocab::from_text(&symbols(257)),
+            Err(EngineError::TooManySymbols { max: 256 })
+        );
+        // 20 000 distinct symbols: refused at the 257th, not after n·V comparisons.
+        let many = symbols(20_000).repeat(5);
+        let t = std::time::Instant::now();
+        assert!(Vocab::from_text(&many).is_err());
+        assert!(t.elapsed().as_secs_f64() < 0.5);
     }
 
     #[test]

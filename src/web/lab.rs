@@ -9,13 +9,13 @@ use super::{count, from_js, to_js};
 use crate::engine::rnn::RnnModel;
 use crate::engine::settings::{RnnSettings, RnnSettingsPatch, seed_from};
 use crate::engine::views::{steps, symbols, training};
-use crate::engine::{EngineError, Session};
+use crate::engine::{EngineError, LIMITS, Session};
 use wasm_bindgen::prelude::*;
 
 /// Most training iterations one call may run (the page trains in slices).
-pub const MAX_ITERATIONS_PER_CALL: usize = 10_000;
+pub const MAX_ITERATIONS_PER_CALL: usize = LIMITS.iterations_per_call;
 /// Most symbols one call to `sample` may draw.
-pub const MAX_SAMPLE_LENGTH: usize = 10_000;
+pub const MAX_SAMPLE_LENGTH: usize = LIMITS.sample_length;
 
 /// The handle over one vanilla RNN.
 #[wasm_bindgen]

@@ -24,7 +24,9 @@ pub mod bench;
 pub mod charts;
 pub mod lab;
 pub mod model_file;
+pub mod recap;
 pub mod training;
+pub mod types;
 pub mod unrolled;
 pub mod vanishing;
 pub mod why;
@@ -43,6 +45,13 @@ pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         console_error(&format!("RNN Lab engine panicked: {info}"));
     }));
+}
+
+/// The engine's limits (H, V, word, text, seq, iterations per call, sample length, …):
+/// the page's fields take their ranges from this one table (www/state.js).
+#[wasm_bindgen]
+pub fn limits() -> Result<JsValue, JsError> {
+    to_js(&crate::engine::LIMITS)
 }
 
 /// The crate version, so the page can show what it runs.

@@ -3,7 +3,7 @@
 //! as every chapter's methods are.
 
 use super::lab::Lab;
-use super::{js_error, to_js};
+use super::to_js;
 use crate::engine::Activation;
 use crate::engine::views::rows;
 use crate::engine::{EngineError, Params, Session};
@@ -149,20 +149,10 @@ impl Lab {
     /// size and activation must match the current settings; shapes and
     /// numbers are checked; on any error the current model stays as it is.
     pub fn import_params(&mut self, json: &str) -> Result<(), JsError> {
-        // JSON.parse, not serde_json: it reads back every f64 that JSON.stringify
-        // wrote bit for bit, so an exported model imports exactly.
-        let invalid = |why: String| js_error(format!("this is not a valid model file: {why}"));
-        let value = js_sys::JSON::parse(json).map_err(|e| {
-            invalid(
-                js_sys::Reflect::get(&e, &"message".into())
-                    .ok()
-                    .and_then(|m| m.as_string())
-                    .unwrap_or_else(|| "it is not JSON".into()),
-            )
-        })?;
-        let file: ModelFile =
-            serde_wasm_bindgen::from_value(value).map_err(|e| invalid(e.to_string()))?;
-        let params = file.to_params(self.session())?;
+        // The engine's parser: size, version and the engine's limits first, every
+        // list bounded while it is read, numbers read back bit for bit.
+        let model = crate::engine::model_file::parse(json)?;
+        let params = model.params_for(self.session())?;
         Ok(self.model.session_mut().set_params(params)?)
     }
 }

@@ -58,9 +58,21 @@ impl Lab {
         )?)
     }
 
-    /// The truncated-BPTT timeline of the sequence trained next, for (k1, k2).
-    pub fn training_timeline(&self, k1: Option<f64>, k2: Option<f64>) -> Result<JsValue, JsError> {
-        to_js(&timeline_view(self.session(), truncation(k1, k2)?)?)
+    /// The truncated-BPTT timeline of the sequence trained next, for (k1, k2),
+    /// with the updates after each chunk (`per_chunk`; by default the model's
+    /// own setting) or once after the sequence.
+    pub fn training_timeline(
+        &self,
+        k1: Option<f64>,
+        k2: Option<f64>,
+        per_chunk: Option<bool>,
+    ) -> Result<JsValue, JsError> {
+        let per_chunk = per_chunk.unwrap_or(self.session().config().update_per_chunk);
+        to_js(&timeline_view(
+            self.session(),
+            truncation(k1, k2)?,
+            per_chunk,
+        )?)
     }
 
     /// The index of the first symbol of the sequence trained next: where a

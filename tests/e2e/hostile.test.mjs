@@ -113,3 +113,33 @@ test('an error nobody caught becomes a notice', async () => {
   await page.waitForFunction(() => /a test rejection/.test(document.querySelector('#notices').textContent));
   await page.context().close();
 });
+
+test("the page's fields take their ranges from the engine's limits", async () => {
+  const { page, errors } = await openApp(browser, { url: server.url });
+  const limits = await page.evaluate(() => window.rnnLab.limits());
+  assert.equal(limits.hidden, 256);
+  assert.equal(await page.getAttribute('#set-hidden', 'max'), String(limits.hidden));
+  assert.equal(await page.getAttribute('#set-word', 'maxlength'), String(limits.word_chars));
+  // A link asking for more is clamped to the engine's limit, with a notice.
+  await page.goto(`${server.url}#hidden=${limits.hidden + 1}`);
+  await page.waitForFunction(() => document.body.dataset.ready === '1');
+  assert.equal(await page.evaluate(() => window.rnnLab.state().hidden), limits.hidden);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('invisible and reordering characters in a word are written out, in the table and in notices', async () => {
+  // A word with a zero-width space and a right-to-left override.
+  const word = 'ab\u200Bc\u202Ed';
+  const { page, errors } = await openApp(browser, { url: server.url, hash: `chapter=steps&word=${encodeURIComponent(word)}` });
+  const caption = await page.textContent('#steps-table-caption');
+  assert.match(caption, /⟨U\+200B⟩/);
+  assert.match(caption, /⟨U\+202E⟩/);
+  assert.doesNotMatch(caption, /[\u200B\u202E]/, 'no raw invisible character');
+  // A refused word quoted in a notice is written out too.
+  await page.evaluate(() => window.rnnLab.set({ word: '\u202E' }));
+  const text = await notices(page);
+  assert.doesNotMatch(text, /[\u200B\u202E]/);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

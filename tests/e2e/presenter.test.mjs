@@ -29,12 +29,15 @@ const box = (page, sel) => page.$eval(sel, (e) => {
   return { top: r.top, bottom: r.bottom, left: r.left, right: r.right };
 });
 
-test('the settings bar shows on the chapters that use it, not on "Vanishing gradients"; its word field there works', async () => {
+test('the settings bar shows on the chapters that use it, not on those with models of their own (Recap, Types of RNN, Vanishing gradients); its word field there works', async () => {
   const { page, errors } = await openApp(browser, { url: server.url, hash: 'chapter=unrolled' });
   const chapters = await page.evaluate(() => window.rnnLab.chapters().map((c) => c.id));
   for (const id of chapters) {
     await page.evaluate((chapter) => window.rnnLab.set({ chapter }), id);
-    assert.equal(await shown(page, '#settings'), !['vanishing', 'why'].includes(id), `settings bar on ${id}`);
+    // Chapters with models and controls of their own hide the word model's bar.
+    const own = await page.evaluate((chapter) => window.rnnLab.chapters().find((c) => c.id === chapter)?.settingsBar === false, id);
+    assert.equal(await shown(page, '#settings'), !own, `settings bar on ${id}`);
+    assert.equal(own, ['vanishing', 'recap', 'why', 'types'].includes(id), `${id} declares its own controls`);
   }
   // On the vanishing chapter the word is edited in its own field, shown when it is the sequence.
   assert.equal(await shown(page, '#vanishing-word'), false, 'no word field for the long-range task');

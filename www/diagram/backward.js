@@ -1,6 +1,6 @@
 // The backward pass drawn over the (faded) forward picture: gradient arrows whose width
 // and opacity follow the engine's norms (data.backward.norms, scaled by max_norm), the
-// output cells showing dL_t/dy_t, the hidden cells dL/dh_t (then da_t), and a
+// output cells showing ∂loss_t/∂y_t, the hidden cells dL/dh_t (then da_t), and a
 // ‖dL/dh_t‖ bar under each column reached so far (scaled by max_dh_norm).
 import { fmt } from '../views/common.js';
 import { INK, divergingRgb } from './colors.js';
@@ -27,7 +27,7 @@ function geometry(env, s) {
   const hMid = L.hidTop + (L.H * L.cellH) / 2 + 7 * L.zoom;
   const prev = place(s - 1);
   return {
-    // dL_t/dy_t enters the output block from the right.
+    // ∂loss_t/∂y_t enters the output block from the right.
     dy: [x + L.cellW + L.gapX * 0.75, oMid, x + L.cellW + 3, oMid],
     // W_hyᵀ dy_t flows down into h_t (left of the forward W_hy arrow).
     down: [cx - 14 * L.zoom, L.outTop + L.V * L.cellH + 3, cx - 14 * L.zoom, L.hidTop - 3],
@@ -102,7 +102,7 @@ export function drawBackward(env) {
   }
 }
 
-/** One output cell in the backward pass: dL_t/dy_t as a signed bar from the middle. */
+/** One output cell in the backward pass: ∂loss_t/∂y_t as a signed bar from the middle. */
 function dyCell(env, x, y, v, limit, isTarget) {
   const { ctx, layout: L } = env;
   const rgb = divergingRgb(v, limit);

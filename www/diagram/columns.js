@@ -85,7 +85,7 @@ export function drawColumn(env, s, x) {
   const out = outputQuantity(data, cursor, s);
   const bwOut = env.backward && backwardLevel(cursor, s) >= 1;
   if (env.backward && !bwOut) {
-    // The gradient dL_s/dy_s is not computed yet: labelled, dashed, empty cells (the
+    // The gradient ∂loss_s/∂y_s is not computed yet: labelled, dashed, empty cells (the
     // forward p_s here would read as a gradient).
     blit(env, 'out-unreached', x, L.outTop, L.V * L.cellH, (g) => paintOutputs(g, L, data.forward.vocab, true, true));
   } else if (!bwOut) {

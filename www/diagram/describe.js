@@ -28,8 +28,8 @@ export function describeCell(data, cursor, cell) {
     const b = data.backward.per_step[s - 1];
     const level = backwardLevel(cursor, s);
     if (cell.kind === 'y') {
-      return level >= 1 ? `dL_${s}/dy_${s}[${showSymbol(f.vocab[cell.i])}] = ${full(b.dy_t[cell.i])}`
-        : `dL_${s}/dy_${s}[${showSymbol(f.vocab[cell.i])}]: not reached yet`;
+      return level >= 1 ? `∂loss_${s}/∂y_${s}[${showSymbol(f.vocab[cell.i])}] = ${full(b.dy_t[cell.i])}`
+        : `∂loss_${s}/∂y_${s}[${showSymbol(f.vocab[cell.i])}]: not reached yet`;
     }
     if (level >= 3) return `da_${s}[${cell.i + 1}] = ${full(b.da_t[cell.i])}`;
     if (level >= 2) return `dL/dh_${s}[${cell.i + 1}] = ${full(b.dh_t[cell.i])}`;

@@ -56,7 +56,7 @@
  *   Backward sub-steps (BACKWARD_SUBSTEPS), t runs T → 1; steps s > t are complete, s < t
  *   not reached: their output and hidden cells are empty with a "·" (a forward value there
  *   would read as a gradient); inputs stay, faded. At step t:
- *     'dy'       dL_t/dy_t = p_t − onehot(target): output cells show dy_t, arrow into y_t
+ *     'dy'       ∂loss_t/∂y_t = p_t − onehot(target): output cells show dy_t, arrow into y_t
  *     'dh'       W_hyᵀ dy_t (down from the output) + W_hhᵀ da_{t+1} (from h_{t+1}) → dL/dh_t;
  *                h_t cells show dh_t, the ‖dL/dh_t‖ bar under column t appears
  *     'da'       diag(f′(a_t)) dL/dh_t: cells show da_t (so do the columns after it, each

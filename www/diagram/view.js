@@ -1,9 +1,11 @@
 // The interactive diagram: a wide scroller with a sticky viewport canvas (only what is
 // visible is drawn, so T = 64 scrolls natively and stays fast), hover and keyboard focus
 // of cells with a tooltip, the rolled ↔ unrolled animation, and keeping column t in view.
-// The picture itself is drawDiagram(): a pure function of (data, cursor, options).
+// The picture itself is drawDiagram(): a pure function of (data, cursor, options); "Save
+// PNG" draws the whole of it (every column, not only the visible ones) into an image.
 import { el } from '../views/common.js';
 import { fitCanvas } from '../views/charts.js';
+import { download } from '../shell/model-file.js';
 import { computeLayout, hitTest, scrollFor, blockSize } from './layout.js';
 import { drawDiagram, describeCell, placement } from './render.js';
 
@@ -36,7 +38,13 @@ export class DiagramView {
     this.track = el('div', { class: 'diagram-track' }, this.canvas);
     this.scroller = el('div', { class: 'diagram-scroller', id: `${idPrefix}-scroller` }, this.track);
     this.tip = el('div', { class: 'diagram-tip', id: `${idPrefix}-tip`, role: 'status', 'aria-live': 'polite', hidden: true });
-    this.el = el('div', { class: 'diagram' }, this.scroller, this.tip);
+    this.idPrefix = idPrefix;
+    const save = el('button', {
+      type: 'button', class: 'small', id: `${idPrefix}-save-png`, text: 'Save PNG',
+      'aria-label': `Save PNG: ${label}`, title: 'Save the whole picture, every time step, as a PNG image',
+      on: { click: () => this.savePng() },
+    });
+    this.el = el('div', { class: 'diagram' }, this.scroller, this.tip, el('div', { class: 'diagram-foot' }, save));
     this.canvas.setAttribute('aria-describedby', this.tip.id);
     /** { kind, t, i } under the mouse, or null. */
     this.hover = null;
@@ -169,7 +177,7 @@ export class DiagramView {
     const scrollX = layout.fullWidth < viewW ? -(viewW - layout.fullWidth) / 2 : this.scroller.scrollLeft;
     fitCanvas(this.canvas);
     const dpr = window.devicePixelRatio || 1;
-    this.last = { data, cursor, layout, scrollX, morph, width: viewW };
+    this.last = { data, cursor, layout, scrollX, morph, width: viewW, opts };
     const focus = this.focusedCell();
     drawDiagram(this.canvas, data, cursor, {
       ...opts, layout, dpr, scrollX: unrolled ? scrollX : scrollX * morph, morph, focus,
@@ -207,6 +215,31 @@ export class DiagramView {
     const top = L.cellY(cell.kind, cell.i) - 6;
     this.tip.style.left = `${left}px`;
     this.tip.style.top = `${top}px`;
+  }
+
+  /**
+   * The picture as last drawn, whole: unrolled, every column from h_0 to T at the
+   * device's pixel ratio (rolled: the one cell as shown), with no hover or focus ring.
+   * Returns the canvas (for tests); `save` downloads it as <idPrefix>.png.
+   */
+  fullCanvas() {
+    if (!this.last) return null;
+    const { data, cursor, layout, scrollX, morph, width, opts } = this.last;
+    const dpr = window.devicePixelRatio || 1;
+    const unrolled = morph >= 1;
+    const w = unrolled ? layout.fullWidth : width;
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.ceil(w * dpr);
+    canvas.height = Math.ceil(layout.height * dpr);
+    drawDiagram(canvas, data, cursor, { ...opts, layout, dpr, scrollX: unrolled ? 0 : scrollX * morph, morph, focus: null });
+    return canvas;
+  }
+
+  savePng() {
+    const canvas = this.fullCanvas();
+    canvas?.toBlob((blob) => {
+      if (blob) download(blob, `${this.idPrefix}.png`);
+    }, 'image/png');
   }
 
   /** Geometry for tests and automation: where cells are on the page. */

@@ -1,5 +1,6 @@
 // The chapter navigation and the chapter sections: the nav links (each carrying the
-// current settings), which chapter's <section> is shown (mounted on its first visit),
+// current settings), which chapter's <section> is shown (its opening text at once, the
+// rest mounted on its first visit with the engine),
 // aria-current, the page title and body[data-chapter].
 import { el } from '../views/common.js';
 import { CHAPTERS } from './chapters.js';
@@ -29,17 +30,24 @@ export class ChapterNav {
     app.dom.nav.replaceChildren(el('ul', {}, items));
   }
 
-  /** Shows the current chapter's section (mounting it the first time) and hides the others. */
+  /**
+   * Shows the current chapter's section and hides the others. The section starts with the
+   * chapter's opening text (`intro()`, which needs no engine: it paints before the wasm
+   * has arrived); once the engine is there, the chapter mounts the rest below it, the
+   * first time it is shown.
+   */
   show() {
     const app = this.app;
     const c = app.chapter();
     if (!this.sections.has(c.id)) {
-      const section = el('section', { class: 'chapter', id: `chapter-${c.id}`, 'aria-labelledby': `${c.id}-title` });
+      const section = el('section', { class: 'chapter', id: `chapter-${c.id}`, 'aria-labelledby': `${c.id}-title` }, c.intro?.() ?? []);
       app.dom.main.append(section);
+      this.sections.set(c.id, section);
+    }
+    if (app.wasm && !app.views.has(c.id)) {
       // The chapter builds its UI here and hands it back: the app keeps it (app.views),
       // and passes it to the chapter's render, describeStep, extendSnapshot.
-      app.views.set(c.id, c.mount(section, app) ?? {});
-      this.sections.set(c.id, section);
+      app.views.set(c.id, c.mount(this.sections.get(c.id), app) ?? {});
     }
     for (const [id, section] of this.sections) section.hidden = id !== c.id;
     for (const [id, a] of this.links) {

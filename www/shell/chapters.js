@@ -1,29 +1,36 @@
 // The chapter registry: every chapter module of the page, in lecture order.
 //
 // A chapter is a module in www/views/ exporting
-//   { id, title, mount(sectionEl, app) → ui, render(app, ui), granularity?,
-//     describeStep?(app, ui), settingsBar?, extendSnapshot?(app, snap, ui), api?(app) }
-// mount builds the chapter's DOM and returns its parts (`ui`); the app keeps it
+//   { id, title, intro?() → nodes, mount(sectionEl, app) → ui, render(app, ui), granularity?,
+//     describeStep?(app, ui), settingsBar?, extendSnapshot?(app, snap, ui), api?(app),
+//     steps?(app), snapshot?(app) }
+// intro returns the chapter's opening text (its h2 and lead paragraph): static, no app
+// and no engine, so that it paints before the wasm has arrived (a phone's first paint);
+// mount then appends the rest below it. mount builds the chapter's DOM and returns its parts (`ui`); the app keeps it
 // (app.views, app.view(id)) and hands it back to every other call. A chapter keeps no
-// state of its own at module level.
+// state of its own at module level. `steps(app)` and `snapshot(app)`: a chapter that
+// steps through a model of its own gives the player its T and window.rnnLab.snapshot()
+// its numbers (else the word model's).
 // `settingsBar: false` hides the model settings bar on a chapter that has its own model
 // and controls (default: shown). `limits: { hidden: 16 }` caps shared model settings for
 // what is set in the chapter (its controls, a link that opens it), not for a model that
 // arrives from another chapter (switching chapters never rebuilds the model). A chapter helper adds its import here and its module to
 // CHAPTERS.
 import { prop } from '../state.js';
+import recap from '../views/recap.js';
 import why from '../views/why.js';
 import steps from '../views/steps.js';
 import unrolled from '../views/unrolled.js';
+import types from '../views/types.js';
 import training from '../views/training.js';
 import vanishing from '../views/vanishing.js';
 
-/** The chapters, in lecture order. */
-export const CHAPTERS = [why, steps, unrolled, training, vanishing];
+/** The chapters, in lecture order. The default chapter (state.js: `steps`) need not be the first. */
+export const CHAPTERS = [recap, why, steps, unrolled, types, training, vanishing];
 
-/** The chapter module with this id; the first chapter if there is none. */
+/** The chapter module with this id; the default chapter (`steps`) if there is none. */
 export function chapterById(id) {
-  return CHAPTERS.find((c) => c.id === id) ?? CHAPTERS[0];
+  return CHAPTERS.find((c) => c.id === id) ?? CHAPTERS.find((c) => c.id === 'steps') ?? CHAPTERS[0];
 }
 
 /**

@@ -1,16 +1,59 @@
 // Model files: the model downloaded as JSON, and a model file loaded back in without
-// risking the running model (a bad file changes nothing).
+// risking the running model (a bad file changes nothing). The word model's import is
+// here; text mode (www/views/training/model.js) and the vanishing chapter
+// (www/views/vanishing/model.js) check their files the same way, on a scratch handle,
+// and use the buttons and the download of this file.
 import { el } from '../views/common.js';
 
-/** Downloads the model as JSON. */
-export function exportModel(app) {
-  const text = JSON.stringify(app.lab.params(), null, 1);
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = el('a', { href: url, download: `rnn-lab-${app.state.word.slice(0, 16)}-H${app.state.hidden}.json` });
+/** Downloads `blob` as `name`. */
+export function download(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = el('a', { href: url, download: name });
   document.body.append(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Downloads a wasm handle's model file (`handle.params()`) as `name`. */
+export function downloadModel(handle, name) {
+  const text = JSON.stringify(handle.params(), null, 1);
+  download(new Blob([text], { type: 'application/json' }), name);
+}
+
+/**
+ * "Save model" and "Load model…" buttons with a hidden file input: `save()` downloads,
+ * `load(text)` gets the chosen file's text. Returns the three elements.
+ */
+export function modelFileButtons(idPrefix, { save, load }) {
+  const file = el('input', { type: 'file', accept: '.json,application/json', hidden: true, id: `${idPrefix}-model-file` });
+  file.addEventListener('change', async () => {
+    const f = file.files?.[0];
+    file.value = '';
+    if (f) load(await f.text());
+  });
+  return [
+    el('button', { type: 'button', id: `${idPrefix}-save-model`, text: 'Save model', on: { click: () => save() } }),
+    el('button', { type: 'button', id: `${idPrefix}-load-model`, text: 'Load model…', on: { click: () => file.click() } }),
+    file,
+  ];
+}
+
+/** Parses a model file's text; on failure says so (nothing changed) and returns null. */
+export function parseModelFile(app, text) {
+  try {
+    const file = JSON.parse(text);
+    if (file && typeof file === 'object') return file;
+    throw new Error('it is not a JSON object');
+  } catch (e) {
+    app.notice(`This is not a valid model file: ${e.message}. The model was kept as it was.`, 'error');
+    return null;
+  }
+}
+
+/** Downloads the word model as JSON. */
+export function exportModel(app) {
+  downloadModel(app.lab, `rnn-lab-${app.state.word.slice(0, 16)}-H${app.state.hidden}.json`);
 }
 
 /**

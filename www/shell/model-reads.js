@@ -4,7 +4,10 @@
 import { CHAPTERS } from './chapters.js';
 
 export const modelReads = {
+  /** T: the current chapter's own (chapters that step through their own model), else the word's. */
   steps() {
+    const own = this.chapter().steps?.(this);
+    if (own) return own;
     return (this.cache.steps ??= this.lab.steps());
   },
 
@@ -42,6 +45,8 @@ export const modelReads = {
    * plus `backward` in the backward pass; chapters with `extendSnapshot(app, snap)` add theirs.
    */
   snapshot() {
+    const own = this.chapter().snapshot?.(this);
+    if (own) return own;
     const snap = { ...this.forwardSnapshot(), phase: this.state.phase, substep: this.player.substep, substep_name: this.player.substepName };
     if (this.state.phase === 'backward') snap.backward = this.backwardSnapshot();
     for (const c of CHAPTERS) if (this.views.has(c.id)) c.extendSnapshot?.(this, snap, this.views.get(c.id));

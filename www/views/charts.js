@@ -36,6 +36,39 @@ globalThis.document?.fonts?.addEventListener?.('loadingdone', () => {
   fontGeneration++;
 });
 
+/**
+ * While the page boots (www/app.js start), charts queue their drawing instead of drawing at
+ * once, and drawQueued() then draws each in a task of its own: a phone's main thread is
+ * never blocked for the whole first picture at once.
+ */
+const queued = new Map();
+let queueing = false;
+
+/** From now on charts queue their drawing, until drawQueued() has drawn them. */
+export function queueCharts() {
+  queueing = true;
+}
+
+/**
+ * Draws every queued chart, each in its own task (charts queued meanwhile too), then
+ * lets charts draw at once again; resolves when all are drawn.
+ */
+export async function drawQueued() {
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+  while (queued.size) {
+    await tick();
+    const [chart, args] = queued.entries().next().value;
+    queued.delete(chart);
+    queueing = false;
+    try {
+      chart.update(...args);
+    } finally {
+      queueing = queued.size > 0;
+    }
+  }
+  queueing = false;
+}
+
 let resizeObserver = null;
 const onResize = new WeakMap();
 
@@ -78,6 +111,10 @@ export class Chart {
    * alternative of the canvas (what the chart shows, in words).
    */
   update(key, data, label) {
+    if (queueing) {
+      queued.set(this, [key, data, label]);
+      return false;
+    }
     const resized = fitCanvas(this.canvas);
     if (!resized && key === this.key && this.fontGeneration === fontGeneration) return false;
     if (this.canvas.width < 2 || this.canvas.height < 2) return false;

@@ -11,6 +11,8 @@ export function el(tag, attrs = {}, ...children) {
     if (k === 'class') node.className = v;
     else if (k === 'text') node.textContent = String(v);
     else if (k === 'dataset') Object.assign(node.dataset, v);
+    // Through the CSSOM, which no Content-Security-Policy refuses.
+    else if (k === 'style') node.style.cssText = String(v);
     else if (k === 'on') for (const [ev, fn] of Object.entries(v)) node.addEventListener(ev, fn);
     else node.setAttribute(k, v === true ? '' : String(v));
   }
@@ -54,7 +56,18 @@ export function showSymbol(c) {
   if (c === ' ') return '␣';
   if (c === '\n') return '↵';
   if (c === '\t') return '⇥';
-  return c ?? '';
+  return visible(c ?? '');
+}
+
+/**
+ * Characters that draw nothing or reorder what follows (zero-width spaces and joiners,
+ * bidi overrides and isolates, soft hyphen, byte-order mark, other control characters),
+ * written out as ⟨U+202E⟩, so a symbol is never invisible and a notice never reorders.
+ */
+const HIDDEN = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB]/gu;
+
+export function visible(text) {
+  return String(text).replace(HIDDEN, (ch) => `⟨U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
 }
 
 /**

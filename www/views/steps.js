@@ -2,7 +2,7 @@
 // predicted and target symbol, loss_t), the current step highlighted; training buttons;
 // the loss curve and the per-step gradient norms ‖dL/dh_t‖. Every number comes from the
 // wasm Lab (trace, gradients, loss history); nothing is computed here.
-import { el, fmt, fmtVec, math, showSymbol } from './common.js';
+import { el, fmt, fmtVec, math, showSymbol, visible } from './common.js';
 import { Chart } from './charts.js';
 import { playerBar } from './playerbar.js';
 
@@ -100,6 +100,17 @@ export default {
   title: 'Time steps',
   granularity: 'step',
 
+  /** The opening text: painted before the engine is ready (see shell/chapter-nav.js). */
+  intro() {
+    return [
+      el('h2', { id: 'steps-title', text: 'Time steps: reading the word one character at a time' }),
+      el('p', { class: 'lead' },
+        'At each step t the network takes one character as a one-hot vector ', math('x_t'), ', mixes it with its memory ', math('h_{t−1}'),
+        ', and scores every possible next character. ',
+        'The same three weight matrices are used at every step. Train it and watch the predictions turn into the target word.'),
+    ];
+  },
+
   mount(section, app) {
     const ui = {};
     ui.player = playerBar(app, { idPrefix: 'steps' });
@@ -118,11 +129,6 @@ export default {
       caption: 'How strongly the loss depends on the hidden state h_t, from full BPTT with the current weights. The current step is in vermillion.',
     });
     section.append(
-      el('h2', { id: 'steps-title', text: 'Time steps: reading the word one character at a time' }),
-      el('p', { class: 'lead' },
-        'At each step t the network takes one character as a one-hot vector ', math('x_t'), ', mixes it with its memory ', math('h_{t−1}'),
-        ', and scores every possible next character. ',
-        'The same three weight matrices are used at every step. Train it and watch the predictions turn into the target word.'),
       el('p', { class: 'equation' },
         math('h_t = f(W_hh h_{t−1} + W_xh x_t)'), math('y_t = W_hy h_t'),
         math('p_t = softmax(y_t)'), math('loss_t = −log p_t[target]')),
@@ -151,7 +157,7 @@ export default {
     ui.player.update();
     if (ui.tableKey !== app.version) {
       ui.tableKey = app.version;
-      ui.caption.textContent = `The word “${app.state.word}”: T = ${T} steps, vocabulary [${trace.vocab.map(showSymbol).join(', ')}], H = ${app.state.hidden} hidden units with f = ${trace.activation}.`;
+      ui.caption.textContent = `The word “${visible(app.state.word)}”: T = ${T} steps, vocabulary [${trace.vocab.map(showSymbol).join(', ')}], H = ${app.state.hidden} hidden units with f = ${trace.activation}.`;
       ui.thead.replaceChildren(header(trace));
       ui.tbody.replaceChildren(...trace.inputs.map((_, s) => row(trace, s)));
       ui.totalLabel.colSpan = ui.thead.firstChild.children.length - 1;

@@ -31,6 +31,17 @@ export default {
   title: 'Training (BPTT)',
   granularity: 'substep',
 
+  /** The opening text: painted before the engine is ready (see shell/chapter-nav.js). */
+  intro() {
+    return [
+      el('h2', { id: 'training-title', text: 'Training: backpropagation through time' }),
+      el('p', { class: 'lead' }, math(
+        'To learn, the network needs to know how the loss changes with every weight. Backpropagation through time runs the unrolled network backwards: '
+        + 'from the last step to the first, each step’s error enters at its output, flows down into h_t, and is passed back through W_hh to the step before. '
+        + 'Because W_xh, W_hh and W_hy are the same at every step, their gradient is the sum of one contribution per step.')),
+    ];
+  },
+
   mount(root, app) {
     stylesheet();
     const ui = {};
@@ -42,11 +53,6 @@ export default {
     ui.sample = samplePanel(app, ui.model);
     ui.check = gradcheckPanel(app, ui.model);
     root.append(
-      el('h2', { id: 'training-title', text: 'Training: backpropagation through time' }),
-      el('p', { class: 'lead' }, math(
-        'To learn, the network needs to know how the loss changes with every weight. Backpropagation through time runs the unrolled network backwards: '
-        + 'from the last step to the first, each step’s error enters at its output, flows down into h_t, and is passed back through W_hh to the step before. '
-        + 'Because W_xh, W_hh and W_hy are the same at every step, their gradient is the sum of one contribution per step.')),
       section('training-sec-backward', 'The backward pass, step by step',
         el('p', { class: 'note' }, 'The word of the settings bar, with the current weights. Choose the backward pass and step from t = T down to 1; arrow widths follow the real gradient norms.'),
         ui.player.el, ui.backward.el),
@@ -95,8 +101,19 @@ export default {
       run: () => m().run(),
       pause: () => m().pause(),
       fresh: () => m().fresh(),
-      usePasted: (text) => m().usePasted(text),
-      useParagraph: () => m().useParagraph(),
+      /** { ok, error }; the text goes into the link (ttext) soon after: await textLinked(). */
+      usePasted: (text) => m().usePasted(text, { data: 'text' }),
+      useParagraph: () => m().useParagraph({ data: 'text' }),
+      /** Resolves with the link's code of the last pasted text ('' if it did not fit). */
+      textLinked: () => Promise.resolve(m().pending ?? app.state.ttext).then(async (code) => {
+        await app.frame();
+        return code;
+      }),
+      /** The timeline the chapter draws (k1, k2, update per chunk from the state). */
+      timeline: () => {
+        const { k1, k2, tupd } = app.state;
+        return m().lab().training_timeline(k1 > 0 ? k1 : undefined, k1 > 0 && k2 > 0 ? k2 : undefined, tupd === 'chunk');
+      },
       revealSample: (k) => {
         ui().sample.reveal(k);
         return app.frame();

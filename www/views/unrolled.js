@@ -3,7 +3,7 @@
 // Rust charts (hidden-state heatmap, output probabilities) that grow with the steps.
 // Every number comes from lab.unrolled_forward() (one call per model change); every
 // picture is derived from (that data, the step cursor), so stepping back is exact.
-import { el, fmt, math, showSymbol } from './common.js';
+import { el, fmt, math, showSymbol, visible } from './common.js';
 import { Chart } from './charts.js';
 import { playerBar } from './playerbar.js';
 import { prop } from '../state.js';
@@ -26,11 +26,35 @@ export const SUBSTEP_WORDS = {
   output: (t, bias) => `y_${t} = W_hy h_${t}${bias ? ' + b_y' : ''}`,
   softmax: (t) => `p_${t} = softmax(y_${t})`,
   loss: (t) => `loss_${t} = −log p_${t}[target]`,
-  dy: (t) => `dL_${t}/dy_${t} = p_${t} − onehot(target)`,
+  dy: (t) => `∂loss_${t}/∂y_${t} = p_${t} − onehot(target)`,
   dh: (t) => `dL/dh_${t} = W_hyᵀ dy_${t} + W_hhᵀ da_${t + 1}`,
   da: (t) => `da_${t} = dL/dh_${t} ⊙ f′(a_${t})`,
   to_prev: (t) => `W_hhᵀ da_${t} → h_${t - 1}`,
 };
+
+/** f as the page writes it in h_t = f(…); identity: no function at all. */
+const F_NAMES = { tanh: 'tanh', sigmoid: 'sigmoid', relu: 'ReLU', identity: '' };
+
+/** The recurrence with the model's own f (and b_h when it has biases), in the lecture's notation. */
+export function recurrenceText(activation, bias) {
+  const inner = `W_hh h_{t−1} + W_xh x_t${bias ? ' + b_h' : ''}`;
+  const f = F_NAMES[activation] ?? activation;
+  return f ? `h_t = ${f}(${inner})` : `h_t = ${inner}`;
+}
+
+/**
+ * The lecture's general form h_t = f_W(h_{t−1}, x_t), each part with its name under it
+ * (our words), before the form this model uses.
+ */
+function generalForm() {
+  const term = (text, label) => el('span', { class: 'gf-term' }, math(text, { class: 'math gf-math' }), el('span', { class: 'gf-label', text: label }));
+  const op = (text) => el('span', { class: 'gf-op', 'aria-hidden': 'true', text });
+  return el('div', { class: 'general-form', id: 'unrolled-general' },
+    el('p', { class: 'gf-equation', role: 'group', 'aria-label': 'The general form: h_t, the new state, equals f_W, a function with parameters W, of h_{t−1}, the old state, and x_t, the input.' },
+      term('h_t', 'new state'), op('='), term('f_W', 'function with parameters W'), op('('),
+      term('h_{t−1}', 'old state'), op(','), term('x_t', 'input'), op(')')),
+    el('p', { class: 'note gf-note' }, math('Every RNN has this shape: one function f_W, the same at every step, turns the old state and the new input into the new state. The vanilla RNN below chooses f_W: weigh h_{t−1} by W_hh and x_t by W_xh, add, and apply the activation f.')));
+}
 
 /** The sub-step in the lecture's notation, for the player bar. */
 export function substepText(app, name, t) {
@@ -61,6 +85,8 @@ function stepWords(app, cursor) {
 async function trainToConvergence(app, ui) {
   ui.trainMsg.textContent = 'Training…';
   const r = await app.train(MAX_CONVERGE, { until: 'converged' });
+  // The picture and the status line show the trained model before the message says so.
+  await app.frame();
   if (r.cancelled) {
     ui.trainMsg.textContent = '';
     return { ...r, converged: false };
@@ -130,6 +156,16 @@ export default {
   /** Hidden size 1–16 here: the picture gives every unit a readable cell. */
   limits: { hidden: MAX_DRAWN_HIDDEN },
 
+  /** The opening text: painted before the engine is ready (see shell/chapter-nav.js). */
+  intro() {
+    return [
+      el('h2', { id: 'unrolled-title', text: 'The recurrence, unrolled' }),
+      el('p', { class: 'lead' },
+        math('One cell, drawn once per time step: x_t comes in through W_xh, the memory h_{t−1} through W_hh, and W_hy turns h_t into scores y_t for the next character. '),
+        'Same colour, same matrix, at every step.'),
+    ];
+  },
+
   mount(section, app) {
     const ui = {};
     ui.view = new DiagramView(app, {
@@ -139,6 +175,9 @@ export default {
     });
     ui.player = playerBar(app, { idPrefix: 'unrolled', substepText: (name, t) => substepText(app, name, t) });
     ui.word = el('p', { class: 'unrolled-word', id: 'unrolled-word' });
+    // The model's own recurrence: its f (and biases), filled in by render.
+    ui.form = el('p', { class: 'equation', id: 'unrolled-form' });
+    ui.formKey = null;
     ui.hiddenNote = el('p', { class: 'hint', id: 'unrolled-hidden-note', hidden: true });
     ui.status = el('p', { class: 'readout', id: 'unrolled-status' });
     ui.eq = el('div', { class: 'eq-panel', id: 'unrolled-equations' });
@@ -152,11 +191,8 @@ export default {
       caption: 'Each column is p_t (darker: more probable); the target is framed and a dot marks the predicted symbol.',
     });
     section.append(
-      el('h2', { id: 'unrolled-title', text: 'The recurrence, unrolled' }),
-      el('p', { class: 'lead' },
-        math('One cell, drawn once per time step: x_t comes in through W_xh, the memory h_{t−1} through W_hh, and W_hy turns h_t into scores y_t for the next character. '),
-        'Same colour, same matrix, at every step.'),
-      el('p', { class: 'equation' }, math('h_t = tanh(W_hh h_{t−1} + W_xh x_t)'), math('y_t = W_hy h_t')),
+      generalForm(),
+      ui.form,
       ui.word, ui.hiddenNote,
       ui.player.el,
       ui.view.el,
@@ -219,12 +255,19 @@ export default {
       const sym = f.vocab.map(showSymbol).join(', ');
       const ins = f.per_step.map((s) => showSymbol(s.input)).join(',');
       const outs = f.per_step.map((s) => (s.target == null ? '–' : showSymbol(s.target))).join(',');
-      ui.word.textContent = `Word “${f.word}”: vocabulary [${sym}] (V = ${f.vocab.length}); inputs ${ins} → targets ${outs}; T = ${T} steps, H = ${f.hidden} hidden units, ${f.activation}${f.bias ? ', with biases' : ', no biases'}.`;
+      ui.word.textContent = `Word “${visible(f.word)}”: vocabulary [${sym}] (V = ${f.vocab.length}); inputs ${ins} → targets ${outs}; T = ${T} steps, H = ${f.hidden} hidden units, ${f.activation}${f.bias ? ', with biases' : ', no biases'}.`;
       ui.hiddenNote.hidden = f.hidden <= MAX_DRAWN_HIDDEN;
       ui.hiddenNote.textContent = `This picture is made for up to ${MAX_DRAWN_HIDDEN} hidden units; the model from the other chapters has H = ${f.hidden}, so the cells are drawn small. Set H to ${MAX_DRAWN_HIDDEN} or less to read them.`;
       const sc = scales(data);
       ui.legendLo.textContent = fmt(-sc.h, 2);
       ui.legendHi.textContent = fmt(sc.h, 2);
+    }
+
+    const formKey = `${f.activation}/${f.bias}`;
+    if (ui.formKey !== formKey) {
+      ui.formKey = formKey;
+      ui.form.replaceChildren(math(recurrenceText(f.activation, f.bias)), math(`y_t = W_hy h_t${f.bias ? ' + b_y' : ''}`),
+        f.activation === 'identity' ? el('span', { class: 'note', text: '(f is the identity)' }) : '');
     }
 
     ui.rolled.setAttribute('aria-pressed', app.state.rolled ? 'true' : 'false');

@@ -1,6 +1,6 @@
 // Chapter "Vanishing and exploding gradients": a long-range task whose answer is a key
 // seen d steps earlier, and five charts computed live by the engine from a real model:
-// ‖∂L_T/∂h_t‖ against t, ‖∂h_T/∂h_k‖ against T − k with Pascanu's bound, the singular
+// ‖∂loss_T/∂h_t‖ against t, ‖∂h_T/∂h_k‖ against T − k with Pascanu's bound, the singular
 // values of W_hh with the threshold 1/γ, and during training the gradient norm per
 // parameter and the step × iteration heatmap of ‖dL/dh_t‖. The chapter's model lives in
 // two Labs of its own (vanishing/model.js); every number comes from them.
@@ -10,6 +10,7 @@ import { control, sync, syncAll } from './controls.js';
 import { prop, serialise } from '../state.js';
 import { VanishingModel } from './vanishing/model.js';
 import { explanations, num, pow10, verdict } from './vanishing/story.js';
+import { modelFileButtons } from '../shell/model-file.js';
 
 /** Iterations the heatmap shows at most (sampled evenly from the history). */
 const HEAT_COLUMNS = 200;
@@ -43,7 +44,9 @@ function lambdaSlider(app, ui) {
     'aria-describedby': 'vanishing-lambda1-value',
   });
   const out = el('output', { id: 'vanishing-lambda1-value', for: 'vanishing-lambda1' });
-  input.addEventListener('input', () => app.setState({ vl1: Number(input.value) }));
+  // While dragged, the history entry is rewritten; the end of the drag pushes one entry.
+  input.addEventListener('input', () => app.setState({ vl1: Number(input.value) }, { history: 'drag' }));
+  input.addEventListener('change', () => app.hash.endDrag());
   ui.lambdaOut = out;
   return el('div', { class: 'field field-range' },
     el('label', { for: 'vanishing-lambda1' }, math(`${p.label}: rescales W_hh`)),
@@ -69,11 +72,13 @@ function trainBar(app, ui) {
   const again = el('button', {
     type: 'button', id: 'vanishing-start-again', text: 'Start again',
     title: 'Back to the initial weights: iteration 0',
-    on: { click: () => app.setState({ vit: 0 }) },
+    on: { click: () => app.setState({ vit: 0 }, { history: 'push' }) },
   });
   ui.trainReadout = el('p', { class: 'readout', id: 'vanishing-train-readout', 'aria-live': 'polite' });
   return el('div', { class: 'train-bar' },
     el('div', { class: 'buttons', role: 'group', 'aria-label': 'Training' }, button(100), button(1000), again),
+    el('div', { class: 'buttons', role: 'group', 'aria-label': 'Model file' },
+      ...modelFileButtons('vanishing', { save: () => ui.model.saveFile(), load: (text) => ui.model.loadFile(text) })),
     ui.trainReadout);
 }
 
@@ -87,13 +92,23 @@ export default {
   // Its own model and controls: the model settings bar of the other chapters is hidden here.
   settingsBar: false,
 
+  /** The opening text: painted before the engine is ready (see shell/chapter-nav.js). */
+  intro() {
+    return [
+      el('h2', { id: 'vanishing-title', text: 'Vanishing and exploding gradients' }),
+      el('p', { class: 'lead' },
+        'A long-range task in the spirit of “I live in France … I speak fluent French”: at the last step the network must answer with the key (a or b) it saw d steps earlier; ',
+        'in between come only filler symbols x, y, z, and the question mark asks for the answer. Every curve below is computed by the engine from this very model.'),
+    ];
+  },
+
   mount(root, app) {
     const ui = {};
     stylesheet();
     ui.model = new VanishingModel(app);
     ui.charts = {
-      past: chart(app, 'vanishing-past', 'Gradient reaching the past, ‖∂L_T/∂h_t‖ against t',
-        '‖∂L_T/∂h_t‖ from BPTT of the last step’s loss (blue, log scale) and its bound ‖∂L_T/∂h_T‖·(γλ1)^(T−t) (dashed vermillion). The grey line marks the key.'),
+      past: chart(app, 'vanishing-past', 'Gradient reaching the past, ‖∂loss_T/∂h_t‖ against t',
+        '‖∂loss_T/∂h_t‖ from BPTT of the last step’s loss loss_T (blue, log scale) and its bound ‖∂loss_T/∂h_T‖·(γλ1)^(T−t) (dashed vermillion). The grey line marks the key.'),
       chain: chart(app, 'vanishing-chain', 'Jacobian products ‖∂h_T/∂h_k‖ against T − k',
         'Spectral norm of ∂h_T/∂h_k for every k (blue, log scale) under the bound (γλ1)^(T−k) (dashed vermillion). Above the level 1 the gradient grows with distance; below it, it shrinks.'),
       spectrum: chart(app, 'vanishing-spectrum', 'Singular values of W_hh',
@@ -122,10 +137,6 @@ export default {
           control(app, 'vseed', { id: 'vanishing-vseed' }))));
     ui.weights = control(app, 'vw', { id: 'vanishing-vw' });
     root.append(
-      el('h2', { id: 'vanishing-title', text: 'Vanishing and exploding gradients' }),
-      el('p', { class: 'lead' },
-        'A long-range task in the spirit of “I live in France … I speak fluent French”: at the last step the network must answer with the key (a or b) it saw d steps earlier; ',
-        'in between come only filler symbols x, y, z, and the question mark asks for the answer. Every curve below is computed by the engine from this very model.'),
       el('p', { class: 'note' },
         'Each sequence starts with the previous sequence’s answer, a distractor: the right answer is always the last a or b before “?”. ',
         'This chapter has its own model and settings, below; the other chapters’ model is not changed here.'),
@@ -265,7 +276,7 @@ export default {
     const n = a.steps;
     const d = m.settings.source === 'task' ? m.settings.distance : n;
     const label = (c, text) => c.canvas.setAttribute('aria-label', text);
-    label(ui.charts.past, `Log-scale line chart of ‖∂L_T/∂h_t‖ for t = 0 to ${n}: ${pow10(a.dh_log10[n])} at t = T and ${pow10(a.dh_log10[0])} at t = 0.`);
+    label(ui.charts.past, `Log-scale line chart of ‖∂loss_T/∂h_t‖ for t = 0 to ${n}: ${pow10(a.dh_log10[n])} at t = T and ${pow10(a.dh_log10[0])} at t = 0.`);
     label(ui.charts.chain, `Log-scale line chart of ‖∂h_T/∂h_k‖ against T − k from 1 to ${n}: ${pow10(a.jacobian_log10[d - 1])} at distance ${d}; bound ${pow10(a.bound_log10[d - 1])}.`);
     label(ui.charts.spectrum, `Bar chart of the ${a.singular_values.length} singular values of W_hh, largest ${fmt(a.lambda1, 3)}; threshold 1/γ = ${num(a.threshold)}; spectral radius ${fmt(a.spectral_radius, 3)}.`);
     label(ui.charts.norms, tr?.held ? `Log-scale chart of the gradient norm of each parameter over ${tr.held} iterations; clipping fired ${tr.clip_fired_total} times.` : 'Gradient norms per parameter: no training yet.');

@@ -31,18 +31,25 @@ export default {
   // Its own models and controls: the word model's settings bar is hidden here.
   settingsBar: false,
 
+  /** The opening text: static, painted before the engine has arrived. */
+  intro() {
+    return [
+      el('h2', { id: 'why-title', text: 'Why recurrence?' }),
+      el('p', { class: 'lead' },
+        'A feed-forward network maps one input of a fixed size to one output. Sequences do not fit that mould: ',
+        'their length varies, their order matters, and what helps at one position should help at every other. ',
+        'This chapter tries the feed-forward ways first, on the lecture’s examples, and shows where each breaks.'),
+    ];
+  },
+
   mount(root, app) {
     stylesheet();
     const ui = { drawnAt: 0 };
     ui.models = new WhyModels(app, root);
     const words = wordsSection(app, ui);
     words.append(helloSection(app, ui));
+    // Below the opening text (intro), which the shell put in `root` before the engine arrived.
     root.append(
-      el('h2', { id: 'why-title', text: 'Why recurrence?' }),
-      el('p', { class: 'lead' },
-        'A feed-forward network maps one input of a fixed size to one output. Sequences do not fit that mould: ',
-        'their length varies, their order matters, and what helps at one position should help at every other. ',
-        'This chapter tries the feed-forward ways first, on the lecture’s examples, and shows where each breaks.'),
       sequencesSection(app, ui),
       autocompleteSection(app, ui),
       words,

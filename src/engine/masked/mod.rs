@@ -18,9 +18,12 @@
 //!   (forward, full or truncated BPTT, gradient check, sampling);
 //! - `train.rs`: [`MaskedTrainer`], training one model on a set of masked
 //!   sequences, one update per sequence, in an order drawn from a seed;
+//! - `examples.rs`: the five built-in examples of the "Types of RNN" chapter
+//!   and how a student's typed text becomes a sequence of each shape;
 //! - `readout.rs`: what the trainer computes on its sequences without
 //!   changing them (traces, gradients, gradient check, evaluation, samples).
 
+pub mod examples;
 mod readout;
 mod train;
 
@@ -192,13 +195,14 @@ impl MaskedSequence {
     }
 }
 
-/// T ≥ 1 steps and as many targets as inputs.
+/// 1 ≤ T ≤ [`LIMITS`](crate::engine::LIMITS)`.seq` steps and as many targets as inputs.
 fn check_lengths(inputs: &[Option<usize>], targets: &[Option<usize>]) -> Result<()> {
     if inputs.is_empty() {
         return Err(EngineError::Invalid(
             "a sequence needs at least one step".into(),
         ));
     }
+    crate::engine::limits::check_seq("the sequence length", inputs.len())?;
     if inputs.len() != targets.len() {
         return Err(EngineError::Shape {
             field: "targets".into(),

@@ -17,6 +17,7 @@ use super::MaskedSequence;
 use crate::engine::clip::{Clip, ClipReport};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::history::{History, HistoryEntry};
+use crate::engine::limits::{self, LIMITS};
 use crate::engine::optim::{Optimizer, OptimizerConfig};
 use crate::engine::params::{ModelConfig, Params};
 use crate::engine::rng::Rng;
@@ -142,6 +143,11 @@ impl MaskedTrainer {
                 "the history must hold at least 1 iteration".into(),
             ));
         }
+        limits::at_most(
+            "the history (iterations kept)",
+            config.history_capacity,
+            LIMITS.history,
+        )?;
         let params = Params::init(vocab_size, &config.model)?;
         let optimizer = Optimizer::new(config.optimizer, vocab_size, config.model.hidden)?;
         let mut trainer = Self {
@@ -269,6 +275,7 @@ impl MaskedTrainer {
     /// and `Err(Diverged { iteration })` names the iteration that failed;
     /// later calls refuse the same way until a reset.
     pub fn train(&mut self, iterations: usize) -> Result<MaskedTrainReport> {
+        limits::check_iterations(iterations)?;
         if let Some(iteration) = self.diverged_at {
             return Err(EngineError::Diverged { iteration });
         }

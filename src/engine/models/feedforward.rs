@@ -141,7 +141,7 @@ impl SparseNet {
         softmax_in_place(y);
     }
 
-    /// −log p[target] for input x, and its gradient times `scale` added
+    /// −log p\[target\] for input x, and its gradient times `scale` added
     /// into `grad`. `act` is scratch (left holding this example's h and p).
     pub fn loss_and_gradient(
         &self,

@@ -16,7 +16,7 @@
 //! dW2 = dz hᵀ,  db2 = dz,  dh = W2ᵀ dz,  da = dh ⊙ f′(a),  dW1 = da xᵀ,  db1 = da
 //! ```
 //!
-//! Each hidden unit k is a perceptron of its own: its line W1[k]·x + b1[k] = 0
+//! Each hidden unit k is a perceptron of its own: its line W1\[k\]·x + b1\[k\] = 0
 //! is what [`Mlp::hidden_lines`] returns; the output layer combines them.
 
 use super::plane::{Grid, PlotBox, Points, clip_line, grid};
@@ -63,7 +63,7 @@ impl Default for MlpConfig {
     }
 }
 
-/// One hidden unit's line W1[k]·x + b1[k] = 0.
+/// One hidden unit's line W1\[k\]·x + b1\[k\] = 0.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HiddenLine {
     pub unit: usize,
@@ -213,7 +213,7 @@ impl Mlp {
         grid(plot_box, nx, ny, |x| self.probability(x))
     }
 
-    /// Each hidden unit's line W1[k]·x + b1[k] = 0, clipped to `plot_box`.
+    /// Each hidden unit's line W1\[k\]·x + b1\[k\] = 0, clipped to `plot_box`.
     pub fn hidden_lines(&self, plot_box: &PlotBox) -> Vec<HiddenLine> {
         let (w1, b1) = (self.part(0), self.part(1));
         (0..self.config.hidden)

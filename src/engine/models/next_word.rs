@@ -71,7 +71,7 @@ pub fn accuracy<M: NextToken + ?Sized>(model: &M, seqs: &[Vec<usize>]) -> Accura
     Accuracy::new(correct, total)
 }
 
-/// Mean −log p_t[s_t] over every prediction of `seqs`.
+/// Mean −log p_t\[s_t\] over every prediction of `seqs`.
 pub fn mean_loss<M: NextToken + ?Sized>(model: &M, seqs: &[Vec<usize>]) -> f64 {
     let (mut sum, mut total) = (0.0, 0usize);
     for s in seqs {

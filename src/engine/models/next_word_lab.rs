@@ -126,7 +126,7 @@ pub struct WindowInput {
     pub window: usize,
     /// D = N·(V + 1).
     pub input_size: usize,
-    /// The word in each slot, oldest first ("<pad>" before the start).
+    /// The word in each slot, oldest first (`<pad>` before the start).
     pub slots: Vec<String>,
     /// The index of the 1 of each slot in x.
     pub active: Vec<usize>,

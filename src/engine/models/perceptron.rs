@@ -116,7 +116,7 @@ pub struct WrittenSum {
     pub a: f64,
     /// ŷ = g(a).
     pub output: f64,
-    /// The predicted class, [a > a*].
+    /// The predicted class, \[a > a*\].
     pub class: usize,
     /// The point's true class, for a point of the data set.
     pub label: Option<usize>,
@@ -210,7 +210,7 @@ impl Perceptron {
         self.theta[0] + x[0] * self.theta[1] + x[1] * self.theta[2]
     }
 
-    /// The predicted class [a > a*].
+    /// The predicted class \[a > a*\].
     pub fn predict(&self, x: [f64; 2]) -> usize {
         usize::from(self.pre_activation(x) > self.activation.a_threshold())
     }

@@ -26,7 +26,7 @@ pub struct SentenceVector {
     pub words: Vec<String>,
     /// Words not in the vocabulary, left out of the average.
     pub unknown: Vec<String>,
-    /// s: [N].
+    /// s: \[N\].
     pub vector: Vec<f64>,
 }
 

@@ -12,8 +12,8 @@
 //!
 //! Backward goes through the max only at the recorded position p* (the
 //! other positions did not reach the output): dẑ = Wᵀ(p − onehot), and
-//! where c_j[p*] > 0, dF_h[j] += dẑ·X[p*..p*+h], dbF_h[j] += dẑ, and each
-//! row of X in the window gets dẑ·F_h[j]'s slice back into E.
+//! where c_j\[p*\] > 0, dF_h\[j\] += dẑ·X\[p*..p*+h\], dbF_h\[j\] += dẑ, and each
+//! row of X in the window gets dẑ·F_h\[j\]'s slice back into E.
 //!
 //! Short sentences: a filter wider than the sentence (n < h) sees the
 //! sentence padded at the end with zero rows to h words, so every filter has

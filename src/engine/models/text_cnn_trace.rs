@@ -14,9 +14,9 @@ pub struct FilterTrace {
     pub width: usize,
     /// j, the filter's index within its width.
     pub index: usize,
-    /// c_j[p] for p = 0..P_h (after the ReLU).
+    /// c_j\[p\] for p = 0..P_h (after the ReLU).
     pub feature_map: Vec<f64>,
-    /// ẑ = max_p c_j[p] ...
+    /// ẑ = max_p c_j\[p\] ...
     pub max: f64,
     /// ... at p* (the first on ties; for a filter that is off everywhere,
     /// max 0, the position closest to firing) ...

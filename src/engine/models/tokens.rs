@@ -24,8 +24,9 @@ use std::collections::HashMap;
 /// Longest text the tokeniser accepts, in bytes.
 pub const MAX_TEXT_BYTES: usize = 200_000;
 /// Largest vocabulary (reserved tokens included): a one-hot per word is an
-/// input of this size, and a window of N words N times that.
-pub const MAX_VOCAB: usize = 2_000;
+/// input of this size, and a window of N words N times that
+/// ([`LIMITS`](crate::engine::LIMITS)`.token_vocab`).
+pub const MAX_VOCAB: usize = crate::engine::LIMITS.token_vocab;
 /// Longest sentence, in tokens (without `<s>` and `</s>`).
 pub const MAX_SENTENCE_TOKENS: usize = 64;
 

@@ -242,8 +242,10 @@ impl Trainer {
         })
     }
 
-    /// `n` steps; stops at the first error.
+    /// `n` steps (at most [`LIMITS`](crate::engine::LIMITS)`.iterations_per_call`);
+    /// stops at the first error.
     pub fn train<M: Model>(&mut self, model: &mut M, n: usize) -> Result<Option<TrainStep>> {
+        crate::engine::limits::check_iterations(n)?;
         let mut last = None;
         for _ in 0..n {
             last = Some(self.step(model)?);

@@ -83,9 +83,9 @@ impl Default for Word2VecConfig {
 pub struct OneHotLookup {
     pub word: String,
     pub index: usize,
-    /// x_w: [V], one-hot.
+    /// x_w: \[V\], one-hot.
     pub x: Vec<f64>,
-    /// Wᵀ x_w: [N], computed as the product, equal to the row v_w of W.
+    /// Wᵀ x_w: \[N\], computed as the product, equal to the row v_w of W.
     pub v: Vec<f64>,
 }
 

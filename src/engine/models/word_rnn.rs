@@ -10,7 +10,7 @@
 //! ```
 //!
 //! θ is the five tensors of [`Params`] laid end to end (W_xh [H, V],
-//! W_hh [H, H], W_hy [V, H], b_h [H], b_y [V]). The loss and its gradient
+//! W_hh \[H, H\], W_hy \[V, H\], b_h \[H\], b_y \[V\]). The loss and its gradient
 //! come from the engine's own [`forward`] and [`backward`] (full BPTT), the
 //! same code the other chapters show; the same weights are used at every
 //! step, which is why what is learned about a word at one position serves at

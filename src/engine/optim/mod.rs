@@ -50,9 +50,12 @@ impl PartialEq for Optimizer {
 }
 
 impl Optimizer {
-    /// A fresh optimiser (zero memory) for V symbols and H hidden units.
+    /// A fresh optimiser (zero memory) for V symbols and H hidden units
+    /// (both within [`LIMITS`](super::LIMITS)).
     pub fn new(config: OptimizerConfig, vocab_size: usize, hidden: usize) -> Result<Self> {
         config.validate()?;
+        super::limits::check_token_vocab_size(vocab_size)?;
+        super::limits::check_hidden(hidden)?;
         let zeros = || Params::zeros(vocab_size, hidden);
         let n = config.kind.moments();
         Ok(Self {

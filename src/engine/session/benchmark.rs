@@ -29,6 +29,8 @@ impl Session {
             history_capacity: 1000,
             ..SessionConfig::default()
         };
+        // The corpus's size first: the vocabulary is built from all of it.
+        config.check_limits()?;
         Session::with_vocab(config, Vocab::sorted(corpus)?)
     }
 }

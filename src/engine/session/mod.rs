@@ -23,6 +23,7 @@ use super::clip::Clip;
 use super::error::{EngineError, Result};
 use super::forward::LossMode;
 use super::history::History;
+use super::limits::{self, LIMITS};
 use super::optim::{Optimizer, OptimizerConfig, check_learning_rate};
 use super::params::{ModelConfig, Params};
 use super::vocab::Vocab;
@@ -35,18 +36,21 @@ use serde::{Deserialize, Serialize};
 pub struct SessionConfig {
     /// Hidden size, init, activation, seed.
     pub model: ModelConfig,
-    /// The training text.
+    /// The training text: at most [`LIMITS`]`.word_chars` characters in word
+    /// mode, [`LIMITS`]`.text_bytes` bytes in text mode, [`LIMITS`]`.vocab`
+    /// distinct symbols.
     pub text: String,
-    /// None: word mode; Some(s): text mode with sequences of s steps.
+    /// None: word mode; Some(s): text mode with sequences of s steps (1..=[`LIMITS`]`.seq`).
     pub seq_len: Option<usize>,
     pub optimizer: OptimizerConfig,
     pub clip: Clip,
     pub loss_mode: LossMode,
-    /// (k1, k2): truncated BPTT inside each sequence; None: full BPTT.
+    /// (k1, k2): truncated BPTT inside each sequence (1 ≤ k1 ≤ k2 ≤ [`LIMITS`]`.seq`);
+    /// None: full BPTT.
     pub truncation: Option<(usize, usize)>,
     /// With truncation: one optimiser step after each chunk (min-char-rnn style).
     pub update_per_chunk: bool,
-    /// Iterations kept in each history ring.
+    /// Iterations kept in each history ring (1..=[`LIMITS`]`.history`).
     pub history_capacity: usize,
 }
 
@@ -67,9 +71,39 @@ impl Default for SessionConfig {
     }
 }
 
-/// Checks a truncation setting: k1 ≥ 1, k2 ≥ k1.
+impl SessionConfig {
+    /// Checks every size against [`LIMITS`]: the text (bytes, and characters
+    /// in word mode), H, s, (k1, k2) and the history. It reads at most
+    /// `4·LIMITS.word_chars` bytes of the text and allocates nothing, so it
+    /// runs before anything is built from the config.
+    pub fn check_limits(&self) -> Result<()> {
+        limits::check_text(&self.text, self.seq_len.is_some())?;
+        limits::check_hidden(self.model.hidden)?;
+        if let Some(s) = self.seq_len {
+            limits::check_seq("the sequence length", s)?;
+        }
+        check_truncation(self.truncation)?;
+        if self.history_capacity == 0 {
+            return Err(EngineError::Invalid(
+                "the history must hold at least 1 iteration".into(),
+            ));
+        }
+        limits::at_most(
+            "the history (iterations kept)",
+            self.history_capacity,
+            LIMITS.history,
+        )?;
+        Ok(())
+    }
+}
+
+/// Checks a truncation setting: 1 ≤ k1 ≤ k2 ≤ [`LIMITS`]`.seq` (a k2 beyond
+/// the sequence is full BPTT, so the limit loses nothing).
 pub fn check_truncation(t: Option<(usize, usize)>) -> Result<()> {
-    t.map_or(Ok(()), |(k1, k2)| bptt::check_truncation(k1, k2))
+    t.map_or(Ok(()), |(k1, k2)| {
+        bptt::check_truncation(k1, k2)?;
+        limits::check_seq("k2", k2).map(drop)
+    })
 }
 
 /// A model being trained on a text.
@@ -98,8 +132,10 @@ pub struct Session {
 
 impl Session {
     /// Validates `config` and builds the session, with the vocabulary in
-    /// order of first appearance in the text.
+    /// order of first appearance in the text. Sizes are checked against
+    /// [`LIMITS`] first, so a refused config costs no allocation.
     pub fn new(config: SessionConfig) -> Result<Session> {
+        config.check_limits()?;
         let vocab = Vocab::from_text(&config.text)?;
         Self::with_vocab(config, vocab)
     }
@@ -107,31 +143,27 @@ impl Session {
     /// Like [`Session::new`] with a given vocabulary (e.g. [`Vocab::sorted`]);
     /// every symbol of the text must be in it.
     pub fn with_vocab(config: SessionConfig, vocab: Vocab) -> Result<Session> {
+        config.check_limits()?;
+        limits::check_vocab_size(vocab.len())?;
         config.model.validate()?;
         if config.text.is_empty() {
             return Err(EngineError::EmptyText);
         }
-        let data = vocab.encode(&config.text)?;
-        let needed = match config.seq_len {
-            None => 2,
-            Some(0) => {
-                return Err(EngineError::ChunkLength {
-                    name: "the sequence length",
-                    got: 0,
-                });
-            }
-            Some(s) => s + 1,
-        };
-        if data.len() < needed {
-            return Err(EngineError::TextTooShort { needed });
-        }
         config.optimizer.validate()?;
         config.clip.validate()?;
-        check_truncation(config.truncation)?;
-        if config.history_capacity == 0 {
-            return Err(EngineError::Invalid(
-                "the history must hold at least 1 iteration".into(),
-            ));
+        // s ≤ LIMITS.seq was checked, so s + 1 cannot wrap; checked anyway.
+        let needed = match config.seq_len {
+            None => Some(2),
+            Some(s) => s.checked_add(1),
+        }
+        .ok_or(EngineError::TooLarge {
+            name: "the sequence length",
+            got: usize::MAX,
+            max: LIMITS.seq,
+        })?;
+        let data = vocab.encode(&config.text)?;
+        if data.len() < needed {
+            return Err(EngineError::TextTooShort { needed });
         }
         let params = Params::init(vocab.len(), &config.model)?;
         let optimizer = Optimizer::new(config.optimizer, vocab.len(), config.model.hidden)?;

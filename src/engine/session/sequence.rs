@@ -30,15 +30,22 @@ impl Session {
 
     /// Steps per sequence: n − 1 in word mode, s in text mode.
     pub fn seq_steps(&self) -> usize {
-        self.config.seq_len.unwrap_or(self.data.len() - 1)
+        // n ≥ 2 and n ≥ s + 1 were checked when the session was made.
+        self.config
+            .seq_len
+            .unwrap_or(self.data.len().saturating_sub(1))
     }
 
-    /// Where the next sequence starts and whether the pointer wraps first.
+    /// Where the next sequence starts and whether the pointer wraps first
+    /// (when p + s + 1 > n).
     pub(super) fn window(&self) -> (usize, bool) {
-        match self.config.seq_len {
-            None => (0, true),
-            Some(s) if self.pointer + s + 1 > self.data.len() => (0, true),
-            Some(_) => (self.pointer, false),
+        let Some(s) = self.config.seq_len else {
+            return (0, true);
+        };
+        let end = self.pointer.checked_add(s).and_then(|e| e.checked_add(1));
+        match end {
+            Some(end) if end <= self.data.len() => (self.pointer, false),
+            _ => (0, true),
         }
     }
 

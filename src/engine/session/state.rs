@@ -21,6 +21,7 @@
 use super::Session;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::history::HistoryEntry;
+use crate::engine::limits::LIMITS;
 use crate::engine::params::Params;
 
 /// First number of every state: a format tag and version.
@@ -151,6 +152,9 @@ impl Session {
             return Err(bad("it belongs to a model of another size or optimiser"));
         }
         let theta = r.take(n, "parameters")?;
+        if !theta.iter().all(|v| v.is_finite()) {
+            return Err(bad("parameters that are not finite numbers"));
+        }
         let memory: Vec<&[f64]> = (0..moments)
             .map(|_| r.take(n, "optimiser memory"))
             .collect::<Result<_>>()?;
@@ -165,7 +169,8 @@ impl Session {
             let head = r.take(3, "history")?;
             let norms = r.take(5, "history")?;
             let tail = r.take(2, "history")?;
-            let len = r.count("history", state.len())?;
+            // ‖dL/dh_t‖ for t = 0..T: at most the sequence limit + 1 numbers.
+            let len = r.count("history", LIMITS.seq + 1)?;
             let dh = r.take(len, "history")?;
             let e = HistoryEntry {
                 iteration: head[0] as u64,

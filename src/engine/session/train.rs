@@ -11,6 +11,7 @@ use crate::engine::clip::ClipReport;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::forward::LossMode;
 use crate::engine::history::HistoryEntry;
+use crate::engine::limits::check_iterations;
 use crate::engine::step::{Step, StepSettings, train_step};
 use serde::Serialize;
 
@@ -52,11 +53,14 @@ impl Session {
         -(1.0 / self.vocab.len() as f64).ln() * scored as f64
     }
 
-    /// Runs `iterations` training iterations. On NaN/Inf the parameters and
-    /// optimiser memory of the last good iteration are kept and
-    /// `Err(Diverged { iteration })` names the iteration that failed; later
-    /// calls refuse the same way until [`Session::reset`].
+    /// Runs `iterations` training iterations, at most
+    /// [`LIMITS`](crate::engine::LIMITS)`.iterations_per_call` (a caller with
+    /// more work calls again: the page in slices per frame). On NaN/Inf the
+    /// parameters and optimiser memory of the last good iteration are kept
+    /// and `Err(Diverged { iteration })` names the iteration that failed;
+    /// later calls refuse the same way until [`Session::reset`].
     pub fn train(&mut self, iterations: usize) -> Result<TrainReport> {
+        check_iterations(iterations)?;
         if let Some(iteration) = self.diverged_at {
             return Err(EngineError::Diverged { iteration });
         }
@@ -107,6 +111,7 @@ impl Session {
         max_iterations: usize,
         mut reached: impl FnMut(&Session) -> bool,
     ) -> Result<TrainUntil> {
+        check_iterations(max_iterations)?;
         let mut run = 0;
         let mut done = reached(self);
         while run < max_iterations && !done {

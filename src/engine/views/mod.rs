@@ -8,10 +8,12 @@
 //! - [`unrolled`]: all steps at once for the unrolled diagram, and "learnt" (converged);
 //! - [`training`]: one step's share of the shared-weight gradients, the loss curve,
 //!   history slices, text-mode facts;
+//! - [`types`]: the "Types of RNN" cards: a model per example, its status and snapshots;
 //! - [`vanishing`]: the sequence and training read-outs of the vanishing chapter.
 
 pub mod steps;
 pub mod training;
+pub mod types;
 pub mod unrolled;
 pub mod vanishing;
 

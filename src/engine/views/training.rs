@@ -127,15 +127,32 @@ pub struct TimelineView {
     pub inputs: Vec<String>,
     /// Where the sequence starts in the text.
     pub pointer: usize,
+    /// Whether the parameters are updated after each chunk (else once, after
+    /// the whole sequence). Full BPTT is one chunk: the same either way.
+    pub update_per_chunk: bool,
+    /// The steps after which the optimiser updates W (1-based): each chunk's
+    /// end with `update_per_chunk`, else T alone.
+    pub updates: Vec<usize>,
 }
 
-/// The timeline for (k1, k2) (None: full BPTT) of the session's next sequence.
+/// The timeline for (k1, k2) (None: full BPTT) of the session's next
+/// sequence, with the updates after each chunk (`update_per_chunk`) or
+/// once at its end.
 pub fn timeline_view(
     session: &Session,
     truncation: Option<(usize, usize)>,
+    update_per_chunk: bool,
 ) -> Result<TimelineView> {
+    let timeline = timeline(session, truncation)?;
+    let updates = if update_per_chunk {
+        timeline.chunks.iter().map(|c| c.end).collect()
+    } else {
+        vec![timeline.steps]
+    };
     Ok(TimelineView {
-        timeline: timeline(session, truncation)?,
+        timeline,
+        update_per_chunk,
+        updates,
         inputs: session
             .sequence()
             .0
@@ -240,7 +257,11 @@ mod tests {
         assert_eq!(st.last_loss, s.last_loss());
         let info = text_info(&s);
         assert_eq!(info.parameters, 3 * 4 + 3 * 3 + 4 * 3 + 3 + 4);
-        let tl = timeline_view(&s, Some((2, 2))).unwrap();
+        let tl = timeline_view(&s, Some((2, 2)), false).unwrap();
         assert_eq!(tl.inputs, ["h", "e", "l", "l"]);
+        assert_eq!(tl.updates, [4], "one update, after the sequence");
+        let per_chunk = timeline_view(&s, Some((3, 3)), true).unwrap();
+        assert_eq!(per_chunk.updates, [3, 4], "one update after each chunk");
+        assert!(per_chunk.update_per_chunk);
     }
 }

@@ -97,7 +97,7 @@ pub fn unrolled_forward(session: &Session) -> Result<UnrolledForward> {
 /// ‖·‖₂ of each backward quantity at one step: the diagram's arrow widths.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct BackwardNorms {
-    /// ‖dL_t/dy_t‖ = ‖p_t − onehot(target_t)‖.
+    /// ‖∂loss_t/∂y_t‖ = ‖p_t − onehot(target_t)‖.
     pub dy: f64,
     /// ‖W_hyᵀ dy_t‖.
     pub dh_from_output: f64,

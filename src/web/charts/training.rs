@@ -173,6 +173,8 @@ pub struct TimelineData {
     pub full_dh_norms: Vec<f64>,
     /// Input symbol of each step t = 1..T.
     pub inputs: Vec<String>,
+    /// Steps after which the parameters are updated (each chunk's end, or T).
+    pub updates: Vec<usize>,
 }
 
 /// A horizontal arrow from x0 to x1 at height y (head at x1).
@@ -200,8 +202,9 @@ fn arrow(
 
 /// Draws the truncated-BPTT timeline: the forward state carried along the
 /// whole sequence, each chunk's backward pass inside its chunk, a stop at
-/// every chunk start with the norm of the gradient dropped there, and the
-/// bars of ‖dL/dh_t‖ (full BPTT outlined).
+/// every chunk start with the norm of the gradient dropped there, a marker
+/// (◆, a black line) after every step where the parameters are updated,
+/// and the bars of ‖dL/dh_t‖ (full BPTT outlined).
 pub fn draw_timeline(
     canvas: &HtmlCanvasElement,
     d: &TimelineData,
@@ -267,6 +270,48 @@ pub fn draw_timeline(
                 format!("chunk {}", i + 1),
                 ((edge(c.loss_from) + x1) / 2, y_chunks + px(9.0)),
                 text(12.0, colors::TEXT, HPos::Center, VPos::Center),
+            ))
+            .map_err(js_error)?;
+        }
+    }
+
+    // The updates: a black line after each step where the optimiser changes W (after
+    // every chunk, or once after the sequence), a ◆ at its foot and, where there is
+    // room, the words "update W" beside it (to the left of the last one).
+    let y_update = y_back0 + 2 * lane_h + px(4.0);
+    let label_w = (62.0 * s.dpr) as i32;
+    for (k, &u) in d.updates.iter().enumerate() {
+        let x = edge(u.min(d.steps));
+        root.draw(&PathElement::new(
+            vec![(x, y_chunks), (x, y_update)],
+            s.line(colors::TEXT, 2.0),
+        ))
+        .map_err(js_error)?;
+        let r = px(5.0);
+        root.draw(&Polygon::new(
+            vec![
+                (x, y_update - r),
+                (x + r, y_update),
+                (x, y_update + r),
+                (x - r, y_update),
+            ],
+            colors::TEXT.filled(),
+        ))
+        .map_err(js_error)?;
+        let prev = if k > 0 { edge(d.updates[k - 1]) } else { left };
+        let next = d.updates.get(k + 1).map_or(w - right, |&n| edge(n));
+        let at = if next - x > label_w + r {
+            Some((x + r + px(2.0), HPos::Left))
+        } else if x - prev > label_w + r {
+            Some((x - r - px(2.0), HPos::Right))
+        } else {
+            None
+        };
+        if let Some((at, hp)) = at {
+            root.draw(&Text::new(
+                "update W",
+                (at, y_update),
+                text(11.5, colors::TEXT, hp, VPos::Center),
             ))
             .map_err(js_error)?;
         }
@@ -394,7 +439,7 @@ pub fn draw_timeline(
     root.present().map_err(js_error)
 }
 
-/// JS: `draw_timeline_chart(canvas, lab.training_timeline(k1, k2))`.
+/// JS: `draw_timeline_chart(canvas, lab.training_timeline(k1, k2, per_chunk))`.
 #[wasm_bindgen]
 pub fn draw_timeline_chart(
     canvas: &HtmlCanvasElement,

@@ -1,7 +1,7 @@
 //! The vanishing/exploding-gradient chapter's charts, drawn straight from the
 //! engine's [`Analysis`](crate::engine::vanishing::Analysis) and [`TrainingView`](crate::engine::vanishing::training::TrainingView) (no JS round trip):
 //!
-//! - [`draw_past`]: ‖∂L_T/∂h_t‖ against t, log scale, with its bound;
+//! - [`draw_past`]: ‖∂loss_T/∂h_t‖ against t, log scale, with its bound;
 //! - [`draw_chain`]: ‖∂h_T/∂h_k‖ against T − k, log scale, with (γλ1)^(T−k);
 //! - [`draw_spectrum`]: the singular values of W_hh as bars, 1/γ and ρ as lines;
 //! - [`draw_param_norms`]: ‖dL/dθ‖ per parameter over iterations, log scale,

@@ -54,7 +54,7 @@ export function buildBackwardPanel(container, data, cursor) {
   const active = cursor.phase !== 'backward' ? -1 : k0 < 0 ? BACKWARD_SUBSTEPS.length : k0;
   const target = fs.target_index == null ? 'no target' : `“${showSymbol(fs.target)}”`;
   const rows = {
-    dy: () => [lhs(`dL_${t}/dy_${t}`), op('='), expr(`p_${t} − onehot(${target})`), op('='),
+    dy: () => [lhs(`∂loss_${t}/∂y_${t}`), op('='), expr(`p_${t} − onehot(${target})`), op('='),
       vectorEl(fs.p_t, { q: 'p_t' }), op('−'), vectorEl(fs.x_t.map((_, k) => (k === fs.target_index ? 1 : 0)), { q: 'onehot', digits: 0 }),
       op('='), vectorEl(bs.dy_t, { q: 'dy_t' }),
       el('span', { class: 'note' }, '‖dy‖ = ', numberEl(n.dy, { q: 'dy_norm' }), ` · rows: ${V.map(showSymbol).join(', ')}`)],
@@ -74,7 +74,7 @@ export function buildBackwardPanel(container, data, cursor) {
         math(t === 1 ? ' reaches h_0 and stops there' : ` joins dL/dh_${t - 1} at the next step`))],
   };
   const formulas = {
-    dy: `dL_${t}/dy_${t} = p_${t} − onehot(target)`,
+    dy: `∂loss_${t}/∂y_${t} = p_${t} − onehot(target)`,
     dh: `dL/dh_${t} = W_hyᵀ dy_${t} + W_hhᵀ da_${t + 1}`,
     da: `da_${t} = dL/dh_${t} ⊙ f′(a_${t})`,
     to_prev: `W_hhᵀ da_${t} → h_${t - 1}`,

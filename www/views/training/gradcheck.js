@@ -15,7 +15,9 @@ export function gradcheckPanel(app, model) {
   ui.status = el('p', { class: 'readout', id: 'training-gradcheck-status', role: 'status' });
   ui.body = el('tbody');
   ui.table = el('table', { class: 'gradcheck-table', id: 'training-gradcheck-table', hidden: true },
-    el('caption', { text: 'Largest relative error |analytic − numeric| / max(|analytic| + |numeric|, 10⁻⁶) per parameter' }),
+    // The engine's denominator (src/engine/gradcheck.rs): a floor that grows with the loss L,
+    // so entries whose gradient is ~0 are not judged on rounding noise.
+    el('caption', { id: 'training-gradcheck-caption', text: 'Largest relative error |analytic − numeric| / max(|analytic| + |numeric|, 10⁻⁵ · max(1, |L|)) per parameter, L the loss of the sequence checked' }),
     el('thead', {}, el('tr', {},
       el('th', { scope: 'col', text: 'parameter' }),
       el('th', { scope: 'col', text: 'entries checked' }),

@@ -39,7 +39,8 @@ export function samplePanel(app, model) {
   });
   ui.temp = el('input', { type: 'range', id: 'training-temp-slider', min: 0.05, max: 2, step: 0.05, 'aria-describedby': 'training-temp-value' });
   ui.tempValue = el('output', { id: 'training-temp-value', for: 'training-temp-slider' });
-  ui.temp.addEventListener('input', () => app.setState({ temp: Number(ui.temp.value) }));
+  ui.temp.addEventListener('input', () => app.setState({ temp: Number(ui.temp.value) }, { history: 'drag' }));
+  ui.temp.addEventListener('change', () => app.hash.endDrag());
   ui.text = el('p', { class: 'sample-text', id: 'training-sample-text', 'aria-live': 'polite' });
   ui.step = el('p', { class: 'readout', id: 'training-sample-step-text' });
   ui.bars = new Chart(app, {

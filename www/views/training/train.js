@@ -6,6 +6,7 @@ import { el, fmt, showSymbol } from '../common.js';
 import { Chart } from '../charts.js';
 import { control } from '../controls.js';
 import { prop } from '../../state.js';
+import { modelFileButtons } from '../../shell/model-file.js';
 
 /** Points of the loss curve drawn at most (the Lab pools longer histories); fewer while running. */
 const LOSS_POINTS = 600;
@@ -36,8 +37,10 @@ export function trainPanel(app, model) {
   ui.lrValue = el('output', { id: 'training-lr-value', for: 'training-lr-slider' });
   ui.lrSlider.addEventListener('input', () => {
     const lr = Number(lrText(10 ** Number(ui.lrSlider.value)));
-    app.setState({ lr });
+    // While dragged, the history entry is rewritten; the end of the drag pushes one entry.
+    app.setState({ lr }, { history: 'drag' });
   });
+  ui.lrSlider.addEventListener('change', () => app.hash.endDrag());
   ui.lrNumber = el('input', { type: 'text', id: 'training-lr', inputmode: 'decimal', autocomplete: 'off', size: 8 });
   ui.lrNumber.addEventListener('change', () => {
     const v = Number(ui.lrNumber.value.trim());
@@ -67,7 +70,10 @@ export function trainPanel(app, model) {
 
   const elRoot = el('div', { class: 'training-train' },
     el('div', { class: 'train-bar' },
-      el('div', { class: 'buttons', role: 'group', 'aria-label': 'Training' }, ui.train1, ui.train100, ui.run, ui.fresh)),
+      el('div', { class: 'buttons', role: 'group', 'aria-label': 'Training' }, ui.train1, ui.train100, ui.run, ui.fresh),
+      // The shown model's file: the word's, or in text mode the text model with its text.
+      el('div', { class: 'buttons', role: 'group', 'aria-label': 'Model file' },
+        ...modelFileButtons('training', { save: () => model.saveFile(), load: (text) => model.loadFile(text) }))),
     el('div', { class: 'fields' },
       control(app, 'data', { id: 'training-data' }),
       control(app, 'opt', { id: 'training-opt' }),

@@ -8,6 +8,8 @@
 // iterations and gives the same weights. `vit` counts the iterations asked for, so a
 // run that diverged diverges again, at the same iteration, when the link is opened.
 import { Model } from '../../model.js';
+import { prop } from '../../state.js';
+import { downloadModel, parseModelFile } from '../../shell/model-file.js';
 
 /** The sequences of the long-range task (8 filler patterns, each with key a and with b). */
 export const TASK_COUNT = 16;
@@ -140,6 +142,59 @@ export class VanishingModel {
     this.app.setState({ vit: Math.min(this.app.state.vit + n, 100000) });
     this.sync();
     return this.settled();
+  }
+
+  /** Downloads the analysed weights (as initialised, or after training) as a model file. */
+  saveFile() {
+    const h = this.analysed();
+    if (!h) return;
+    downloadModel(h, `rnn-lab-vanishing-${this.app.state.vw}-H${this.settings.hidden}.json`);
+  }
+
+  /**
+   * Loads a model file as the chapter's model: its hidden size and activation, and its
+   * weights in both the initial and the trained model (training goes on from them). The
+   * file is tried on a scratch handle with the chapter's sequences first: a refused file
+   * changes nothing. Returns { ok, error }.
+   */
+  loadFile(json) {
+    const app = this.app;
+    const refuse = (error) => {
+      app.notice(`${error}. The chapter's model was kept as it was.`, 'error');
+      return { ok: false, error };
+    };
+    const file = parseModelFile(app, json);
+    if (!file) return { ok: false, error: 'not a model file' };
+    const vh = prop('vh');
+    if (!Number.isInteger(file.hidden) || file.hidden < vh.min || file.hidden > vh.max) {
+      return refuse(`The model has ${file.hidden} hidden units; this chapter takes ${vh.min} to ${vh.max}`);
+    }
+    if (!prop('vact').options.includes(file.activation)) return refuse(`The activation must be tanh, sigmoid, relu or identity, got ${String(file.activation).slice(0, 24)}`);
+    const patch = { vh: file.hidden, vact: file.activation, vit: 0 };
+    const { settings } = chapterSettings({ ...app.state, ...patch }, this.paragraph);
+    let scratch = null;
+    try {
+      scratch = app.wasm.Lab.vanishing(settings);
+      scratch.import_params(json);
+    } catch (e) {
+      return refuse(e.message);
+    } finally {
+      scratch?.free();
+    }
+    app.setState(patch, { history: 'push' });
+    this.sync();
+    try {
+      // Iteration 0 and empty histories, then the file's weights.
+      for (const m of [this.initModel, this.trainedModel]) {
+        m.mutate('reset', [app.state.vseed], { replaces: true });
+        m.mutate('import_params', [json], { replaces: true });
+      }
+    } catch (e) {
+      return refuse(e.message);
+    }
+    this.done = 0;
+    app.notice('Model loaded: the charts analyse its weights, and Train goes on from them. A link gives the settings, not these weights: share the file to share them.', 'info');
+    return { ok: true, error: null };
   }
 
   /** The handle whose weights the analysis charts show. */

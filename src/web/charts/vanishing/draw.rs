@@ -26,7 +26,7 @@ impl PastData {
     }
 }
 
-/// JS: `draw_vanishing_past(canvas, {analysis, key_distance})`: ‖∂L_T/∂h_t‖ against t.
+/// JS: `draw_vanishing_past(canvas, {analysis, key_distance})`: ‖∂loss_T/∂h_t‖ against t.
 #[wasm_bindgen]
 pub fn draw_vanishing_past(
     canvas: &HtmlCanvasElement,

@@ -1,4 +1,4 @@
-//! The two charts of the gradient reaching the past: ‖∂L_T/∂h_t‖ against t
+//! The two charts of the gradient reaching the past: ‖∂loss_T/∂h_t‖ against t
 //! and ‖∂h_T/∂h_k‖ against T − k, both on log scales with their bounds.
 
 use super::{
@@ -23,7 +23,7 @@ pub struct PastOptions {
     pub key_distance: Option<usize>,
 }
 
-/// ‖∂L_T/∂h_t‖ against t (log scale), with ‖∂L_T/∂h_T‖ (γλ1)^(T−t) when only
+/// ‖∂loss_T/∂h_t‖ against t (log scale), with ‖∂loss_T/∂h_T‖ (γλ1)^(T−t) when only
 /// the last step has a loss.
 pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions, s: Scale) -> Result<(), JsError> {
     let mut notes = Vec::new();
@@ -43,7 +43,7 @@ pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions, s: Scale) -> Resu
             .copied(),
     );
     let title = if a.single_loss {
-        "Gradient reaching the past: ‖∂L_T/∂h_t‖"
+        "Gradient reaching the past: ‖∂loss_T/∂h_t‖"
     } else {
         "Gradient reaching the past: ‖∂L/∂h_t‖"
     };
@@ -52,7 +52,7 @@ pub fn draw_past(root: &Area, a: &Analysis, opts: PastOptions, s: Scale) -> Resu
     if bound.is_some_and(|b| b.iter().any(|v| v.is_finite())) {
         items.push((
             Swatch::Line(colors::EVENT, true),
-            "bound ‖∂L_T/∂h_T‖·(γλ1)^(T−t)".into(),
+            "bound ‖∂loss_T/∂h_T‖·(γλ1)^(T−t)".into(),
         ));
     }
     let below = key_row(&text::title(root, s, title, 17.0, 10.0)?, s, &items)?;

@@ -1,0 +1,66 @@
+//! The "Recap" chapter's handles: one small `#[wasm_bindgen]` struct per
+//! model kind ([`PerceptronLab`], [`MlpLab`], [`Word2VecLab`],
+//! [`TextCnnLab`]), each over an engine [`Trained`] model built from a typed
+//! setup (`engine::models::recap`), plus free functions on plain vectors
+//! (the slide's analogy, the training windows). Every method forwards.
+//!
+//! Each handle answers what the page's `Model` class asks: `settings()`,
+//! `status()`, `train(n)`, `loss_curve(max_points)`.
+//!
+//! [`Trained`]: crate::engine::models::trained::Trained
+
+use super::{count, from_js, to_js};
+use crate::engine::models::embedding::{self, slide_vectors};
+use crate::engine::models::trained::MAX_STEPS_PER_CALL;
+use crate::engine::models::windows::training_windows;
+use wasm_bindgen::prelude::*;
+
+pub mod mlp;
+pub mod perceptron;
+pub mod text_cnn;
+pub mod word2vec;
+
+pub use mlp::MlpLab;
+pub use perceptron::PerceptronLab;
+pub use text_cnn::TextCnnLab;
+pub use word2vec::Word2VecLab;
+
+/// A step count from JS: a whole number 0..=MAX_STEPS_PER_CALL.
+fn steps(n: f64) -> Result<usize, JsError> {
+    Ok(count("the number of steps", n, MAX_STEPS_PER_CALL)?)
+}
+
+/// Named vectors from JS: `[[word, [x, y, …]], …]`.
+type Named = Vec<(String, Vec<f64>)>;
+
+fn named(value: JsValue) -> Result<Named, JsError> {
+    from_js("vectors", value)?
+        .ok_or_else(|| JsError::new("give the vectors as [[word, [x, y]], …]"))
+}
+
+/// The slide's vectors: `[["man", [0.2, 0.2]], ["woman", …], ["king", …], ["queen", …]]`.
+#[wasm_bindgen]
+pub fn recap_slide_vectors() -> Result<JsValue, JsError> {
+    to_js(&slide_vectors())
+}
+
+/// a : b :: c : ? over the given named vectors (`embedding::analogy`).
+#[wasm_bindgen]
+pub fn recap_analogy(vectors: JsValue, a: &str, b: &str, c: &str) -> Result<JsValue, JsError> {
+    to_js(&embedding::analogy(&named(vectors)?, a, b, c)?)
+}
+
+/// Every named vector by cos(query, w_x), highest first (none excluded).
+#[wasm_bindgen]
+pub fn recap_cosines(vectors: JsValue, query: Vec<f64>) -> Result<JsValue, JsError> {
+    to_js(&embedding::rank(&named(vectors)?, &query, &[]))
+}
+
+/// The CBOW and skip-gram windows of `sentence` with `window` words each side.
+#[wasm_bindgen]
+pub fn recap_windows(sentence: &str, window: f64) -> Result<JsValue, JsError> {
+    to_js(&training_windows(
+        sentence,
+        count("the window", window, usize::MAX)?,
+    )?)
+}
