@@ -97,6 +97,19 @@ export const PROPS = [
     name: 'zoom', history: 'push', type: 'enum', default: 'fit', options: ['fit', '0.75', '1', '1.25', '1.5'],
     optionLabels: { fit: 'fit', 0.75: '75%', 1: '100%', 1.25: '125%', 1.5: '150%' }, label: 'Zoom',
   },
+  // Chapter "Why recurrence?" (www/views/why.js): the seed of its models and examples, the
+  // training each model has had (a link replays it), the search box, the prefix, the pair.
+  { name: 'ws', history: 'push', type: 'int', default: 1, min: 0, max: 4294967295, label: 'Seed' },
+  { name: 'wr', history: 'push', type: 'bool', default: false, label: 'Show what came next' },
+  { name: 'wa', history: 'replace', type: 'int', default: 3000, min: 0, max: 100000, label: 'Autocomplete training steps' },
+  { name: 'wq', history: 'replace', type: 'text', default: 'where is ', maxLength: 80, label: 'Search' },
+  { name: 'wb', history: 'push', type: 'int', default: 8, min: 1, max: 16, label: 'Beam width' },
+  { name: 'wn', history: 'push', type: 'int', default: 2, min: 1, max: 4, label: 'Fixed window N' },
+  { name: 'wl', history: 'push', type: 'int', default: 0, min: 0, max: 65, label: 'Very large window N (0: the longest sentence)' },
+  { name: 'wt', history: 'replace', type: 'int', default: 800, min: 0, max: 20000, label: 'Training steps per model' },
+  { name: 'wp', history: 'replace', type: 'text', default: 'this morning i took the dog for a', maxLength: 300, label: 'Prefix' },
+  { name: 'wo', history: 'push', type: 'int', default: 0, min: 0, max: 99, label: 'Order pair' },
+  { name: 'wh', history: 'replace', type: 'int', default: 300, min: 0, max: 10000, label: '“hello” iterations' },
   // Chapter "Types of RNN" (www/views/types.js): the selected card, its seed, H, learning rate and typed example.
   {
     name: 'tk', history: 'push', type: 'enum', default: 'many_to_one', options: ['one_to_one', 'one_to_many', 'many_to_one', 'delayed', 'synced'],

@@ -29,6 +29,7 @@ pub mod training;
 pub mod types;
 pub mod unrolled;
 pub mod vanishing;
+pub mod why;
 
 #[wasm_bindgen]
 extern "C" {

@@ -37,7 +37,7 @@ test('the settings bar shows on the chapters that use it, not on those with mode
     // Chapters with models and controls of their own hide the word model's bar.
     const own = await page.evaluate((chapter) => window.rnnLab.chapters().find((c) => c.id === chapter)?.settingsBar === false, id);
     assert.equal(await shown(page, '#settings'), !own, `settings bar on ${id}`);
-    assert.equal(own, ['vanishing', 'recap', 'types'].includes(id), `${id} declares its own controls`);
+    assert.equal(own, ['vanishing', 'recap', 'why', 'types'].includes(id), `${id} declares its own controls`);
   }
   // On the vanishing chapter the word is edited in its own field, shown when it is the sequence.
   assert.equal(await shown(page, '#vanishing-word'), false, 'no word field for the long-range task');

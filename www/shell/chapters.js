@@ -18,6 +18,7 @@
 // CHAPTERS.
 import { prop } from '../state.js';
 import recap from '../views/recap.js';
+import why from '../views/why.js';
 import steps from '../views/steps.js';
 import unrolled from '../views/unrolled.js';
 import types from '../views/types.js';
@@ -25,7 +26,7 @@ import training from '../views/training.js';
 import vanishing from '../views/vanishing.js';
 
 /** The chapters, in lecture order. The default chapter (state.js: `steps`) need not be the first. */
-export const CHAPTERS = [recap, steps, unrolled, types, training, vanishing];
+export const CHAPTERS = [recap, why, steps, unrolled, types, training, vanishing];
 
 /** The chapter module with this id; the default chapter (`steps`) if there is none. */
 export function chapterById(id) {

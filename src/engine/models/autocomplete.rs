@@ -13,6 +13,7 @@
 
 use super::next_word::top_k;
 use super::queries::{ListInfo, MAX_QUERY_CHARS, QueryList};
+use super::slice::{TrainProgress, TrainSlice};
 use super::word_rnn::{RnnConfig, TokenRnn};
 use super::{TrainStep, Trainer};
 use crate::engine::error::{EngineError, Result};
@@ -109,6 +110,10 @@ pub struct Completions {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AutocompleteStatus {
     pub steps: u64,
+    /// The same as `steps` (the page's models all report `iteration`).
+    pub iteration: u64,
+    /// Always false: a step that would diverge is refused and changes nothing.
+    pub diverged: bool,
     pub epoch: u64,
     /// Steps of the default training ([`TRAIN_STEPS`]).
     pub ready_at: usize,
@@ -122,6 +127,7 @@ pub struct AutocompleteStatus {
 /// A character RNN on a query list, with its trainer.
 #[derive(Debug, Clone)]
 pub struct Autocomplete {
+    settings: AutocompleteSettings,
     list: QueryList,
     rnn: TokenRnn,
     trainer: Trainer,
@@ -147,12 +153,36 @@ impl Autocomplete {
         let rnn = TokenRnn::new(cfg, list.vocab.len(), list.sequences())?;
         let opt = OptimizerConfig::new(OptimizerKind::Adam, settings.learning_rate);
         let trainer = Trainer::new(&rnn, opt, settings.batch.max(1), 5.0, settings.seed)?;
-        Ok(Self { list, rnn, trainer })
+        Ok(Self {
+            settings,
+            list,
+            rnn,
+            trainer,
+        })
     }
 
     /// A fresh model of the built-in list.
     pub fn builtin(settings: AutocompleteSettings) -> Result<Self> {
         Self::new(QueryList::builtin(), settings)
+    }
+
+    /// A fresh model of a pasted list (`None`: the built-in one); a list the
+    /// parser refuses is an error that says why.
+    pub fn from_text(list: Option<&str>, settings: AutocompleteSettings) -> Result<Self> {
+        match list {
+            Some(text) => Self::new(QueryList::parse(text)?, settings),
+            None => Self::builtin(settings),
+        }
+    }
+
+    pub fn settings(&self) -> &AutocompleteSettings {
+        &self.settings
+    }
+
+    /// The list as text, one query per line, as learned (lower case, spaces
+    /// squeezed): parsing it again gives the same queries.
+    pub fn list_text(&self) -> String {
+        self.list.queries.join("\n")
     }
 
     pub fn list(&self) -> &QueryList {
@@ -172,6 +202,24 @@ impl Autocomplete {
         self.trainer.steps()
     }
 
+    /// `n` more steps, reported for the page's frame loop.
+    pub fn train_slice(&mut self, n: usize) -> Result<TrainSlice> {
+        let last = self.train(n)?;
+        Ok(TrainSlice {
+            iterations_run: n,
+            iteration: self.steps(),
+            loss: last.map(|s| s.loss),
+        })
+    }
+
+    pub fn progress(&self) -> TrainProgress {
+        TrainProgress {
+            iteration: self.steps(),
+            diverged: false,
+            loss: self.losses().last().copied(),
+        }
+    }
+
     pub fn epoch(&self) -> u64 {
         self.trainer.epoch()
     }
@@ -185,6 +233,8 @@ impl Autocomplete {
     pub fn status(&self) -> AutocompleteStatus {
         AutocompleteStatus {
             steps: self.steps(),
+            iteration: self.steps(),
+            diverged: false,
             epoch: self.epoch(),
             ready_at: TRAIN_STEPS,
             losses: self.losses().to_vec(),

@@ -2,6 +2,7 @@
 
 use super::argmax;
 use super::autocomplete::{Autocomplete, AutocompleteSettings, COMPLETIONS, TRAIN_STEPS};
+use super::queries::QueryList;
 
 fn fresh() -> Autocomplete {
     Autocomplete::builtin(AutocompleteSettings::default()).unwrap()
@@ -121,4 +122,31 @@ fn after_training_where_is_m_completes_to_queries_of_the_list() {
     );
     let in_list = c.items.iter().filter(|i| known(&i.text)).count();
     assert!(in_list >= 2, "{:?}", c.items);
+}
+
+#[test]
+fn a_pasted_list_is_learned_and_its_text_rebuilds_the_same_model() {
+    let s = AutocompleteSettings::default();
+    let mut a =
+        Autocomplete::from_text(Some("  Where is FIJI\n\nwhere is rome 🙂\n🎉\n"), s).unwrap();
+    assert_eq!(a.list_text(), "where is fiji\nwhere is rome 🙂");
+    assert_eq!(a.list().dropped, 1);
+    let r = a.train_slice(3).unwrap();
+    assert_eq!((r.iterations_run, r.iteration), (3, 3));
+    assert_eq!(r.loss, a.losses().last().copied());
+    let p = a.progress();
+    assert_eq!((p.iteration, p.diverged, p.loss), (3, false, r.loss));
+    let mut b = Autocomplete::from_text(Some(&a.list_text()), *a.settings()).unwrap();
+    b.train_slice(1).unwrap();
+    b.train_slice(2).unwrap();
+    assert_eq!(b.losses(), a.losses(), "same list, same seed, same bits");
+    let status = a.status();
+    assert_eq!((status.iteration, status.diverged), (3, false));
+    for bad in ["", "🙂🙂\n", "a\u{0}b"] {
+        assert!(Autocomplete::from_text(Some(bad), s).is_err(), "{bad:?}");
+    }
+    assert_eq!(
+        Autocomplete::from_text(None, s).unwrap().list().queries,
+        QueryList::builtin().queries
+    );
 }

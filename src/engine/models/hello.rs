@@ -12,12 +12,13 @@
 //! ```
 
 use super::next_word::NextToken;
+use super::slice::{TrainProgress, TrainSlice};
 use super::window::{FeedForwardConfig, WindowModel};
 use super::{TrainStep, Trainer};
 use crate::engine::error::Result;
 use crate::engine::optim::{OptimizerConfig, OptimizerKind};
 use crate::engine::session::{Session, SessionConfig};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The vocabulary, as in the lecture.
 pub const HELLO_VOCAB: [char; 4] = ['h', 'e', 'l', 'o'];
@@ -40,6 +41,13 @@ pub struct HelloSnapshot {
     pub rnn_after_second_l: Vec<f64>,
 }
 
+/// The race's settings: the seed of both models.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HelloSettings {
+    pub seed: u64,
+}
+
 /// A window-1 model and the vanilla RNN, both learning "hello".
 #[derive(Debug, Clone)]
 pub struct HelloRace {
@@ -47,6 +55,7 @@ pub struct HelloRace {
     trainer: Trainer,
     rnn: Session,
     rnn_losses: Vec<f64>,
+    seed: u64,
 }
 
 impl HelloRace {
@@ -71,6 +80,7 @@ impl HelloRace {
             trainer,
             rnn: Session::new(config)?,
             rnn_losses: Vec::new(),
+            seed,
         })
     }
 
@@ -82,6 +92,34 @@ impl HelloRace {
             self.rnn_losses.push(report.loss / 4.0);
         }
         Ok(last)
+    }
+
+    pub fn settings(&self) -> HelloSettings {
+        HelloSettings { seed: self.seed }
+    }
+
+    /// Iterations each model has been trained.
+    pub fn steps(&self) -> u64 {
+        self.rnn_losses.len() as u64
+    }
+
+    /// `n` more iterations of each model, reported for the page's frame loop
+    /// (the RNN's loss per step).
+    pub fn train_slice(&mut self, n: usize) -> Result<TrainSlice> {
+        self.train(n)?;
+        Ok(TrainSlice {
+            iterations_run: n,
+            iteration: self.steps(),
+            loss: self.rnn_losses.last().copied(),
+        })
+    }
+
+    pub fn progress(&self) -> TrainProgress {
+        TrainProgress {
+            iteration: self.steps(),
+            diverged: false,
+            loss: self.rnn_losses.last().copied(),
+        }
     }
 
     /// The window model's p(· | l) over [h, e, l, o].
@@ -138,5 +176,33 @@ mod tests {
             s,
             "same seed, same bits, whatever the slices"
         );
+    }
+
+    /// The chapter's default seed is 1: the same story there.
+    #[test]
+    fn seed_one_tells_the_same_story() {
+        let mut race = HelloRace::new(1).unwrap();
+        race.train(300).unwrap();
+        let s = race.snapshot();
+        let p = &s.window_after_l;
+        assert!(
+            (p[2] - 0.5).abs() < 0.02 && (p[3] - 0.5).abs() < 0.02,
+            "{p:?}"
+        );
+        assert!(s.rnn_losses[299] < 0.1, "{}", s.rnn_losses[299]);
+        assert!(s.rnn_losses[299] < s.window_losses[299] / 3.0);
+    }
+
+    #[test]
+    fn slices_report_progress_and_the_settings_rebuild_the_race() {
+        let mut race = HelloRace::new(3).unwrap();
+        let r = race.train_slice(4).unwrap();
+        assert_eq!((r.iterations_run, r.iteration), (4, 4));
+        assert_eq!(r.loss, race.snapshot().rnn_losses.last().copied());
+        assert_eq!(race.progress().iteration, 4);
+        assert_eq!(race.settings(), HelloSettings { seed: 3 });
+        let mut again = HelloRace::new(race.settings().seed).unwrap();
+        again.train(4).unwrap();
+        assert_eq!(again.snapshot(), race.snapshot());
     }
 }

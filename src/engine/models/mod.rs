@@ -34,6 +34,8 @@ pub mod plane;
 pub mod queries;
 pub mod recap;
 pub mod sentence;
+pub mod signals;
+pub mod slice;
 pub mod text;
 pub mod text_cnn;
 pub mod tokens;

@@ -22,6 +22,10 @@ use crate::engine::error::{EngineError, Result};
 use crate::engine::optim::{OptimizerConfig, OptimizerKind};
 use serde::{Deserialize, Serialize};
 
+#[path = "next_word_schedule.rs"]
+mod schedule;
+pub use schedule::{CorpusInfo, LabStatus, ModelCurve, PrefixExample, RoundReport};
+
 /// Steps the chapter trains each model for by default (about 11 epochs of
 /// the feed-forward models' batches of 32, 57 of the RNN's batches of 16).
 /// Measured natively (CPU time of one core, test profile): window-2 0.5 s,
@@ -249,7 +253,24 @@ impl NextWordLab {
 
     /// Input size, parameters, loss curve and accuracies of one model.
     pub fn summary(&self, which: NextWordModel) -> ModelSummary {
-        let (window, input_size, parameter_count) = match which {
+        let (window, input_size, parameter_count) = self.size(which);
+        let t = self.trainer(which);
+        ModelSummary {
+            model: which,
+            window,
+            input_size,
+            parameter_count,
+            steps: t.steps(),
+            epoch: t.epoch(),
+            losses: t.losses.clone(),
+            test_accuracy: accuracy(self.predictor(which), &self.corpus.test),
+            probe_accuracy: self.probe_accuracy(which),
+        }
+    }
+
+    /// (N of a window, input size, parameter count) of one model.
+    fn size(&self, which: NextWordModel) -> (Option<usize>, usize, usize) {
+        match which {
             NextWordModel::Window => {
                 let m = &self.window.model;
                 (Some(m.config().window), m.input_size(), m.parameter_count())
@@ -268,18 +289,6 @@ impl NextWordLab {
                 self.rnn.model.input_size(),
                 self.rnn.model.parameter_count(),
             ),
-        };
-        let t = self.trainer(which);
-        ModelSummary {
-            model: which,
-            window,
-            input_size,
-            parameter_count,
-            steps: t.steps(),
-            epoch: t.epoch(),
-            losses: t.losses.clone(),
-            test_accuracy: accuracy(self.predictor(which), &self.corpus.test),
-            probe_accuracy: self.probe_accuracy(which),
         }
     }
 

@@ -28,6 +28,7 @@ pub mod text;
 pub mod training;
 pub mod unrolled;
 pub mod vanishing;
+pub mod why;
 
 /// Okabe–Ito colours, with the dark ones used for lines and text so every
 /// mark keeps ≥ 3:1 contrast on the white background (WCAG 1.4.11).

@@ -1,0 +1,133 @@
+// Chapter "Why recurrence?": why a feed-forward network is not enough for sequences.
+//   1. sequences are everywhere (why/sequences.js): a sentence, a heartbeat, a sound;
+//   2. autocomplete "where is|" (why/autocomplete.js): a character RNN learns a query list live;
+//   3. Exercise 2 live (why/words.js, why/hello.js): fixed window, bag of words, very large
+//      window and the RNN on next-word prediction, their failures, and the "hello" ambiguity;
+//   4. Exercise 1 and the four motivations (why/closing.js).
+// Its models (why/models.js) are built from the URL state and trained on the page; every
+// number shown comes from them (engine::models, through src/web/why.rs).
+import { el } from './common.js';
+import { WhyModels } from './why/models.js';
+import { sequencesSection, renderSequences } from './why/sequences.js';
+import { autocompleteSection, renderAutocomplete, useList } from './why/autocomplete.js';
+import { wordsSection, renderWords } from './why/words.js';
+import { helloSection, renderHello } from './why/hello.js';
+import { closingSection, renderClosing } from './why/closing.js';
+
+/** While a model trains, the tables and charts that read all of it follow at most this often. */
+const REDRAW_MS = 250;
+
+function stylesheet() {
+  if (document.getElementById('why-css')) return;
+  document.head.append(el('link', { rel: 'stylesheet', id: 'why-css', href: new URL('./why/why.css', import.meta.url).href }));
+}
+
+/** The chapter's rows of the state, for window.rnnLab.why.state(). */
+const ROWS = ['ws', 'wr', 'wa', 'wq', 'wb', 'wn', 'wl', 'wt', 'wp', 'wo', 'wh'];
+
+export default {
+  id: 'why',
+  title: 'Why recurrence?',
+  // Its own models and controls: the word model's settings bar is hidden here.
+  settingsBar: false,
+
+  /** The opening text: static, painted before the engine has arrived. */
+  intro() {
+    return [
+      el('h2', { id: 'why-title', text: 'Why recurrence?' }),
+      el('p', { class: 'lead' },
+        'A feed-forward network maps one input of a fixed size to one output. Sequences do not fit that mould: ',
+        'their length varies, their order matters, and what helps at one position should help at every other. ',
+        'This chapter tries the feed-forward ways first, on the lecture’s examples, and shows where each breaks.'),
+    ];
+  },
+
+  mount(root, app) {
+    stylesheet();
+    const ui = { drawnAt: 0 };
+    ui.models = new WhyModels(app, root);
+    const words = wordsSection(app, ui);
+    words.append(helloSection(app, ui));
+    // Below the opening text (intro), which the shell put in `root` before the engine arrived.
+    root.append(
+      sequencesSection(app, ui),
+      autocompleteSection(app, ui),
+      words,
+      closingSection(app, ui));
+    return ui;
+  },
+
+  render(app, ui) {
+    ui.models.sync();
+    // While training, the parts that read every number are redrawn every REDRAW_MS.
+    const now = performance.now();
+    const training = ui.models.all().some((m) => m.active);
+    const heavy = !training || now - ui.drawnAt >= REDRAW_MS;
+    if (heavy) ui.drawnAt = now;
+    else if (!ui.redrawTimer) {
+      ui.redrawTimer = setTimeout(() => {
+        ui.redrawTimer = 0;
+        app.requestRender();
+      }, REDRAW_MS);
+    }
+    renderSequences(app, ui);
+    renderAutocomplete(app, ui, heavy);
+    renderWords(app, ui, heavy);
+    renderHello(app, ui, heavy);
+    renderClosing(app, ui);
+  },
+
+  extendSnapshot(app, snap, ui) {
+    const m = ui.models;
+    snap.why = {
+      autocomplete: m.auto.get('progress', (h) => h.progress()),
+      words: m.words.get('status', (h) => h.status()),
+      hello: m.hello.get('progress', (h) => h.status()),
+    };
+  },
+
+  /** window.rnnLab.why: the chapter's state, its handles' numbers, and what the page shows. */
+  api(app) {
+    const ui = () => {
+      const v = app.view('why');
+      if (!v) throw new Error('open the chapter first: rnnLab.set({chapter: "why"})');
+      return v;
+    };
+    const models = () => ui().models;
+    return {
+      state: () => Object.fromEntries(ROWS.map((k) => [k, app.state[k]])),
+      /** Resolves when every model has had the training the state asks for and a frame was drawn. */
+      settled: () => models().settled(),
+      ready: () => ({ autocomplete: models().ready('auto'), words: models().ready('words'), hello: models().ready('hello') }),
+      examples: () => app.wasm.why_sequence_examples(app.state.ws),
+      autocomplete: {
+        status: () => models().auto.handle.status(),
+        prime: (prefix = app.state.wq) => models().auto.handle.prime(prefix),
+        complete: (prefix = app.state.wq, width = app.state.wb, chars = 60) => models().auto.handle.complete(prefix, width, chars),
+        list: () => models().auto.handle.list_text(),
+        /** Pastes a list, as the "Learn this list" button does: { ok, error }. */
+        useList: (text) => useList(app, ui(), text),
+      },
+      words: {
+        status: () => models().words.handle.status(),
+        summaries: () => models().words.handle.summaries(),
+        predict: (prefix = app.state.wp) => models().words.handle.predict(prefix),
+        orderPair: (i = app.state.wo) => models().words.handle.order_pair(i),
+        probes: () => models().words.handle.probes(),
+        settings: () => models().words.handle.settings(),
+      },
+      hello: () => models().hello.handle.snapshot(),
+      /** What the page shows now (the numbers it last drew). */
+      shown: () => ({
+        autocomplete: ui().auto.shown ?? null,
+        words: ui().words.shown ?? null,
+        prediction: ui().words.shownPrediction ?? null,
+        pair: ui().words.shownPair ?? null,
+        probes: ui().words.shownProbes ?? null,
+        hello: ui().hello.shown ?? null,
+        examples: ui().examples ?? null,
+        played: ui().played ?? 0,
+      }),
+    };
+  },
+};
