@@ -1,17 +1,17 @@
 // Page weight: what a browser downloads to run RNN Lab, raw and gzipped (level 9).
 // Counts index.html and every file under www/ (the ES modules, CSS, www/pkg wasm + glue):
-// an upper bound, since the page may not load every file. Budget: 650 KB gzipped. It was
-// 400 KB for four chapters; the app's own fonts (35 KB), the reshaped engine (~20 KB) and
-// the Recap and "Types of RNN" chapters' models and handles (~140 KB of wasm) took it here.
-// The size issue aims at 300 KB: the chapters' models in a second module loaded on demand,
-// the charts and bindings optimised for size (docs/sizes.md).
+// an upper bound, since the page may not load every file. Budget: 760 KB gzipped. It was
+// 400 KB for the first four chapters; the app's own fonts (35 KB), the reshaped engine
+// (~20 KB) and the three new chapters' models and handles (Recap, Types of RNN, Why
+// recurrence?: ~230 KB of wasm, ~70 KB of JS) took it here. The size issue aims at 300 KB:
+// the chapters' models in modules loaded when their chapter opens (docs/sizes.md).
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const BUDGET = 650 * 1024;
+const BUDGET = 760 * 1024;
 const args = process.argv.slice(2);
 
 function walk(dir, out = []) {
