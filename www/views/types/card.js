@@ -260,7 +260,7 @@ export class Card {
     this.renderStep(snap, t);
     this.renderPrediction(snap);
     this.renderStatus();
-    this.chart.update(`${this.model.version}`, () => ({ ...this.lossCurve(), clip_fired: [], title: `Loss, ${this.meta.title}` }),
+    this.chart.update(`${this.model.version}`, () => ({ ...this.lossCurve(), clip_fired: [], title: 'Loss during training' }),
       `Loss curve of the ${this.meta.title} example over ${this.status().iteration} iterations.`);
   }
 
