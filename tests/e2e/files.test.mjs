@@ -109,6 +109,9 @@ test('text mode: a file with another text and hidden size brings them in', async
   await page.evaluate(() => window.rnnLab.set({ thidden: 30 }));
   await page.evaluate(() => window.rnnLab.frame());
   await load(page, '#training-model-file', saved.bytes.toString('utf8'));
+  // Loading a text-mode file puts its text into the link first (compressed, asynchronously).
+  await page.waitForFunction(() => window.rnnLab.state().thidden === 9 && window.rnnLab.training.textLab()?.status().hidden === 9);
+  await page.evaluate(() => window.rnnLab.settled());
   const now = await page.evaluate(() => ({ params: JSON.stringify(window.rnnLab.training.textLab().params()), state: window.rnnLab.state() }));
   assert.equal(now.params, JSON.stringify(JSON.parse(saved.bytes.toString('utf8'))));
   assert.equal(now.state.thidden, 9);
