@@ -88,8 +88,8 @@ function benchNative() {
 }
 
 async function benchNode() {
-  const pkg = await import(pathToFileURL(join(ROOT, 'www', 'pkg', 'rnn_lab.js')).href);
-  pkg.initSync({ module: readFileSync(join(ROOT, 'www', 'pkg', 'rnn_lab_bg.wasm')) });
+  const pkg = await import(pathToFileURL(join(ROOT, 'www', 'pkg', 'core.js')).href);
+  pkg.initSync({ module: readFileSync(join(ROOT, 'www', 'pkg', 'core_bg.wasm')) });
   const out = [];
   for (const [H, S] of CONFIGS) {
     const run = new pkg.BenchRun(corpus, H, S);
@@ -112,7 +112,7 @@ async function benchChromium() {
     await page.goto(new URL('bench/page.html', server.url).href);
     await page.addScriptTag({ content: `window.runProtocol = ${runProtocol.toString()};` });
     await page.evaluate(async () => {
-      const pkg = await import('/www/pkg/rnn_lab.js');
+      const pkg = await import('/www/pkg/core.js');
       await pkg.default();
       window.benchPkg = pkg;
     });

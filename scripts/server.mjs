@@ -1,7 +1,15 @@
 // A tiny dependency-free static server for RNN Lab (the project root: index.html, www/).
 //
-//   node scripts/server.mjs [--port N] [--log]   (or PORT=N; default 8080; 0 picks a free port;
-//                                                --log prints one line per request)
+//   node scripts/server.mjs [--port N] [--log] [--dev]
+//       PORT=N or --port N: default 8080; 0 picks a free port. --log: one line per request.
+//       --dev: the source modules as they are (www/main.js and its ~70 imports), not the
+//       bundle.
+//
+// What it serves: the built bundle dist/web/ (scripts/bundle.mjs: index.html, www/main.js,
+// www/worker.js and www/style.css, bundled and minified) over the project root. A path is
+// looked up in dist/web first, then in the root, so the bundle's relative URLs (www/pkg/…,
+// www/fonts/…) and the source files the tests import reach the root. Without a dist/web
+// (never built) or with --dev, the root alone, as it is.
 //
 // Listens on 127.0.0.1 only, and answers only requests addressed to 127.0.0.1:PORT or
 // localhost:PORT (any other Host header gets 421: a page on another site cannot reach it
@@ -18,12 +26,18 @@
 // compressed bytes are kept in memory per file version, so each is compressed once).
 // tests/e2e/harness.mjs starts it in-process through startStaticServer().
 import { createServer } from 'node:http';
-import { createReadStream, readFileSync, realpathSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The built bundle served over `root` (scripts/bundle.mjs), or null if there is none. */
+export function bundleDir(root = PROJECT_ROOT) {
+  const dir = join(root, 'dist', 'web');
+  return existsSync(join(dir, 'index.html')) ? dir : null;
+}
 
 export const MIME = {
   '.html': 'text/html; charset=utf-8',
@@ -176,7 +190,16 @@ function gzipped(file, size, mtimeMs) {
   return body;
 }
 
-function handler(root, log, portOf) {
+/** resolveRequest over `overlay` first (when there is one), then `root`. */
+function resolveLayered(overlay, root, url) {
+  if (overlay) {
+    const r = resolveRequest(overlay, url);
+    if (r.status !== 404) return r;
+  }
+  return resolveRequest(root, url);
+}
+
+function handler(root, overlay, log, portOf) {
   return (req, res) => {
     const common = {
       'Content-Security-Policy': CSP,
@@ -195,7 +218,7 @@ function handler(root, log, portOf) {
       res.setHeader('Allow', 'GET, HEAD');
       return send(405, 'Method Not Allowed');
     }
-    const r = resolveRequest(root, req.url || '/');
+    const r = resolveLayered(overlay, root, req.url || '/');
     if (r.status === 400) return send(400, 'Bad Request');
     if (r.status === 403) return send(403, 'Forbidden');
     if (r.status === 404) return send(404, 'Not Found');
@@ -241,12 +264,14 @@ function handler(root, log, portOf) {
 }
 
 /**
- * Start the server on 127.0.0.1. Resolves to { url, port, server, close() } once listening;
- * port 0 picks a free port (read it from the result).
+ * Start the server on 127.0.0.1. Resolves to { url, port, server, bundled, close() } once
+ * listening; port 0 picks a free port (read it from the result). `dev`: serve the source
+ * modules, not the bundle (see the top of this file).
  */
-export function startStaticServer({ root = PROJECT_ROOT, port = 0, log = null } = {}) {
+export function startStaticServer({ root = PROJECT_ROOT, port = 0, log = null, dev = false } = {}) {
+  const overlay = dev ? null : bundleDir(root);
   return new Promise((resolvePromise, reject) => {
-    const server = createServer(handler(root, log, () => server.address()?.port));
+    const server = createServer(handler(root, overlay, log, () => server.address()?.port));
     server.keepAliveTimeout = 1000;
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
@@ -255,6 +280,7 @@ export function startStaticServer({ root = PROJECT_ROOT, port = 0, log = null } 
         server,
         port: actual,
         url: `http://127.0.0.1:${actual}/`,
+        bundled: overlay !== null,
         close: () =>
           new Promise((done) => {
             server.close(() => done());
@@ -285,8 +311,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.exit(2);
   }
   const verbose = process.argv.includes('--log');
-  startStaticServer({ port, log: verbose ? (line) => console.log(line) : null })
-    .then(({ url }) => console.log(`RNN Lab: ${url}`))
+  const dev = process.argv.includes('--dev');
+  startStaticServer({ port, dev, log: verbose ? (line) => console.log(line) : null })
+    .then(({ url, bundled }) => console.log(`RNN Lab: ${url}${bundled ? '' : ' (the source modules, unbundled)'}`))
     .catch((e) => {
       console.error(
         e.code === 'EADDRINUSE'

@@ -2,10 +2,11 @@
 // teacher who cannot host anything. Run through scripts/single-file (which builds first).
 //
 // - The page's modules (from www/main.js) are bundled by esbuild into one classic
-//   script; www/engine.js is swapped for a version that instantiates the embedded wasm
-//   (base64) from bytes and starts the training worker from a Blob (the worker is bundled
-//   too, as a classic script, and is handed the compiled module in its first message, as
-//   www/engine.js does for the served worker).
+//   script; www/engine.js is swapped for a version that has every engine module's glue
+//   bundled in and instantiates each module, by name, from its embedded wasm (base64), and
+//   starts the training worker from a Blob (the worker is bundled too, as a classic
+//   script, and is handed each compiled module, as www/engine.js does for the served
+//   worker).
 //   Where no worker starts, the page trains itself with a notice, as everywhere.
 // - style.css is inlined with its fonts as data: URLs; every other stylesheet www/…/NAME.css
 //   becomes <style id="NAME-css">, the id its chapter checks before adding a <link>.
@@ -22,35 +23,92 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WWW = join(ROOT, 'www');
 const OUT = join(ROOT, 'dist', 'rnn-lab.html');
-const WASM = join(WWW, 'pkg', 'rnn_lab_bg.wasm');
-const GLUE = join(WWW, 'pkg', 'rnn_lab.js');
+const PKG = join(WWW, 'pkg');
 const ENGINE = join(WWW, 'engine.js');
+/** The engine modules scripts/build makes (www/engine.js loads them by name). */
+const MODULES = ['core', 'recap', 'why', 'types'];
+const wasmOf = (name) => join(PKG, `${name}_bg.wasm`);
+const glueOf = (name) => join(PKG, `${name}.js`);
 
 /**
- * www/engine.js as the single file has it: its own loadEngine (the wasm from the base64
- * in the page) and startWorker (a Blob of the bundled worker), the rest from engine.js.
+ * www/engine.js as the single file has it, in the page (`wasm`: name → base64 of each
+ * module, `workerSource`: the bundled worker) and in the worker (no wasm: the page sends
+ * each compiled module): the glue of every module bundled in, loadEngine compiling the
+ * embedded bytes, startWorker making the worker from a Blob; withEngine and
+ * listenForEngines from engine.js.
  */
-function pageEngine(wasmBase64, workerSource) {
+function swappedEngine({ wasm = null, workerSource = null } = {}) {
   return `
-import * as glue from ${JSON.stringify(GLUE)};
+${MODULES.map((m) => `import * as glue_${m} from ${JSON.stringify(glueOf(m))};`).join('\n')}
 import { withEngine } from ${JSON.stringify(ENGINE)};
-export { loadWorkerEngine } from ${JSON.stringify(ENGINE)};
-const WASM_BASE64 = ${JSON.stringify(wasmBase64)};
+export { CORE, withEngine } from ${JSON.stringify(ENGINE)};
+const GLUES = { ${MODULES.map((m) => `${m}: glue_${m}`).join(', ')} };
+const WASM_BASE64 = ${JSON.stringify(wasm)};
 const WORKER_SOURCE = ${JSON.stringify(workerSource)};
-let compiled = null;
+const engines = new Map();
+const compiled = new Map();
+const workers = new Set();
 
-export async function loadEngine() {
-  const text = atob(WASM_BASE64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  compiled = await WebAssembly.compile(bytes);
-  await glue.default({ module_or_path: compiled });
+function glueOf(name) {
+  const glue = GLUES[name];
+  if (!glue) throw new Error('no engine module named ' + JSON.stringify(name));
   return glue;
+}
+
+function once(name, load) {
+  let p = engines.get(name);
+  if (!p) {
+    p = load();
+    engines.set(name, p);
+    p.catch(() => engines.delete(name));
+  }
+  return p;
+}
+
+export function loadEngine(name = 'core') {
+  return once(name, async () => {
+    const glue = glueOf(name);
+    const text = atob(WASM_BASE64[name]);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    const module = await WebAssembly.compile(bytes);
+    await glue.default({ module_or_path: module });
+    compiled.set(name, module);
+    for (const worker of workers) withEngine(worker, name, module);
+    return glue;
+  });
 }
 
 export function startWorker() {
   const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
-  return withEngine(new Worker(url), compiled);
+  const worker = new Worker(url);
+  workers.add(worker);
+  for (const [name, module] of compiled) withEngine(worker, name, module);
+  return worker;
+}
+
+const sent = new Map();
+const waiting = new Map();
+export function listenForEngines() {
+  self.addEventListener('message', (event) => {
+    if (event.data?.op !== 'engine') return;
+    event.stopImmediatePropagation();
+    sent.set(event.data.name, event.data.module);
+    for (const resolve of waiting.get(event.data.name) ?? []) resolve(event.data.module);
+    waiting.delete(event.data.name);
+  });
+}
+
+export function workerEngine(name = 'core') {
+  return once(name, async () => {
+    const module = sent.has(name) ? sent.get(name) : await new Promise((resolve) => {
+      waiting.set(name, [...(waiting.get(name) ?? []), resolve]);
+    });
+    if (!module) throw new Error('the page could not send the engine module ' + name);
+    const glue = glueOf(name);
+    await glue.default({ module_or_path: module });
+    return glue;
+  });
 }
 `;
 }
@@ -149,13 +207,13 @@ function page(html, styles, script) {
   return out.replace(/<\/body>/i, `<script>${script}</script>\n</body>`);
 }
 
-if (!existsSync(WASM) || !existsSync(GLUE)) {
+if (MODULES.some((m) => !existsSync(wasmOf(m)) || !existsSync(glueOf(m)))) {
   console.error('single-file: www/pkg is not built: run ./scripts/build first');
   process.exit(1);
 }
-const wasmBase64 = readFileSync(WASM).toString('base64');
-const workerSource = await bundle(join(WWW, 'worker.js'));
-const script = inlineSafe(await bundle(join(WWW, 'main.js'), pageEngine(wasmBase64, workerSource)), 'script');
+const wasmBase64 = Object.fromEntries(MODULES.map((m) => [m, readFileSync(wasmOf(m)).toString('base64')]));
+const workerSource = await bundle(join(WWW, 'worker.js'), swappedEngine());
+const script = inlineSafe(await bundle(join(WWW, 'main.js'), swappedEngine({ wasm: wasmBase64, workerSource })), 'script');
 const styles = [
   { id: null, text: inlineSafe(mainCss(), 'style') },
   ...cssFiles(WWW)
@@ -168,4 +226,4 @@ mkdirSync(join(ROOT, 'dist'), { recursive: true });
 writeFileSync(OUT, html);
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
 console.log(`single-file: ${relative(ROOT, OUT)} ${kb(Buffer.byteLength(html))} (${kb(gzipSync(html, { level: 9 }).length)} gzipped; ` +
-  `wasm ${kb(readFileSync(WASM).length)} as base64, worker ${kb(workerSource.length)}, ${styles.length} stylesheets)`);
+  `wasm ${kb(MODULES.reduce((a, m) => a + readFileSync(wasmOf(m)).length, 0))} in ${MODULES.length} modules as base64, worker ${kb(workerSource.length)}, ${styles.length} stylesheets)`);

@@ -21,6 +21,7 @@ import { Notices, Announcer } from './notice.js';
 import { Player } from './player.js';
 import { Model, FRAME_BUDGET_MS, isTrap } from './model.js';
 import { Trainer } from './trainer.js';
+import { CORE, loadEngine } from './engine.js';
 import { syncAll } from './views/controls.js';
 import { queueCharts, drawQueued } from './views/charts.js';
 import { CHAPTERS, applyLimits, chapterById } from './shell/chapters.js';
@@ -38,8 +39,18 @@ export { CHAPTERS };
 export class App {
   /** `dom`: {nav, tools, settings, notices, announcer, main}. The engine comes later (start). */
   constructor(dom) {
-    /** The wasm module, once start() has it (null while the page paints without it). */
+    /**
+     * The engine, once start() has it (null while the page paints without it): every export
+     * of the wasm modules loaded so far (www/engine.js), core first; a chapter with
+     * `engine: NAME` has its module's exports here once it has mounted.
+     */
     this.wasm = null;
+    /** Engine module name → the promise of its load (see loadChapterEngine). */
+    this.engineLoads = new Map();
+    /** Export name (a handle class, a function) → the engine module that gave it. */
+    this.exportEngine = new Map();
+    /** The engine modules in app.wasm. */
+    this.engines = new Set();
     this.dom = dom;
     defineChapters(CHAPTERS.map((c) => c.id), CHAPTERS.filter((c) => c.granularity === 'substep').map((c) => c.id));
     this.notices = new Notices(dom.notices);
@@ -90,8 +101,11 @@ export class App {
    * views/charts.js drawQueued) so that a phone stays responsive; resolves once all is drawn.
    */
   async start(wasm) {
-    this.wasm = wasm;
+    this.wasm = {};
+    this.addEngine(CORE, wasm);
     this.palette = wasm.palette();
+    // The chapter opened first may need a module of its own: it mounts once that is here.
+    await this.loadChapterEngine(this.chapter());
     const notes = this.openNotes;
     // The engine's limits are the ranges of its rows: what the address asked is checked
     // against them again now that the engine is here.
@@ -119,6 +133,66 @@ export class App {
     await new Promise((resolve) => setTimeout(resolve, 0));
     this.renderNow();
     await drawQueued();
+  }
+
+  /** Adds the exports of engine module `name` (its glue, initialised) to app.wasm. */
+  addEngine(name, glue) {
+    for (const [key, value] of Object.entries(glue)) {
+      // Functions both modules have (the loss chart, the palette, limits) are stateless:
+      // the first module's stay. Handle classes are each in one module only.
+      if (key in this.wasm) continue;
+      this.wasm[key] = value;
+      this.exportEngine.set(key, name);
+    }
+    this.engines.add(name);
+    this.engineLoads.set(name, Promise.resolve(true));
+  }
+
+  /** The engine module that gave app.wasm its export `key` (a handle class): www/worker.js builds its twins from the same one. */
+  engineOf(key) {
+    return this.exportEngine.get(key) ?? CORE;
+  }
+
+  /** Whether the engine module chapter `c` needs (`c.engine`; core else) is loaded. */
+  hasEngine(c) {
+    return this.engines.has(c.engine ?? CORE);
+  }
+
+  /**
+   * Loads the engine module chapter `c` needs, once; resolves true when it is in app.wasm
+   * (at once for a chapter of the core module), false if it could not be loaded (a notice
+   * says so; the chapter keeps its opening text, and opening it again tries again). Once
+   * loaded, the chapter mounts and draws if it is still the one shown.
+   */
+  loadChapterEngine(c) {
+    const name = c.engine ?? CORE;
+    let loading = this.engineLoads.get(name);
+    if (!loading) {
+      loading = loadEngine(name).then(
+        (glue) => {
+          this.addEngine(name, glue);
+          // (During start() the chapter mounts when start shows it.)
+          if (this.word && this.chapter() === c) {
+            this.nav.show();
+            this.requestRender();
+          }
+          return true;
+        },
+        (e) => {
+          this.engineLoads.delete(name);
+          this.notice(`The engine of the chapter “${c.title}” could not be loaded (${e.message}). Open the chapter again to retry.`, 'error');
+          return false;
+        },
+      );
+      this.engineLoads.set(name, loading);
+    }
+    return loading;
+  }
+
+  /** While the current chapter waits for its engine module: the promise of its load; else null. */
+  engineLoading() {
+    const c = this.chapter();
+    return this.wasm && !this.views.has(c.id) && c.engine ? this.loadChapterEngine(c) : null;
   }
 
   /** The engine rows of a state, as Lab settings. */
@@ -289,6 +363,7 @@ export class App {
 
   announceStep() {
     const c = this.chapter();
+    if (!this.view()) return; // the chapter waits for its engine module
     const text = c.describeStep?.(this, this.view()) ?? `Step t = ${this.state.step} of ${this.steps()}, ${this.state.phase} pass.`;
     this.announcer.say(text);
   }
@@ -399,7 +474,8 @@ export class App {
     this.renderQueued = false;
     try {
       for (const link of this.links) link.sync();
-      this.chapter().render(this, this.view());
+      // A chapter still waiting for its engine module shows its opening text only.
+      if (this.view()) this.chapter().render(this, this.view());
     } catch (e) {
       if (isTrap(e)) this.fault(e);
       else {

@@ -56,7 +56,12 @@ function makeApi(app, wasm) {
     pause: () => drawn((app.player.pause(), state())),
     train: (n = 1) => app.train(n).then(drawn),
     reset: (seed) => drawn((app.reset(seed), state())),
-    set: (patch) => drawn(app.setState(patch)),
+    /** Returns the result; a promise of it when the new chapter waits for its engine module. */
+    set: (patch) => {
+      const result = app.setState(patch);
+      const loading = app.engineLoading();
+      return loading ? loading.then(() => drawn(result)) : drawn(result);
+    },
     frame: () => app.frame(),
     /** Resolves once no model trains and no link is being replayed (iter=N), after a frame. */
     settled: () => app.settled(),
@@ -133,6 +138,9 @@ async function boot() {
   // The canvases draw with the app's fonts: loaded alongside the engine (3 s at most).
   const fonts = fontsReady({ late: () => app.wasm && app.requestRender() });
   try {
+    // A chapter with an engine module of its own (www/engine.js) loads it alongside core.
+    const own = app.chapter().engine;
+    if (own) loadEngine(own).catch(() => {}); // a failure is the chapter's notice (App.loadChapterEngine)
     wasm = await loadEngine();
     await fonts;
   } catch (e) {

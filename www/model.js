@@ -16,7 +16,9 @@ export const FRAME_BUDGET_MS = 7;
 
 /**
  * The wasm handle a spec describes: `{ cls = 'Lab', ctor: 'new' | <a static constructor>,
- * settings }`, e.g. `{ ctor: 'text', settings }` → `Lab.text(settings)`.
+ * settings }`, e.g. `{ ctor: 'text', settings }` → `Lab.text(settings)`. `wasm`: the page's
+ * app.wasm (every module loaded so far), or in the worker the module the spec's `engine`
+ * names (www/engine.js).
  */
 export function makeHandle(wasm, spec) {
   const cls = wasm[spec.cls ?? 'Lab'];
@@ -169,7 +171,9 @@ export class Model {
     if (!this.trainer) return;
     const ctor = this.spec.ctor === 'vanishing' ? 'vanishing' : 'new';
     const state = this.handle.export_state(0);
-    const spec = { cls: this.spec.cls, ctor, settings: this.handle.settings() };
+    // The worker builds the twin from the same engine module (app.engineOf: the module that
+    // gave the page this class).
+    const spec = { cls: this.spec.cls, ctor, settings: this.handle.settings(), engine: this.app.engineOf?.(this.spec.cls ?? 'Lab') };
     this.trainer.send({ op: 'adopt', id: this.id, spec, state, generation: this.generation }, [state.buffer]);
     // What was going on here goes on there.
     for (const j of this.jobs) j.sent = false;

@@ -3,13 +3,14 @@
 // not copied) for the page's copy to import. The page stays at 60 frames per second
 // whatever the model size, and Pause takes effect between two slices (≤ SLICE_MS).
 //
-// Messages in: first { op: 'engine', module }, the compiled wasm from the page (taken by
-// www/engine.js loadWorkerEngine); then, from www/trainer.js: adopt, call, train, run,
-// pause, cancel, free.
+// Messages in: { op: 'engine', name, module }, the compiled wasm modules from the page
+// (taken by www/engine.js listenForEngines: core first, then any other as the page loads
+// it); from www/trainer.js: adopt, call, train, run, pause, cancel, free. A spec's
+// `engine` names the module of its handle (default core). Messages are handled one after
+// the other, in order, even when an adopt waits for its module.
 // Messages out: { op: 'ready' } once, then { op: 'state', id, generation, state, ran,
 // report, jobDone, error } after each slice or change (at most every POST_MS while running).
-import * as wasm from './pkg/rnn_lab.js';
-import { loadWorkerEngine } from './engine.js';
+import { listenForEngines, workerEngine } from './engine.js';
 import { makeHandle, trainSlice } from './model.js';
 
 /** Training between two looks at the message queue. */
@@ -72,7 +73,8 @@ function work() {
 
 const handlers = {
   /** A twin of the page's model: its settings and its state. */
-  adopt({ id, spec, state, generation }) {
+  async adopt({ id, spec, state, generation }) {
+    const wasm = await workerEngine(spec.engine);
     twins.get(id)?.handle.free();
     const handle = makeHandle(wasm, spec);
     handle.import_state(state);
@@ -115,15 +117,18 @@ const handlers = {
   },
 };
 
-const ready = loadWorkerEngine(wasm).then(() => self.postMessage({ op: 'ready' }));
+listenForEngines();
+/** The messages so far, handled in order (an adopt may wait for its engine module). */
+let queue = workerEngine().then(() => self.postMessage({ op: 'ready' }));
 
-self.onmessage = async (event) => {
-  await ready;
+self.onmessage = (event) => {
   const msg = event.data;
-  try {
-    handlers[msg.op](msg);
-  } catch (e) {
-    // The page made the same call on its copy first and it succeeded, so this is a fault.
-    self.postMessage({ op: 'fault', id: msg.id, message: e.message ?? String(e) });
-  }
+  queue = queue.then(async () => {
+    try {
+      await handlers[msg.op](msg);
+    } catch (e) {
+      // The page made the same call on its copy first and it succeeded, so this is a fault.
+      self.postMessage({ op: 'fault', id: msg.id, message: e.message ?? String(e) });
+    }
+  });
 };

@@ -20,15 +20,27 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
+// Each family of chapters is one cargo feature, and one wasm module of the page
+// (scripts/build): www/pkg/core (`lab`), recap, why, types. What every module needs (the
+// charts' house style, the loss chart, the palette, limits, version) is always here.
+#[cfg(feature = "lab")]
 pub mod bench;
 pub mod charts;
+#[cfg(feature = "lab")]
 pub mod lab;
+#[cfg(feature = "lab")]
 pub mod model_file;
+#[cfg(feature = "recap")]
 pub mod recap;
+#[cfg(feature = "lab")]
 pub mod training;
+#[cfg(feature = "types")]
 pub mod types;
+#[cfg(feature = "lab")]
 pub mod unrolled;
+#[cfg(feature = "lab")]
 pub mod vanishing;
+#[cfg(feature = "why")]
 pub mod why;
 
 #[wasm_bindgen]

@@ -42,7 +42,7 @@ async function openHeld(hash) {
     release = resolve;
   });
   let wasmAsked = false;
-  await page.route('**/rnn_lab_bg.wasm', async (route) => {
+  await page.route('**/core_bg.wasm', async (route) => {
     wasmAsked = true;
     await held;
     await route.continue();

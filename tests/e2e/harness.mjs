@@ -34,9 +34,13 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Start the static server on 127.0.0.1 and a free port: `{ url, close() }`. */
+/**
+ * Start the static server on 127.0.0.1 and a free port: `{ url, close() }`. It serves what
+ * ./scripts/serve does: the bundle scripts/build wrote (dist/web) over the project root
+ * (RNN_LAB_DEV=1: the source modules).
+ */
 export async function startServer() {
-  const s = await startStaticServer({ root: ROOT, port: 0 });
+  const s = await startStaticServer({ root: ROOT, port: 0, dev: process.env.RNN_LAB_DEV === '1' });
   return { url: s.url, port: s.port, close: s.close };
 }
 

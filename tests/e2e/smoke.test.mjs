@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { startServer, launch, openApp, ROOT } from './harness.mjs';
+import { bundleDir } from '../../scripts/server.mjs';
 
 let server;
 before(async () => {
@@ -31,16 +32,16 @@ function rawGet(path) {
 }
 
 test('server: the wasm is served as application/wasm, byte for byte', async () => {
-  const res = await rawGet('/www/pkg/rnn_lab_bg.wasm');
+  const res = await rawGet('/www/pkg/core_bg.wasm');
   assert.equal(res.status, 200);
   assert.equal(res.type, 'application/wasm');
-  assert.deepEqual(res.body, readFileSync(join(ROOT, 'www', 'pkg', 'rnn_lab_bg.wasm')));
+  assert.deepEqual(res.body, readFileSync(join(ROOT, 'www', 'pkg', 'core_bg.wasm')));
   // "\0asm" magic: a real module, not an error page
   assert.deepEqual([...res.body.subarray(0, 4)], [0x00, 0x61, 0x73, 0x6d]);
 });
 
 test('build: the optimised wasm compiles in this Node (no feature beyond what engines ship)', async () => {
-  const bytes = readFileSync(join(ROOT, 'www', 'pkg', 'rnn_lab_bg.wasm'));
+  const bytes = readFileSync(join(ROOT, 'www', 'pkg', 'core_bg.wasm'));
   const module = await WebAssembly.compile(bytes);
   const exports = WebAssembly.Module.exports(module).map((e) => e.name);
   assert.ok(exports.includes('memory'), 'the module exports its memory');
@@ -51,8 +52,9 @@ test('server: / is index.html and ES modules are text/javascript', async () => {
   const res = await rawGet('/');
   assert.equal(res.status, 200);
   assert.equal(res.type, 'text/html; charset=utf-8');
-  assert.equal(res.body.toString('utf8'), readFileSync(join(ROOT, 'index.html'), 'utf8'));
-  const js = await rawGet('/www/pkg/rnn_lab.js');
+  // The bundle's page (scripts/bundle.mjs) where it is built, as the server serves it.
+  assert.equal(res.body.toString('utf8'), readFileSync(join(bundleDir(ROOT) ?? ROOT, 'index.html'), 'utf8'));
+  const js = await rawGet('/www/pkg/core.js');
   assert.equal(js.status, 200);
   assert.match(js.type, /^text\/javascript/);
 });
@@ -66,11 +68,14 @@ test('server: directory traversal and hidden or build paths are refused', async 
   assert.equal((await rawGet('/no-such-file.js')).status, 404);
 });
 
-test('sizes: the whole page stays under its budget (scripts/sizes.mjs) gzipped', () => {
+test('sizes: the first load and the whole page stay under their budgets (scripts/sizes.mjs) gzipped', () => {
   const out = JSON.parse(execFileSync('node', [join(ROOT, 'scripts', 'sizes.mjs'), '--json'], { encoding: 'utf8' }));
-  assert.ok(out.wasm, 'www/pkg/rnn_lab_bg.wasm is missing: run ./scripts/build');
-  assert.ok(out.total.gzip > out.wasm.gzip, 'the total counts the wasm and the rest of the page');
-  assert.ok(out.total.gzip < out.budget_gzip, `page is ${(out.total.gzip / 1024).toFixed(1)} KB gzipped, budget ${out.budget_gzip / 1024} KB`);
+  assert.deepEqual(out.missing, [], 'run ./scripts/build');
+  assert.ok(out.first_load.gzip > out.wasm.gzip, 'the first load counts the core wasm and the rest of the page');
+  assert.deepEqual(out.modules.map((m) => m.name), ['core', 'recap', 'types', 'why']);
+  assert.ok(out.total.gzip > out.first_load.gzip + 3 * 10 * 1024, 'the total counts the modules loaded later');
+  assert.ok(out.first_load.gzip < out.budget_first_gzip, `first load is ${(out.first_load.gzip / 1024).toFixed(1)} KB gzipped, budget ${out.budget_first_gzip / 1024} KB`);
+  assert.ok(out.total.gzip < out.budget_total_gzip, `all chapters are ${(out.total.gzip / 1024).toFixed(1)} KB gzipped, budget ${out.budget_total_gzip / 1024} KB`);
 });
 
 test('page: loads in headless Chromium, ready, no console or page errors', async () => {

@@ -130,7 +130,7 @@ test('a typed example gets the engine’s prediction, the same as a fresh model 
   assert.equal((await page.evaluate(() => window.rnnLab.snapshot())).text, snap.text);
   // An independent TypesLab with the same settings, trained as many iterations, agrees bit for bit.
   const fresh = await page.evaluate(async ([n, text]) => {
-    const m = await import('./www/pkg/rnn_lab.js');
+    const m = await import('./www/pkg/types.js');
     const lab = new m.TypesLab({ kind: 'many_to_one', seed: 0, hidden: 16, lr: 0.1 });
     let left = n;
     while (left > 0) {

@@ -245,7 +245,7 @@ test('a link reproduces the chapter’s settings and its trained models, bit for
   assert.ok(await page.isChecked('#why-reveal'));
   // The same models, built and trained from the same settings outside the page.
   const same = await page.evaluate(async () => {
-    const wasm = await import('/www/pkg/rnn_lab.js');
+    const wasm = await import('/www/pkg/why.js');
     const auto = new wasm.AutocompleteHandle({ settings: { seed: 2 } });
     for (let i = 0; i < 400; i += 7) auto.train(Math.min(7, 400 - i));
     const words = new wasm.NextWordHandle({ window: 3, large_window: 6, seed: 2, hidden: 32, rnn_hidden: 32 });

@@ -33,8 +33,8 @@ export class ChapterNav {
   /**
    * Shows the current chapter's section and hides the others. The section starts with the
    * chapter's opening text (`intro()`, which needs no engine: it paints before the wasm
-   * has arrived); once the engine is there, the chapter mounts the rest below it, the
-   * first time it is shown.
+   * has arrived); once the engine is there (with the chapter's own module, if it has one),
+   * the chapter mounts the rest below it, the first time it is shown.
    */
   show() {
     const app = this.app;
@@ -46,8 +46,11 @@ export class ChapterNav {
     }
     if (app.wasm && !app.views.has(c.id)) {
       // The chapter builds its UI here and hands it back: the app keeps it (app.views),
-      // and passes it to the chapter's render, describeStep, extendSnapshot.
-      app.views.set(c.id, c.mount(this.sections.get(c.id), app) ?? {});
+      // and passes it to the chapter's render, describeStep, extendSnapshot. A chapter
+      // whose engine module is not loaded yet mounts when it arrives (App.loadChapterEngine
+      // calls show again).
+      if (app.hasEngine(c)) app.views.set(c.id, c.mount(this.sections.get(c.id), app) ?? {});
+      else app.loadChapterEngine(c);
     }
     for (const [id, section] of this.sections) section.hidden = id !== c.id;
     for (const [id, a] of this.links) {

@@ -6,7 +6,8 @@ import { CHAPTERS } from './chapters.js';
 export const modelReads = {
   /** T: the current chapter's own (chapters that step through their own model), else the word's. */
   steps() {
-    const own = this.chapter().steps?.(this);
+    // (A chapter still waiting for its engine module has no model of its own yet.)
+    const own = this.view() ? this.chapter().steps?.(this) : undefined;
     if (own) return own;
     return (this.cache.steps ??= this.lab.steps());
   },
@@ -45,7 +46,7 @@ export const modelReads = {
    * plus `backward` in the backward pass; chapters with `extendSnapshot(app, snap)` add theirs.
    */
   snapshot() {
-    const own = this.chapter().snapshot?.(this);
+    const own = this.view() ? this.chapter().snapshot?.(this) : undefined;
     if (own) return own;
     const snap = { ...this.forwardSnapshot(), phase: this.state.phase, substep: this.player.substep, substep_name: this.player.substepName };
     if (this.state.phase === 'backward') snap.backward = this.backwardSnapshot();

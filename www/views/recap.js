@@ -24,6 +24,9 @@ function ready(app) {
 export default {
   id: 'recap',
   title: 'Recap',
+  // Its models and charts are in the engine module www/pkg/recap (www/engine.js), loaded
+  // when the chapter first opens.
+  engine: 'recap',
   // Its own models and controls: the word model's settings bar is hidden here.
   settingsBar: false,
 

@@ -92,6 +92,9 @@ function exercise() {
 export default {
   id: 'types',
   title: 'Types of RNN',
+  // Its models and charts are in the engine module www/pkg/types (www/engine.js), loaded
+  // when the chapter first opens.
+  engine: 'types',
   granularity: 'step',
   settingsBar: false,
 

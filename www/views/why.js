@@ -28,6 +28,9 @@ const ROWS = ['ws', 'wr', 'wa', 'wq', 'wb', 'wn', 'wl', 'wt', 'wp', 'wo', 'wh'];
 export default {
   id: 'why',
   title: 'Why recurrence?',
+  // Its models and charts are in the engine module www/pkg/why (www/engine.js), loaded
+  // when the chapter first opens.
+  engine: 'why',
   // Its own models and controls: the word model's settings bar is hidden here.
   settingsBar: false,
 

@@ -20,14 +20,20 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
+#[cfg(feature = "lab")]
 pub mod grad_bars;
 pub mod loss;
 pub mod scales;
+#[cfg(feature = "lab")]
 mod step_grid;
 pub mod text;
+#[cfg(feature = "lab")]
 pub mod training;
+#[cfg(feature = "lab")]
 pub mod unrolled;
+#[cfg(feature = "lab")]
 pub mod vanishing;
+#[cfg(feature = "why")]
 pub mod why;
 
 /// Okabe–Ito colours, with the dark ones used for lines and text so every
