@@ -16,12 +16,13 @@
 //   keys.js          the keyboard shortcuts
 //   model-file.js    model export / import
 //   model-reads.js   the model's numbers, memoised per model version (App methods)
+//   engine-modules.js  the engine's wasm modules by chapter (App methods)
 import { prop, defineChapters, defaults, validate, parseHash, applyEngineLimits } from './state.js';
 import { Notices, Announcer } from './notice.js';
 import { Player } from './player.js';
 import { Model, isTrap } from './model.js';
 import { Trainer } from './trainer.js';
-import { CORE, loadEngine } from './engine.js';
+import { CORE } from './engine.js';
 import { syncAll } from './views/controls.js';
 import { queueCharts, drawQueued } from './views/charts.js';
 import { CHAPTERS, applyLimits, chapterById } from './shell/chapters.js';
@@ -33,6 +34,7 @@ import { bindKeys } from './shell/keys.js';
 import { exportModel, importModel } from './shell/model-file.js';
 import { modelReads } from './shell/model-reads.js';
 import { frameLoop } from './shell/frame-loop.js';
+import { engineModules } from './shell/engine-modules.js';
 import { TrainingLink, progressBox, syncTraining, warnMixedTraining } from './shell/links.js';
 
 export { CHAPTERS };
@@ -134,66 +136,6 @@ export class App {
     await new Promise((resolve) => setTimeout(resolve, 0));
     this.renderNow();
     await drawQueued();
-  }
-
-  /** Adds the exports of engine module `name` (its glue, initialised) to app.wasm. */
-  addEngine(name, glue) {
-    for (const [key, value] of Object.entries(glue)) {
-      // Functions both modules have (the loss chart, the palette, limits) are stateless:
-      // the first module's stay. Handle classes are each in one module only.
-      if (key in this.wasm) continue;
-      this.wasm[key] = value;
-      this.exportEngine.set(key, name);
-    }
-    this.engines.add(name);
-    this.engineLoads.set(name, Promise.resolve(true));
-  }
-
-  /** The engine module that gave app.wasm its export `key` (a handle class): www/worker.js builds its twins from the same one. */
-  engineOf(key) {
-    return this.exportEngine.get(key) ?? CORE;
-  }
-
-  /** Whether the engine module chapter `c` needs (`c.engine`; core else) is loaded. */
-  hasEngine(c) {
-    return this.engines.has(c.engine ?? CORE);
-  }
-
-  /**
-   * Loads the engine module chapter `c` needs, once; resolves true when it is in app.wasm
-   * (at once for a chapter of the core module), false if it could not be loaded (a notice
-   * says so; the chapter keeps its opening text, and opening it again tries again). Once
-   * loaded, the chapter mounts and draws if it is still the one shown.
-   */
-  loadChapterEngine(c) {
-    const name = c.engine ?? CORE;
-    let loading = this.engineLoads.get(name);
-    if (!loading) {
-      loading = loadEngine(name).then(
-        (glue) => {
-          this.addEngine(name, glue);
-          // (During start() the chapter mounts when start shows it.)
-          if (this.word && this.chapter() === c) {
-            this.nav.show();
-            this.requestRender();
-          }
-          return true;
-        },
-        (e) => {
-          this.engineLoads.delete(name);
-          this.notice(`The engine of the chapter “${c.title}” could not be loaded (${e.message}). Open the chapter again to retry.`, 'error');
-          return false;
-        },
-      );
-      this.engineLoads.set(name, loading);
-    }
-    return loading;
-  }
-
-  /** While the current chapter waits for its engine module: the promise of its load; else null. */
-  engineLoading() {
-    const c = this.chapter();
-    return this.wasm && !this.views.has(c.id) && c.engine ? this.loadChapterEngine(c) : null;
   }
 
   /** The engine rows of a state, as Lab settings. */
@@ -430,3 +372,7 @@ Object.assign(App.prototype, modelReads);
 // stopAnimation(key), animating(key), renderNow(), frame(): the one frame loop
 // (shell/frame-loop.js).
 Object.assign(App.prototype, frameLoop);
+
+// addEngine, engineOf, hasEngine, loadChapterEngine, engineLoading: the engine's wasm
+// modules in app.wasm (shell/engine-modules.js).
+Object.assign(App.prototype, engineModules);
