@@ -46,7 +46,7 @@ pub mod windows;
 pub mod word2vec;
 pub mod word_rnn;
 
-pub use trainer::{FlatOptimizer, TrainStep, Trainer};
+pub use trainer::{FlatOptimizer, TrainStep, Trainer, TrainerState};
 
 use super::gradcheck::{FLOOR, PASS_THRESHOLD, relative_error, ridders};
 

@@ -15,6 +15,10 @@ use crate::engine::optim::{OptimizerConfig, OptimizerKind};
 use crate::engine::rng::Rng;
 use serde::Serialize;
 
+#[path = "trainer_state.rs"]
+mod state;
+pub use state::TrainerState;
+
 /// An optimiser over one flat parameter vector, with its memory.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlatOptimizer {

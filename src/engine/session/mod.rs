@@ -13,7 +13,7 @@
 
 mod benchmark;
 mod sequence;
-mod state;
+pub(crate) mod state;
 mod train;
 
 pub use train::{TrainReport, TrainUntil};
