@@ -64,9 +64,16 @@ impl NextWordHandle {
     /// orders, the losses the other copy lacks: it has `since` steps in all),
     /// for the copy on the page while the worker trains.
     pub fn export_state(&self, since: f64) -> Result<Vec<f64>, JsError> {
-        Ok(self
-            .lab
-            .export_state(count("since", since, usize::MAX)? as u64))
+        let since = count("since", since, usize::MAX)? as u64;
+        Ok(self.lab.export_state(since, false))
+    }
+
+    /// The same without Adam's memory (a third of the numbers): enough to show
+    /// the models while the worker trains; the worker sends a full state when
+    /// it stops (www/worker.js).
+    pub fn export_light(&self, since: f64) -> Result<Vec<f64>, JsError> {
+        let since = count("since", since, usize::MAX)? as u64;
+        Ok(self.lab.export_state(since, true))
     }
 
     /// Brings this copy to an exported state, bit for bit; a damaged state changes nothing.

@@ -238,7 +238,7 @@ impl Autocomplete {
     pub fn export_state(&self, since: u64) -> Vec<f64> {
         let mut out = vec![STATE_TAG];
         self.trainer
-            .export_state(&self.rnn, since as usize, &mut out);
+            .export_state(&self.rnn, since as usize, false, &mut out);
         out
     }
 

@@ -217,19 +217,21 @@ impl NextWordLab {
     /// `trainer_state`), after a tag. `since`: the steps of the four together
     /// that the other copy has ([`LabStatus::iteration`]); each model sends
     /// the losses of at most the steps taken since, which covers all it lacks.
-    pub fn export_state(&self, since: u64) -> Vec<f64> {
+    /// `light`: without Adam's memory (θ alone is 1/3 of the numbers), to
+    /// show the models while another copy trains them.
+    pub fn export_state(&self, since: u64, light: bool) -> Vec<f64> {
         let new = self.status().iteration.saturating_sub(since) as usize;
         let mut out = vec![STATE_TAG];
         let since = |t: &Trainer| t.losses.len().saturating_sub(new);
         let (w, b, l, r) = (&self.window, &self.bag, &self.large, &self.rnn);
         w.trainer
-            .export_state(&w.model, since(&w.trainer), &mut out);
+            .export_state(&w.model, since(&w.trainer), light, &mut out);
         b.trainer
-            .export_state(&b.model, since(&b.trainer), &mut out);
+            .export_state(&b.model, since(&b.trainer), light, &mut out);
         l.trainer
-            .export_state(&l.model, since(&l.trainer), &mut out);
+            .export_state(&l.model, since(&l.trainer), light, &mut out);
         r.trainer
-            .export_state(&r.model, since(&r.trainer), &mut out);
+            .export_state(&r.model, since(&r.trainer), light, &mut out);
         out
     }
 

@@ -12,7 +12,9 @@
 //! ```
 //!
 //! Only the losses from `losses_from` on are sent (the other copy has the
-//! older ones). Reading checks everything and returns a [`TrainerState`];
+//! older ones). A light state has no optimiser memory (m = 0): enough to
+//! show the model (θ, losses, counters), not to train on from it exactly;
+//! importing one keeps the copy's own memory. Reading checks everything and returns a [`TrainerState`];
 //! nothing changes until [`Trainer::apply_state`], so a state made of several
 //! parts can be checked whole before any part is applied.
 
@@ -48,10 +50,17 @@ fn read_u64(r: &mut Reader, what: &str) -> Result<u64> {
 
 impl Trainer {
     /// Appends the state of this trainer and `model` to `out`, with the losses
-    /// of steps `losses_since` and later (0: all).
-    pub fn export_state<M: Model>(&self, model: &M, losses_since: usize, out: &mut Vec<f64>) {
+    /// of steps `losses_since` and later (0: all); `light`: without the
+    /// optimiser's memory.
+    pub fn export_state<M: Model>(
+        &self,
+        model: &M,
+        losses_since: usize,
+        light: bool,
+        out: &mut Vec<f64>,
+    ) {
         let theta = model.params();
-        let memory = &self.optimizer.state;
+        let memory: &[Vec<f64>] = if light { &[] } else { &self.optimizer.state };
         let from = losses_since.min(self.losses.len());
         out.reserve(16 + self.order.len() + theta.len() * (1 + memory.len()) + self.losses.len());
         out.extend([self.steps() as f64, self.epoch as f64, self.cursor as f64]);
@@ -102,7 +111,8 @@ impl Trainer {
         }
         let moments = r.count("optimiser memory", 2)?;
         let p = r.count("parameters", usize::MAX)?;
-        if moments != self.optimizer.state.len() || p != model.params().len() {
+        let light = moments == 0;
+        if !(light || moments == self.optimizer.state.len()) || p != model.params().len() {
             return Err(bad("it belongs to a model of another size or optimiser"));
         }
         let theta = r.take(p, "parameters")?;
@@ -184,7 +194,7 @@ mod tests {
         for chunk in [1, 4, 9, 2] {
             t.train(&mut m, chunk).unwrap();
             let mut state = Vec::new();
-            t.export_state(&m, since, &mut state);
+            t.export_state(&m, since, false, &mut state);
             ct.import_state(&mut cm, &state).unwrap();
             since = t.steps() as usize;
         }
@@ -201,7 +211,7 @@ mod tests {
         let (mut m, mut t) = model();
         t.train(&mut m, 5).unwrap();
         let mut good = Vec::new();
-        t.export_state(&m, 0, &mut good);
+        t.export_state(&m, 0, false, &mut good);
         let (mut cm, mut ct) = model();
         ct.train(&mut cm, 1).unwrap();
         let before = (cm.params().to_vec(), ct.losses.clone());
@@ -215,9 +225,32 @@ mod tests {
         }
         // Losses newer than the copy has, with a gap before them: refused.
         let mut newer = Vec::new();
-        t.export_state(&m, 3, &mut newer);
+        t.export_state(&m, 3, false, &mut newer);
         assert!(ct.import_state(&mut cm, &newer).is_err());
         ct.import_state(&mut cm, &good).unwrap();
         assert_eq!(ct.losses, t.losses);
+    }
+
+    #[test]
+    fn a_light_state_shows_the_model_and_keeps_the_copys_memory() {
+        let (mut m, mut t) = model();
+        let (mut cm, mut ct) = model();
+        t.train(&mut m, 6).unwrap();
+        let (mut light, mut full) = (Vec::new(), Vec::new());
+        t.export_state(&m, 0, true, &mut light);
+        t.export_state(&m, 0, false, &mut full);
+        assert_eq!(
+            full.len() - light.len(),
+            2 * m.params().len(),
+            "Adam's m and v"
+        );
+        ct.import_state(&mut cm, &light).unwrap();
+        assert_eq!((cm.params(), &ct.losses), (m.params(), &t.losses));
+        assert_ne!(
+            ct.optimizer.state, t.optimizer.state,
+            "the copy's memory is its own"
+        );
+        ct.import_state(&mut cm, &full).unwrap();
+        assert_eq!(ct.optimizer.state, t.optimizer.state);
     }
 }
