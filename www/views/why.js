@@ -77,8 +77,8 @@ export default {
         app.requestRender();
       }, REDRAW_MS);
     }
-    // Charts draw last (ui.chart), after every change to the page's text: sizing a canvas
-    // reads the layout, and one layout per frame is enough.
+    // The charts of the models draw last (ui.chart), after every change to the page's text:
+    // sizing a canvas reads the layout, and one layout per frame is enough.
     ui.charts = [];
     renderSequences(app, ui);
     renderAutocomplete(app, ui, heavy);

@@ -70,14 +70,15 @@ export function renderSequences(app, ui) {
   const reveal = state.wr;
   const key = `${state.ws}/${reveal}`;
   const s = ex.sentence;
-  ui.chart(ui.seq.sentence, key, { chars: s.chars, known: s.known, reveal, title: 'A sentence, one character at a time' },
+  // Drawn at once: the chapter's first drawing of a frame, on a layout nothing changed yet.
+  ui.seq.sentence.update(key, { chars: s.chars, known: s.known, reveal, title: 'A sentence, one character at a time' },
     `The sentence “${reveal ? s.text : `${s.chars.slice(0, s.known).join('')}…`}” as ${reveal ? s.chars.length : s.known + 1} boxes${reveal ? '' : ', the last one a question mark'}.`);
   const h = ex.heartbeat.signal;
-  ui.chart(ui.seq.heart, key, {
+  ui.seq.heart.update(key, {
     values: h.values, dx: 1 / h.rate, known: h.known, reveal, title: 'A heartbeat trace', x_desc: 'time (s)', y_desc: 'signal',
   }, `Line chart of a synthetic heartbeat over ${fmt(h.values.length / h.rate, 0)} seconds, ${ex.heartbeat.beats.length} beats; the last ${fmt((h.values.length - h.known) / h.rate, 0)} seconds are ${reveal ? 'shown in vermillion' : 'hidden behind a question mark'}.`);
   const w = ex.sound.chart;
-  ui.chart(ui.seq.sound, key, {
+  ui.seq.sound.update(key, {
     values: w.values, dx: 1000 / w.rate, known: w.known, reveal, title: 'A sound wave', x_desc: 'time (ms)', y_desc: 'amplitude',
   }, `Line chart of the first ${fmt((1000 * w.values.length) / w.rate, 0)} ms of a synthetic sound; the last part is ${reveal ? 'shown in vermillion' : 'hidden behind a question mark'}.`);
   if (ui.seqKey === key) return;
