@@ -95,7 +95,8 @@ pub fn area(canvas: &HtmlCanvasElement) -> Result<DrawingArea<CanvasBackend, Shi
     let backend = CanvasBackend::with_canvas_object(canvas.clone())
         .ok_or_else(|| JsError::new("this canvas has no 2D drawing context"))?;
     let root = backend.into_drawing_area();
-    root.fill(&colors::BACKGROUND).map_err(crate::web::js_error)?;
+    root.fill(&colors::BACKGROUND)
+        .map_err(crate::web::js_error)?;
     Ok(root)
 }
 
