@@ -220,7 +220,7 @@ impl Autocomplete {
         TrainProgress {
             iteration: self.steps(),
             diverged: false,
-            loss: self.losses().last().copied(),
+            loss: self.trainer.last_loss(),
         }
     }
 
@@ -228,7 +228,8 @@ impl Autocomplete {
         self.trainer.epoch()
     }
 
-    /// Loss of every step (mean −log p per character of the step's queries).
+    /// Loss of every step (mean −log p per character of the step's queries;
+    /// pooled past [`LOSS_HISTORY`](super::trainer::LOSS_HISTORY) steps).
     pub fn losses(&self) -> &[f64] {
         &self.trainer.losses
     }
@@ -237,8 +238,7 @@ impl Autocomplete {
     /// steps `since` and later), after a tag; see `trainer_state`.
     pub fn export_state(&self, since: u64) -> Vec<f64> {
         let mut out = vec![STATE_TAG];
-        self.trainer
-            .export_state(&self.rnn, since as usize, false, &mut out);
+        self.trainer.export_state(&self.rnn, since, false, &mut out);
         out
     }
 

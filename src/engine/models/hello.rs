@@ -133,7 +133,7 @@ impl HelloRace {
         let mut out = vec![STATE_TAG];
         let from = (since as usize).min(self.rnn_losses.len());
         self.trainer
-            .export_state(&self.window, from, false, &mut out);
+            .export_state(&self.window, since, false, &mut out);
         out.extend([from as f64, (self.rnn_losses.len() - from) as f64]);
         out.extend_from_slice(&self.rnn_losses[from..]);
         let session = self.rnn.export_state(from as u64);

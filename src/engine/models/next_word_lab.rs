@@ -220,9 +220,9 @@ impl NextWordLab {
     /// `light`: without Adam's memory (θ alone is 1/3 of the numbers), to
     /// show the models while another copy trains them.
     pub fn export_state(&self, since: u64, light: bool) -> Vec<f64> {
-        let new = self.status().iteration.saturating_sub(since) as usize;
+        let new = self.status().iteration.saturating_sub(since);
         let mut out = vec![STATE_TAG];
-        let since = |t: &Trainer| t.losses.len().saturating_sub(new);
+        let since = |t: &Trainer| t.steps().saturating_sub(new);
         let (w, b, l, r) = (&self.window, &self.bag, &self.large, &self.rnn);
         w.trainer
             .export_state(&w.model, since(&w.trainer), light, &mut out);

@@ -8,11 +8,14 @@
 //! ```text
 //! [steps, epoch, cursor, rng (4 words, spare flag, spare bits: each 64-bit
 //!  word as two 32-bit halves), len(order), order, m memory tensors, P,
-//!  θ (P numbers), memory (m·P), losses_from, n, losses[losses_from..+n]]
+//!  θ (P numbers), memory (m·P), loss stride, pending sum, pending count,
+//!  last loss | NaN, losses_from, n, losses[losses_from..+n]]
 //! ```
 //!
 //! Only the losses from `losses_from` on are sent (the other copy has the
-//! older ones). A light state has no optimiser memory (m = 0): enough to
+//! older ones) while there is one entry per step; once the history is pooled
+//! (a stride above 1, see [`super::LOSS_HISTORY`]) all its entries are sent,
+//! since pooling rewrites them. A light state has no optimiser memory (m = 0): enough to
 //! show the model (θ, losses, counters), not to train on from it exactly;
 //! importing one keeps the copy's own memory. Reading checks everything and returns a [`TrainerState`];
 //! nothing changes until [`Trainer::apply_state`], so a state made of several
@@ -33,6 +36,9 @@ pub struct TrainerState<'a> {
     order: &'a [f64],
     theta: &'a [f64],
     memory: Vec<&'a [f64]>,
+    stride: u64,
+    pending: (f64, u64),
+    last_loss: Option<f64>,
     losses_from: usize,
     losses: &'a [f64],
 }
@@ -50,18 +56,16 @@ fn read_u64(r: &mut Reader, what: &str) -> Result<u64> {
 
 impl Trainer {
     /// Appends the state of this trainer and `model` to `out`, with the losses
-    /// of steps `losses_since` and later (0: all); `light`: without the
-    /// optimiser's memory.
-    pub fn export_state<M: Model>(
-        &self,
-        model: &M,
-        losses_since: usize,
-        light: bool,
-        out: &mut Vec<f64>,
-    ) {
+    /// of the steps after `since` (the other copy has the earlier ones; 0:
+    /// all); `light`: without the optimiser's memory.
+    pub fn export_state<M: Model>(&self, model: &M, since: u64, light: bool, out: &mut Vec<f64>) {
         let theta = model.params();
         let memory: &[Vec<f64>] = if light { &[] } else { &self.optimizer.state };
-        let from = losses_since.min(self.losses.len());
+        let from = if self.loss_stride == 1 {
+            (since as usize).min(self.losses.len())
+        } else {
+            0
+        };
         out.reserve(16 + self.order.len() + theta.len() * (1 + memory.len()) + self.losses.len());
         out.extend([self.steps() as f64, self.epoch as f64, self.cursor as f64]);
         let (words, spare) = self.rng.words();
@@ -77,6 +81,12 @@ impl Trainer {
         for m in memory {
             out.extend_from_slice(m);
         }
+        out.extend([
+            self.loss_stride as f64,
+            self.pending.0,
+            self.pending.1 as f64,
+            self.last_loss.unwrap_or(f64::NAN),
+        ]);
         out.extend([from as f64, (self.losses.len() - from) as f64]);
         out.extend_from_slice(&self.losses[from..]);
     }
@@ -122,10 +132,19 @@ impl Trainer {
         let memory = (0..moments)
             .map(|_| r.take(p, "optimiser memory"))
             .collect::<Result<Vec<_>>>()?;
+        let stride = r.whole("loss stride", f64::INFINITY)? as u64;
+        let pending_sum = r.one("losses")?;
+        let pending_count = r.whole("losses", f64::INFINITY)? as u64;
+        let last_loss = r.one("losses")?;
         let losses_from = r.count("losses", self.losses.len())?;
         let count = r.count("losses", usize::MAX)?;
         let losses = r.take(count, "losses")?;
-        if (losses_from + count) as u64 != steps {
+        let entries = (losses_from + count) as u64;
+        if !stride.is_power_of_two()
+            || (stride > 1 && losses_from > 0)
+            || pending_count >= stride
+            || entries.checked_mul(stride).map(|n| n + pending_count) != Some(steps)
+        {
             return Err(bad("a loss history that does not match its steps"));
         }
         Ok(TrainerState {
@@ -136,6 +155,9 @@ impl Trainer {
             order,
             theta,
             memory,
+            stride,
+            pending: (pending_sum, pending_count),
+            last_loss: (!last_loss.is_nan()).then_some(last_loss),
             losses_from,
             losses,
         })
@@ -155,6 +177,9 @@ impl Trainer {
         self.order.extend(s.order.iter().map(|&i| i as usize));
         self.losses.truncate(s.losses_from);
         self.losses.extend_from_slice(s.losses);
+        self.loss_stride = s.stride;
+        self.pending = s.pending;
+        self.last_loss = s.last_loss;
     }
 
     /// Reads, checks and applies a state that is nothing but this trainer's.
@@ -196,7 +221,7 @@ mod tests {
             let mut state = Vec::new();
             t.export_state(&m, since, false, &mut state);
             ct.import_state(&mut cm, &state).unwrap();
-            since = t.steps() as usize;
+            since = t.steps();
         }
         assert_eq!((cm.params(), &ct.losses), (m.params(), &t.losses));
         assert_eq!((ct.steps(), ct.epoch()), (16, t.epoch()));
@@ -252,5 +277,27 @@ mod tests {
         );
         ct.import_state(&mut cm, &full).unwrap();
         assert_eq!(ct.optimizer.state, t.optimizer.state);
+    }
+
+    #[test]
+    fn a_pooled_loss_history_is_sent_whole_and_the_copy_pools_on_alike() {
+        let (mut m, t) = model();
+        let mut t = t.with_loss_capacity(4);
+        let (mut cm, ct) = model();
+        let mut ct = ct.with_loss_capacity(4);
+        let mut since = 0;
+        for chunk in [3, 2, 6, 1] {
+            t.train(&mut m, chunk).unwrap();
+            let mut state = Vec::new();
+            t.export_state(&m, since, false, &mut state);
+            ct.import_state(&mut cm, &state).unwrap();
+            since = t.steps();
+        }
+        assert_eq!(t.loss_stride(), 4, "12 steps in at most 4 entries");
+        assert_eq!((&ct.losses, ct.loss_stride()), (&t.losses, 4));
+        t.train(&mut m, 9).unwrap();
+        ct.train(&mut cm, 9).unwrap();
+        assert_eq!((&ct.losses, ct.last_loss()), (&t.losses, t.last_loss()));
+        assert_eq!(cm.params(), m.params());
     }
 }
