@@ -199,8 +199,14 @@ function renderVersus(app, cnnStatus, cnnAcc) {
   const busy = !ui.paced.atTarget() || !rnn.atTarget();
   if (!changed(ui, 'versusKey', `${ui.paced.version}/${rnn.version}/${busy}`)) return;
   const pct = (x) => `${fmt(100 * x, 1)} %`;
-  const row = (name, id, epoch, a) => el('tr', {},
-    el('th', { scope: 'row', text: name }), el('td', { class: 'num', id: `${id}-epoch`, text: String(epoch) }),
+  // Passes over the training phrases, from the phrases each has read (the trainers' own
+  // epoch counters tick at different moments).
+  const passes = (iterations, perIteration) => {
+    const e = (iterations * perIteration) / racc.train_size;
+    return Number.isInteger(e) ? String(e) : fmt(e, 1);
+  };
+  const row = (name, id, epochs, a) => el('tr', {},
+    el('th', { scope: 'row', text: name }), el('td', { class: 'num', id: `${id}-epoch`, text: epochs }),
     el('td', { class: 'num', id: `${id}-train`, text: pct(a.train) }), el('td', { class: 'num' }, el('strong', { id: `${id}-test`, text: pct(a.test) })));
   ui.versus.replaceChildren(
     el('p', {}, 'Beside it, the many-to-one RNN of “Types of RNN” (', math('h_t = tanh(W_hh h_{t−1} + W_xh x_t + b_h)'),
@@ -210,8 +216,8 @@ function renderVersus(app, cnnStatus, cnnAcc) {
       el('caption', { text: 'Accuracy on the shared split' }),
       el('thead', {}, el('tr', {}, ['model', 'epochs', `training (${racc.train_size})`, `test (${racc.test_size})`].map((x) => el('th', { scope: 'col', text: x })))),
       el('tbody', {},
-        row('CNN (Kim, 2014)', 'recap-versus-cnn', cnnStatus.epoch, cnnAcc),
-        row('RNN, many-to-one', 'recap-versus-rnn', rst.epoch, racc))),
+        row('CNN (Kim, 2014)', 'recap-versus-cnn', passes(cnnStatus.iteration, PHRASES_PER_STEP), cnnAcc),
+        row('RNN, many-to-one', 'recap-versus-rnn', passes(rst.iteration, 1), racc))),
     rnn.diverged ? el('p', { class: 'recap-error', text: `RNN: ${rnn.diverged}` }) : '');
 }
 

@@ -155,6 +155,57 @@ function renderTraining(app) {
   }
 }
 
+// ---- (c′) a pasted corpus ------------------------------------------------------------
+
+/** The engine's caps on a pasted corpus (src/engine/models/text.rs MAX_TEXT_BYTES, MAX_VOCAB). */
+const CORPUS_LIMITS = 'up to 200 KB and 5 000 different words';
+let corpusIds = 0;
+
+function corpusMessage(ui, text, error = false) {
+  ui.corpusStatus.replaceChildren(el('p', { class: error ? 'recap-error' : 'note', text }));
+}
+
+/**
+ * Trains on `text` instead of the built-in corpus (null: back to the built-in one), from
+ * step 0. The engine checks the text first (recap_check_corpus): a refusal says why and
+ * leaves the running model as it is. Returns whether the text was taken.
+ */
+function useCorpus(app, text) {
+  const ui = uiOf.get(app);
+  if (text == null) {
+    ui.corpus = null;
+    corpusMessage(ui, 'Training on the built-in corpus.');
+  } else {
+    let summary;
+    try {
+      summary = app.wasm.recap_check_corpus(text);
+    } catch (e) {
+      corpusMessage(ui, `${e.message}. The model keeps training on its ${ui.corpus ? 'pasted text' : 'built-in corpus'}.`, true);
+      return false;
+    }
+    ui.corpus = { id: ++corpusIds, text, summary };
+    corpusMessage(ui, `Training on your text: ${summary.sentences} sentences, ${summary.words} words, V = ${summary.vocab} different words. `
+      + 'A link does not carry a pasted text: it opens the built-in corpus.');
+  }
+  app.setState({ rwit: 0 });
+  app.requestRender();
+  return true;
+}
+
+function mountCorpus(app, ui) {
+  const area = el('textarea', { id: 'recap-w2v-corpus', rows: 4, spellcheck: 'false', 'aria-describedby': 'recap-w2v-corpus-hint recap-w2v-corpus-status' });
+  ui.corpusStatus = el('div', { id: 'recap-w2v-corpus-status', role: 'status' });
+  return el('details', { class: 'recap-paste', id: 'recap-w2v-paste' },
+    el('summary', { text: 'Train on your own text' }),
+    el('label', { for: 'recap-w2v-corpus', text: 'Your corpus' }),
+    el('p', { class: 'hint', id: 'recap-w2v-corpus-hint', text: `Sentences end at a line break or at . ! ?; ${CORPUS_LIMITS}. Words are runs of letters and digits; the rest is skipped.` }),
+    area,
+    buttons('Corpus',
+      button('recap-w2v-corpus-use', 'Train on this text', () => useCorpus(app, area.value), { primary: true }),
+      button('recap-w2v-corpus-builtin', 'Back to the built-in corpus', () => useCorpus(app, null))),
+    ui.corpusStatus);
+}
+
 // ---- (d) sentence vectors -----------------------------------------------------------
 
 function renderSentences(app) {
@@ -186,9 +237,11 @@ export function mountWord2vec(app) {
   ui.windows = app.wasm.recap_windows(SENTENCE, WINDOW);
   ui.paced = new PacedModel(app, {
     name: 'word2vec', cls: 'Word2VecLab', pace: 3,
-    settingsOf: (s) => ({ config: { architecture: s.rwa, dim: s.rwn, window: WINDOW, seed: s.rws } }),
+    settingsOf: (s) => ({ config: { architecture: s.rwa, dim: s.rwn, window: WINDOW, seed: s.rws }, ...(ui.corpus ? { corpus: ui.corpus.text } : {}) }),
+    keyOf: (s) => `${s.rwa}/${s.rwn}/${s.rws}/${ui.corpus?.id ?? 'built-in'}`,
     target: (s) => s.rwit,
   });
+  const pasteBox = mountCorpus(app, ui);
   ui.where = el('p', { class: 'recap-where', id: 'recap-windows-where', 'aria-live': 'polite' });
   ui.cbowRow = el('div', { class: 'recap-window-row', id: 'recap-cbow-row' });
   ui.sgRow = el('div', { class: 'recap-window-row', id: 'recap-sg-row' });
@@ -237,6 +290,7 @@ export function mountWord2vec(app) {
       'A few hundred short sentences about animals, royalty, people, places and food. Words that appear in the same company get similar vectors, ',
       'so after a few epochs the nearest neighbours of “cat” are other animals. Either W, W′ or their average can serve as the word vectors.'),
     ui.controls,
+    pasteBox,
     el('div', { class: 'train-bar' },
       buttons('word2vec training',
         button('recap-w2v-train1', 'Train 1 epoch', () => more(app, 1), { primary: true }),
@@ -289,6 +343,9 @@ export function word2vecApi(app) {
     nearest: () => ui.near,
     sentences: () => ui.pair,
     train: (epochs = 1) => more(ui.paced.app, epochs),
+    /** Trains on a pasted text (null: the built-in corpus); false when the engine refused it. */
+    useCorpus: (text) => useCorpus(ui.paced.app, text),
+    corpus: () => (ui.corpus ? { ...ui.corpus.summary } : null),
     settled: () => ui.paced.settled(),
   };
 }
