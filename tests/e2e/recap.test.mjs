@@ -380,13 +380,13 @@ test('a pasted corpus: bad text is refused with a clear message and the model is
     assert.deepEqual(now, before, `${what}: the model changed`);
     assert.equal(await page.evaluate(() => window.rnnLab.recap.word2vec.corpus()), null);
   };
-  assert.match(await paste('  \n '), /the text is empty/);
+  assert.match(await paste('  \n '), /^The text is empty: paste a few sentences/);
   await kept('empty');
   assert.match(await paste('the cat sat. '.repeat(400000)), /5200 KB; the limit is 200 KB/);
   await kept('5 MB');
-  assert.match(await paste('GIF89a\u0000\u0001\u0002 binary'), /looks like a binary file/);
+  assert.match(await paste('GIF89a\u0000\u0001\u0002 binary'), /^This looks like a binary file/);
   await kept('binary');
-  assert.match(await paste('😀 🎉 🐱 !!!'), /no word in the text/);
+  assert.match(await paste('😀 🎉 🐱 !!!'), /^There is no word in the text/);
   await kept('emoji');
   assert.match(await page.textContent('#recap-w2v-corpus-status'), /keeps training on its built-in corpus/);
   // A good text: the engine's summary, a fresh model of its words.

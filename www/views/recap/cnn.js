@@ -211,7 +211,8 @@ function renderVersus(app, cnnStatus, cnnAcc) {
   ui.versus.replaceChildren(
     el('p', {}, 'Beside it, the many-to-one RNN of “Types of RNN” (', math('h_t = tanh(W_hh h_{t−1} + W_xh x_t + b_h)'),
       `, H = 16, its class read at the last word) trains on the same ${racc.train_size} phrases for the same number of epochs, `,
-      `and both are scored on the same ${racc.test_size} test phrases${busy ? ' (training…)' : ''}.`),
+      `and both are scored on the same ${racc.test_size} test phrases${busy ? ' (training…)' : ''}. `,
+      'Its softmax ranges over every token it reads, not only <pos> and <neg>, so before training it seldom names a class at all.'),
     el('table', { class: 'recap-table', id: 'recap-versus-table' },
       el('caption', { text: 'Accuracy on the shared split' }),
       el('thead', {}, el('tr', {}, ['model', 'epochs', `training (${racc.train_size})`, `test (${racc.test_size})`].map((x) => el('th', { scope: 'col', text: x })))),

@@ -180,7 +180,8 @@ function useCorpus(app, text) {
     try {
       summary = app.wasm.recap_check_corpus(text);
     } catch (e) {
-      corpusMessage(ui, `${e.message}. The model keeps training on its ${ui.corpus ? 'pasted text' : 'built-in corpus'}.`, true);
+      const why = e.message.charAt(0).toUpperCase() + e.message.slice(1);
+      corpusMessage(ui, `${why}. The model keeps training on its ${ui.corpus ? 'pasted text' : 'built-in corpus'}.`, true);
       return false;
     }
     ui.corpus = { id: ++corpusIds, text, summary };
