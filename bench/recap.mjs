@@ -20,55 +20,13 @@
 // PerformanceObserver.
 // Writes test-output/bench/recap.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { startServer, launch } from '../tests/e2e/harness.mjs';
+import { ROOT, opt, buildUnlessAsked, instrumentFrames, stats } from './common.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const argv = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : def;
-};
 const RUNS = Number.parseInt(opt('runs', '1'), 10);
-if (!argv.includes('--no-build')) execFileSync(join(ROOT, 'scripts', 'build'), { stdio: 'inherit' });
-
-function instrument() {
-  const frames = new Map();
-  const raw = window.requestAnimationFrame.bind(window);
-  window.requestAnimationFrame = (cb) => raw((ts) => {
-    const t0 = performance.now();
-    try {
-      cb(ts);
-    } finally {
-      const f = frames.get(ts) ?? { ts, script: 0 };
-      f.script += performance.now() - t0;
-      frames.set(ts, f);
-    }
-  });
-  const longTasks = [];
-  try {
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) longTasks.push({ start: e.startTime, ms: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  } catch { /* no long-task timing in this browser */ }
-  // A second loop of our own keeps frames coming while the app's loop is idle (the app
-  // only asks for a frame when something changed), so the baseline has frames to count.
-  const keep = () => window.requestAnimationFrame(keep);
-  keep();
-  window.__frames = {
-    since: (t) => [...frames.values()].filter((f) => f.ts >= t).sort((a, b) => a.ts - b.ts),
-    longSince: (t) => longTasks.filter((l) => l.start >= t),
-  };
-}
-
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))] : NaN;
-};
-const stats = (xs) => ({ median: quantile(xs, 0.5), p95: quantile(xs, 0.95), max: xs.length ? Math.max(...xs) : NaN, over_17ms: xs.filter((x) => x > 17).length, n: xs.length });
+buildUnlessAsked();
 
 const MODELS = [
   { name: 'perceptron', part: 'perceptron', button: '#recap-perceptron-train100', done: () => window.rnnLab.recap.perceptron.status().iteration >= 100 },
@@ -116,7 +74,7 @@ try {
     const load = os.loadavg()[0];
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.addInitScript(instrument);
+    await page.addInitScript(instrumentFrames);
     await page.goto(`${server.url}#chapter=recap`, { waitUntil: 'load' });
     await page.waitForFunction(() => document.body.dataset.ready === '1', null, { polling: 50, timeout: 60000 });
     await page.evaluate(() => window.rnnLab.recap.settled());

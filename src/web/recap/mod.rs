@@ -6,7 +6,7 @@
 //!
 //! Each handle answers what the page's `Model` class asks: `settings()`,
 //! `status()`, `train(n)`, `loss_curve(max_points)`; that plumbing is one
-//! macro, [`recap_handle!`], and each file adds only what its model shows.
+//! macro, `recap_handle!` (below), and each file adds only what its model shows.
 //!
 //! [`Trained`]: crate::engine::models::trained::Trained
 

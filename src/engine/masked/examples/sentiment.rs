@@ -1,4 +1,4 @@
-//! Many-to-one: a phrase → <pos> or <neg>, scored at the last word, on the
+//! Many-to-one: a phrase → `<pos>` or `<neg>`, scored at the last word, on the
 //! split the text CNN of "Recap" shares ([`sentiment_split`]).
 
 use super::{

@@ -1,4 +1,4 @@
-//! Synced many-to-many: every character of a word → <v> or <c>.
+//! Synced many-to-many: every character of a word → `<v>` or `<c>`.
 
 use super::{
     CONSONANT, Example, Metric, Reading, TAG_MAX, TypeKind, VOWEL, clean, letter_class, letters,

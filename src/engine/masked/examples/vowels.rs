@@ -1,4 +1,4 @@
-//! One-to-one: a letter → <v> or <c>.
+//! One-to-one: a letter → `<v>` or `<c>`.
 
 use super::{CONSONANT, Example, Metric, Reading, TypeKind, VOWEL, clean, letter_class, letters};
 use crate::engine::error::{EngineError, Result};

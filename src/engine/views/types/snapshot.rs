@@ -74,7 +74,7 @@ pub struct Answers {
 }
 
 impl TypesModel {
-    /// Typed text (see [`Example::read`]) through the model, step by step.
+    /// Typed text (see [`Example::read`](crate::engine::masked::examples::Example::read)) through the model, step by step.
     pub fn snapshot(&self, text: &str) -> Result<TypesSnapshot> {
         let r = self.example.read(text)?;
         self.snapshot_of(r.text, &r.sequence, &r.read, r.skipped)
