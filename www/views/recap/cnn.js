@@ -228,7 +228,19 @@ export function renderCnn(app) {
   pm.sync();
   ui.rnn.sync();
   syncAll(ui.controls, app.state);
-  if (!pm.model || throttled(ui, !pm.atTarget())) return;
+  const training = !pm.atTarget() || !ui.rnn.atTarget();
+  if (!pm.model || throttled(ui, training)) return;
+  // While the models train, the numbers and the pictures take turns (half the drawing in
+  // a frame); the frame after training ends draws both.
+  ui.turn = training ? ((ui.turn ?? 0) + 1) % 2 : -1;
+  if (ui.turn !== 1) renderNumbers(app);
+  if (ui.turn !== 0) renderPictures(app);
+}
+
+/** The readout, the table beside the RNN and the loss curve. */
+function renderNumbers(app) {
+  const ui = uiOf.get(app);
+  const pm = ui.paced;
   const st = pm.status();
   const acc = pm.get('accuracy', (h) => h.accuracy());
   ui.acc = acc;
@@ -240,6 +252,12 @@ export function renderCnn(app) {
   renderVersus(app, st, acc);
   const curve = pm.get('curve', (h) => h.loss_curve(400));
   ui.loss.update(pm.version, { ...curve, title: 'CNN loss' }, `Loss over ${st.iteration} steps.`);
+}
+
+/** The typed sentence through the CNN: the matrix, the feature maps, the pooling. */
+function renderPictures(app) {
+  const ui = uiOf.get(app);
+  const pm = ui.paced;
   const text = app.state.rct;
   if (!changed(ui, 'traceKey', `${pm.version}/${text}/${app.state.rcf}/${app.state.rcp}`)) {
     if (ui.trace) renderCharts(app, ui.trace);

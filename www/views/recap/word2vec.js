@@ -110,17 +110,39 @@ function renderMatrices(app) {
 
 // ---- (c) training, the 2-D picture, neighbours ------------------------------------------
 
+/** Every word in 2-D, the chosen word and its neighbours labelled. */
+function drawProjection(app, near) {
+  const ui = uiOf.get(app);
+  const p = ui.paced;
+  const s = app.state;
+  const proj = p.get(`proj/${s.rwsrc}`, (h) => h.projection(s.rwsrc));
+  const words = proj.words;
+  const index = new Map(words.map((w, i) => [w, i]));
+  const hiWord = s.rww.trim().toLowerCase();
+  const labels = [...LANDMARKS, hiWord, ...(near ?? []).slice(0, 5).map((n) => n.word)].filter((w) => index.has(w)).map((w) => index.get(w));
+  const ex = proj.explained;
+  ui.proj.update(`${p.version}/${s.rwsrc}/${hiWord}`, () => ({
+    title: `${words.length} words in 2-D`, points: proj.points, words, labels, highlight: index.get(hiWord) ?? -1, square: false,
+    xLabel: s.rwn > 2 ? `principal component 1 (${fmt(100 * ex[0], 0)} % of the variance)` : 'dimension 1',
+    yLabel: s.rwn > 2 ? `component 2 (${fmt(100 * ex[1], 0)} %)` : 'dimension 2',
+  }), `Scatter plot of the ${words.length} word vectors projected to 2-D; labelled: ${labels.map((i) => words[i]).join(', ')}.`);
+}
+
 function renderTraining(app) {
   const ui = uiOf.get(app);
   const p = ui.paced;
   const s = app.state;
   syncAll(ui.controls, s);
-  if (!p.model || throttled(ui, !p.atTarget())) return;
+  const training = !p.atTarget();
+  if (!p.model || throttled(ui, training)) return;
+  // While it trains, the numbers and the 2-D picture take turns (half the drawing in a
+  // frame); the frame after training ends draws both.
+  ui.turn = training ? ((ui.turn ?? 0) + 1) % 2 : -1;
   const st = p.status();
   const curve = p.get('curve', (h) => h.loss_curve(400));
-  ui.loss.update(p.version, { ...curve, title: `${s.rwa === 'cbow' ? 'CBOW' : 'Skip-gram'} loss` }, `Loss over ${st.iteration} steps.`);
+  if (ui.turn !== 1) ui.loss.update(p.version, { ...curve, title: `${s.rwa === 'cbow' ? 'CBOW' : 'Skip-gram'} loss` }, `Loss over ${st.iteration} steps.`);
   const textKey = `${p.version}/${p.atTarget()}/${p.model.busy}/${s.rww}/${s.rwsrc}`;
-  const text = changed(ui, 'trainKey', textKey);
+  const text = ui.turn !== 1 && changed(ui, 'trainKey', textKey);
   if (text) ui.readout.replaceChildren(
     `Step ${st.iteration} · epoch ${st.epoch}${p.model.busy || !p.atTarget() ? ' (training…)' : ''} · batch loss `,
     el('strong', { id: 'recap-w2v-loss-value', text: st.last_loss == null ? '–' : fmt(st.last_loss, 3) }),
@@ -134,18 +156,9 @@ function renderTraining(app) {
     nearError = e.message;
   }
   ui.near = near;
-  const proj = p.get(`proj/${s.rwsrc}`, (h) => h.projection(s.rwsrc));
-  const words = proj.words;
-  const index = new Map(words.map((w, i) => [w, i]));
-  const hiWord = s.rww.trim().toLowerCase();
-  const labels = [...LANDMARKS, hiWord, ...(near ?? []).slice(0, 5).map((n) => n.word)].filter((w) => index.has(w)).map((w) => index.get(w));
-  const ex = proj.explained;
-  ui.proj.update(`${p.version}/${s.rwsrc}/${hiWord}`, () => ({
-    title: `${words.length} words in 2-D`, points: proj.points, words, labels, highlight: index.get(hiWord) ?? -1, square: false,
-    xLabel: s.rwn > 2 ? `principal component 1 (${fmt(100 * ex[0], 0)} % of the variance)` : 'dimension 1',
-    yLabel: s.rwn > 2 ? `component 2 (${fmt(100 * ex[1], 0)} %)` : 'dimension 2',
-  }), `Scatter plot of the ${words.length} word vectors projected to 2-D; labelled: ${labels.map((i) => words[i]).join(', ')}.`);
+  if (ui.turn !== 0) drawProjection(app, near);
   if (!text) return;
+  const hiWord = s.rww.trim().toLowerCase();
   if (nearError) {
     ui.nearList.replaceChildren(el('p', { class: 'recap-error', role: 'status', text: `${nearError}.` }));
   } else {
