@@ -23,6 +23,7 @@ pub mod bag_of_words;
 pub mod corpus;
 pub mod embedding;
 pub mod feedforward;
+pub mod feedforward_model;
 pub mod hello;
 pub mod mlp;
 pub mod next_word;
