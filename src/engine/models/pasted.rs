@@ -8,10 +8,11 @@
 //! NUL or control characters    → "this looks like a binary file, not text: …"
 //! no word (emoji, punctuation) → "there is no word in the text: …"
 //! no sentence of two words     → "… at least one sentence of two or more words"
-//! over MAX_VOCAB distinct words → "the text has more than 5000 different words: …"
+//! over MAX_WORDS distinct words → "the text has more than 5000 different words: …"
 //! ```
 
-use super::text::{MAX_VOCAB, WordVocab, check_size, sentences};
+use super::text::{MAX_WORDS, sentences, word_vocab};
+use super::tokens::check_size;
 use crate::engine::error::{EngineError, Result};
 use serde::Serialize;
 
@@ -59,8 +60,8 @@ pub fn check_corpus(text: &str) -> Result<CorpusSummary> {
     if sents.iter().all(|s| s.len() < 2) {
         return bad("the corpus needs at least one sentence of two or more words");
     }
-    let vocab = WordVocab::build(&[], &sents)?;
-    debug_assert!(vocab.len() <= MAX_VOCAB);
+    let vocab = word_vocab(&[], &sents)?;
+    debug_assert!(vocab.len() <= MAX_WORDS);
     Ok(CorpusSummary {
         bytes: text.len(),
         sentences: sents.len(),
@@ -72,7 +73,7 @@ pub fn check_corpus(text: &str) -> Result<CorpusSummary> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::models::text::MAX_TEXT_BYTES;
+    use crate::engine::models::tokens::MAX_TEXT_BYTES;
 
     fn refused(text: &str) -> String {
         check_corpus(text).unwrap_err().to_string()
@@ -101,7 +102,7 @@ mod tests {
         assert!(refused("PNG\u{FFFD}\u{FFFD} data").contains("binary"));
         assert!(refused("😀 🎉 🐱 !!! ???").contains("no word"));
         assert!(refused("cat. dog. bird.").contains("two or more words"));
-        let many: String = (0..MAX_VOCAB + 1).map(|i| format!("w{i} ")).collect();
+        let many: String = (0..MAX_WORDS + 1).map(|i| format!("w{i} ")).collect();
         assert!(refused(&many).contains("different words"));
     }
 }

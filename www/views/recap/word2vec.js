@@ -170,7 +170,7 @@ function renderTraining(app) {
 
 // ---- (c′) a pasted corpus ------------------------------------------------------------
 
-/** The engine's caps on a pasted corpus (src/engine/models/text.rs MAX_TEXT_BYTES, MAX_VOCAB). */
+/** The engine's caps on a pasted corpus (src/engine/models/tokens.rs MAX_TEXT_BYTES, text.rs MAX_WORDS). */
 const CORPUS_LIMITS = 'up to 200 KB and 5 000 different words';
 let corpusIds = 0;
 
