@@ -188,7 +188,7 @@ test('training changes the numbers shown, and they are the engine’s; a link re
   const trace = await page.evaluate(() => window.rnnLab.recap.cnn.trace());
   assert.equal(await page.textContent('#recap-cnn-predicted'), trace.classes[trace.predicted]);
   console.log(`# training in the page: MLP 500 steps ${mlpMs} ms, word2vec 10 epochs ${w2vMs} ms, CNN 20 epochs ${cnnMs} ms`);
-  for (const [what, ms] of [['MLP', mlpMs], ['word2vec', w2vMs], ['CNN', cnnMs]]) assert.ok(ms < 10000, `${what} took ${ms} ms`);
+  // Printed, not asserted: speed is bench/recap.mjs's business.
 
   for (const part of ['perceptron', 'mlp', 'word2vec', 'cnn']) {
     await page.locator(`#recap-${part}`).screenshot({ path: `test-output/screenshots/recap-trained-${part}.png` });
