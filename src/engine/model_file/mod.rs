@@ -8,7 +8,7 @@
 //! ```
 //!
 //! [`parse`] reads a file in three passes, each bounded before the next runs:
-//! 1. the JSON text's size against [`LIMITS`]`.model_file_bytes`;
+//! 1. the JSON text's size against [`LIMITS`](crate::engine::LIMITS)`.model_file_bytes`;
 //! 2. the header (`format`, `version`) alone, so a file from a newer app is
 //!    refused as such rather than for a field it does not recognise;
 //! 3. the whole file, where every list is refused as soon as it holds more
@@ -17,7 +17,7 @@
 //!    says, parsing allocates at most about (2·256² + 256² + 512)·8 bytes
 //!    ≈ 1.6 MB of numbers plus the text.
 //!
-//! Then [`ModelFile::validate`] checks the sizes against [`LIMITS`] before
+//! Then [`ModelFile::validate`] checks the sizes against [`LIMITS`](crate::engine::LIMITS) before
 //! anything is built, then the vocabulary, the shapes and the numbers. A
 //! [`ValidModel`] is known to load: [`ValidModel::load`] builds the new
 //! session on the side, so a refused file leaves the caller's model as it was.

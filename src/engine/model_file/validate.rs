@@ -10,7 +10,7 @@ use ndarray::{Array1, Array2};
 
 impl ModelFile {
     /// Every check, sizes first: format and version; H, V and the text
-    /// against [`LIMITS`]; one character per vocabulary entry, no repeats,
+    /// against [`LIMITS`](crate::engine::LIMITS); one character per vocabulary entry, no repeats,
     /// and the vocabulary is the text's (in order of first appearance, as
     /// the session builds it); the activation; every shape; finite numbers;
     /// zero biases when the model has none.

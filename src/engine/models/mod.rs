@@ -30,11 +30,13 @@ pub mod next_word;
 pub mod next_word_lab;
 #[cfg(test)]
 mod next_word_lab_tests;
+pub mod pasted;
 pub mod perceptron;
 pub mod plane;
 pub mod queries;
 pub mod recap;
 pub mod sentence;
+pub mod sentiment;
 pub mod signals;
 pub mod slice;
 pub mod text;
