@@ -88,10 +88,16 @@ fn gemm_on<T: Real, const R: usize, const W: usize>(
     c: &mut [T],
 ) {
     let (m, k, n) = dims;
-    assert!(b.len() >= k * n && c.len() >= m * n, "gemm_acc: B or C too short");
+    assert!(
+        b.len() >= k * n && c.len() >= m * n,
+        "gemm_acc: B or C too short"
+    );
     if m > 0 && k > 0 {
         let (rs, cs) = strides;
-        assert!(a.len() > (m - 1) * rs + (k - 1) * cs, "gemm_acc: A too short");
+        assert!(
+            a.len() > (m - 1) * rs + (k - 1) * cs,
+            "gemm_acc: A too short"
+        );
     }
     let b = &b[..k * n];
     let mut a_pack = Vec::with_capacity(k * R);

@@ -75,7 +75,12 @@ pub(crate) fn adam_on<T: Real>(
     k: AdamStep<T>,
 ) -> bool {
     let mut ok = true;
-    let n = out.len().min(th.len()).min(g.len()).min(m0.len()).min(m1.len());
+    let n = out
+        .len()
+        .min(th.len())
+        .min(g.len())
+        .min(m0.len())
+        .min(m1.len());
     for i in 0..n.min(v0.len()).min(v1.len()) {
         let gi = g[i];
         m1[i] = k.b1 * m0[i] + (T::ONE - k.b1) * gi;
