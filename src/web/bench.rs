@@ -6,6 +6,7 @@
 //! come from [`Session::benchmark`] (V = 65 for the shared corpus).
 
 use crate::engine::Session;
+use crate::engine::fast::Precision;
 use wasm_bindgen::prelude::*;
 
 /// The engine's own message, as the JS error (self-contained: the benchmark does not
@@ -27,12 +28,26 @@ pub struct BenchRun {
 
 #[wasm_bindgen]
 impl BenchRun {
-    /// The model of the protocol for `hidden` units and sequences of `seq` steps.
+    /// The model of the protocol for `hidden` units and sequences of `seq`
+    /// steps, trained in `precision` ("f64", the default, or "f32": the fast mode).
     #[wasm_bindgen(constructor)]
-    pub fn new(corpus: &str, hidden: usize, seq: usize) -> Result<BenchRun, JsError> {
-        Ok(BenchRun {
-            session: bench_session(corpus, hidden, seq)?,
-        })
+    pub fn new(
+        corpus: &str,
+        hidden: usize,
+        seq: usize,
+        precision: Option<String>,
+    ) -> Result<BenchRun, JsError> {
+        let mut session = bench_session(corpus, hidden, seq)?;
+        match precision.as_deref() {
+            None | Some("f64") => {}
+            Some("f32") => session.set_precision(Precision::Float32),
+            Some(other) => {
+                return Err(js_error(format!(
+                    "unknown precision {other:?}: use f64 or f32"
+                )));
+            }
+        }
+        Ok(BenchRun { session })
     }
 
     /// Runs `iterations` training iterations; returns the loss L of the last one.
