@@ -101,7 +101,7 @@ try {
   // The engine alone, single thread, in the same browser: a fresh model with the same
   // settings trained in a loop on the main thread for about as long.
   const engine = await page.evaluate((seconds) => {
-    const Lab = window.rnnLab.lab.constructor;
+    const Lab = window.rnnLab.debug.Lab;
     const lab = new Lab(window.rnnLab.training.lab().settings());
     lab.train(50);
     let n = 0;

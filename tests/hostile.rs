@@ -153,6 +153,41 @@ fn every_call_has_a_budget() {
     assert!(r.passed, "{r:?}");
 }
 
+/// One call is also bounded in work: 10 000 iterations at H = V = T = 256
+/// would take minutes (issue 11), so a call there runs at most
+/// `train_work / iteration_work` iterations; more is refused up front, with
+/// nothing changed.
+#[test]
+fn a_training_call_has_a_work_budget() {
+    use rnn_lab::engine::limits::{iteration_work, max_iterations_per_call};
+    let mut s = session(|c| {
+        c.text = distinct(256) + &distinct(256);
+        c.seq_len = Some(256);
+        c.model.hidden = 256;
+    })
+    .unwrap();
+    assert_eq!(s.vocab().len(), 256);
+    let max = s.max_iterations_per_call();
+    assert_eq!(max, max_iterations_per_call(256, 256, 256));
+    let per_iteration = iteration_work(256, 256, 256);
+    assert_eq!(per_iteration, 3 * 256 * (256 * 256 + 2 * 256 * 256));
+    assert!(max as u64 * per_iteration <= LIMITS.train_work);
+    assert!((max as u64 + 1) * per_iteration > LIMITS.train_work);
+    assert!(
+        (1..LIMITS.iterations_per_call / 100).contains(&max),
+        "{max}"
+    );
+    let before = s.params().clone();
+    let e = s.train(max + 1).unwrap_err();
+    assert!(too_large(e).0.contains("train_work"));
+    assert!(s.train_until(max + 1, |_| false).is_err());
+    assert_eq!((s.iteration(), s.params()), (0, &before));
+    assert_eq!(s.train(1).unwrap().iterations_run, 1);
+    // "hello" keeps the full per-call count.
+    let hello = session(|_| {}).unwrap();
+    assert_eq!(hello.max_iterations_per_call(), LIMITS.iterations_per_call);
+}
+
 #[test]
 fn the_limits_table_is_exported_whole() {
     let v = serde_json::to_value(LIMITS).unwrap();

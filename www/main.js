@@ -8,6 +8,7 @@
 import { App, CHAPTERS } from './app.js';
 import { fontsReady } from './fonts.js';
 import { loadEngine } from './engine.js';
+import { readOnly, checkedCount, MAX_API_ITERATIONS } from './shell/api-guards.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -54,7 +55,7 @@ function makeApi(app, wasm) {
     end: () => drawn((app.player.end(), state())),
     play: () => drawn((app.player.play(), state())),
     pause: () => drawn((app.player.pause(), state())),
-    train: (n = 1) => app.train(n).then(drawn),
+    train: (n = 1) => app.train(checkedCount('train(n): n', n, MAX_API_ITERATIONS)).then(drawn),
     reset: (seed) => drawn((app.reset(seed), state())),
     set: (patch) => drawn(app.setState(patch)),
     frame: () => app.frame(),
@@ -74,11 +75,11 @@ function makeApi(app, wasm) {
         }
         return app.frame();
       },
+      /** The engine's Lab class, for a test's own independent model (never the page's). */
+      Lab: wasm.Lab,
     }),
-    /** The word model's wasm handle (read it; change the model through set/train/reset). */
-    get lab() {
-      return app.lab;
-    },
+    /** The word model, read-only (its views and numbers; change it through set/train/reset). */
+    lab: readOnly(() => app.lab),
     // Chapters with an `api(app)` add their own object under their id (e.g. rnnLab.training).
     ...Object.fromEntries(CHAPTERS.filter((c) => c.api).map((c) => [c.id, c.api(app)])),
   });

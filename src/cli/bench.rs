@@ -82,7 +82,7 @@ pub fn bench_one(mut session: Session, runs: usize, target: f64) -> CliResult<St
     let mut train = |n: usize| {
         let mut left = n;
         loop {
-            let now = left.min(LIMITS.iterations_per_call);
+            let now = left.min(session.max_iterations_per_call());
             let report = session
                 .train(now)
                 .map_err(|e| CliError::run(format!("bench H={hidden} seq={seq}: {e}")))?;

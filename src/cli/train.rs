@@ -91,9 +91,15 @@ pub fn run(args: &[String]) -> CliResult<()> {
     while done < iters {
         let n = every.min(iters - done);
         let t = Instant::now();
-        session
-            .train(n as usize)
-            .map_err(|e| CliError::run(e.to_string()))?;
+        // In calls within the engine's work budget per call.
+        let mut left = n as usize;
+        while left > 0 {
+            let now = left.min(session.max_iterations_per_call());
+            session
+                .train(now)
+                .map_err(|e| CliError::run(e.to_string()))?;
+            left -= now;
+        }
         let rate = n as f64 / t.elapsed().as_secs_f64();
         done += n;
         let start = session.sequence().0[0];

@@ -64,6 +64,15 @@ pub struct Limits {
     /// H = 100 and 2–3 s at H = 256 (the page should run it off the main
     /// thread). Above it, fewer entries per tensor are checked (evenly spaced).
     pub grad_check_budget: usize,
+    /// The work of one training call, in multiply-adds: at most 2·10⁹. One
+    /// iteration of T steps at H hidden units and V symbols costs about
+    /// [`iteration_work`] = 3·T·(H² + 2·H·V) (the forward pass, and twice that
+    /// for BPTT); a call may run at most `train_work / iteration_work`
+    /// iterations (never fewer than 1, never more than
+    /// [`Limits::iterations_per_call`]). The engine runs about 2–5·10⁹
+    /// multiply-adds a second in wasm, so one call takes well under a second
+    /// at any size: 10 000 iterations of "hello", 13 at H = V = T = 256.
+    pub train_work: u64,
     /// Iterations kept in the training history: at most 10 000.
     pub history: usize,
     /// Size of a model file's JSON text: at most 16 MiB (a model at H = V = 256,
@@ -82,6 +91,7 @@ pub const LIMITS: Limits = Limits {
     text_bytes: 100 * 1024,
     seq: 256,
     iterations_per_call: 10_000,
+    train_work: 2_000_000_000,
     sample_length: 10_000,
     grad_check_budget: 10_000,
     history: 10_000,
@@ -146,6 +156,40 @@ pub fn check_iterations(n: usize) -> Result<usize> {
         "the number of iterations per call",
         n,
         LIMITS.iterations_per_call,
+    )
+}
+
+/// Multiply-adds of one training iteration of `steps` steps at `hidden` units
+/// and `vocab` symbols: 3·T·(H² + 2·H·V), saturating (the forward pass costs
+/// T·(H² + 2·H·V) with a dense W_xh x_t and W_hy h_t; BPTT twice that).
+pub fn iteration_work(steps: usize, hidden: usize, vocab: usize) -> u64 {
+    let (t, h, v) = (steps as u64, hidden as u64, vocab as u64);
+    let per_step = h
+        .saturating_mul(h)
+        .saturating_add(h.saturating_mul(v).saturating_mul(2));
+    per_step.saturating_mul(t).saturating_mul(3).max(1)
+}
+
+/// The most iterations one training call may run at this size: within both
+/// [`Limits::iterations_per_call`] and [`Limits::train_work`], and at least 1.
+pub fn max_iterations_per_call(steps: usize, hidden: usize, vocab: usize) -> usize {
+    let by_work = LIMITS.train_work / iteration_work(steps, hidden, vocab);
+    (by_work.max(1)).min(LIMITS.iterations_per_call as u64) as usize
+}
+
+/// Iterations of one training call at this size: at most
+/// [`max_iterations_per_call`], or [`EngineError::TooLarge`] naming the
+/// work budget (the caller trains in more, smaller calls).
+pub fn check_iterations_at(n: usize, steps: usize, hidden: usize, vocab: usize) -> Result<usize> {
+    let max = max_iterations_per_call(steps, hidden, vocab);
+    if n <= max {
+        return Ok(n);
+    }
+    check_iterations(n)?;
+    at_most(
+        "the number of iterations per call at this size (the work budget of one call, train_work)",
+        n,
+        max,
     )
 }
 
@@ -222,5 +266,25 @@ mod tests {
         assert!(check_text(&"é".repeat(64), false).is_ok());
         assert!(check_text(&"a".repeat(100 * 1024 + 1), true).is_err());
         assert!(check_vocab_size(257).is_err());
+    }
+
+    #[test]
+    fn the_work_budget_scales_with_the_size() {
+        assert_eq!(max_iterations_per_call(4, 3, 4), LIMITS.iterations_per_call);
+        assert_eq!(max_iterations_per_call(256, 256, 256), 13);
+        assert_eq!(
+            max_iterations_per_call(usize::MAX, usize::MAX, usize::MAX),
+            1
+        );
+        let mid = max_iterations_per_call(25, 100, 65);
+        assert!((100..LIMITS.iterations_per_call).contains(&mid), "{mid}");
+        assert!(check_iterations_at(13, 256, 256, 256).is_ok());
+        let e = check_iterations_at(14, 256, 256, 256).unwrap_err();
+        assert!(e.to_string().contains("must be at most 13, got 14"), "{e}");
+        let e = check_iterations_at(20_000, 4, 3, 4).unwrap_err();
+        assert!(
+            e.to_string().contains("per call must be at most 10000"),
+            "{e}"
+        );
     }
 }

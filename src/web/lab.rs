@@ -120,11 +120,19 @@ impl Lab {
         ))
     }
 
-    /// Trains `n` iterations (0 ≤ n ≤ 10 000 per call): the engine's `TrainReport`.
-    /// On NaN/Inf: an error saying so; the last good weights are kept.
+    /// Trains `n` iterations (0 ≤ n ≤ [`Lab::max_iterations_per_call`]): the
+    /// engine's `TrainReport`. On NaN/Inf: an error saying so; the last good
+    /// weights are kept.
     pub fn train(&mut self, n: f64) -> Result<JsValue, JsError> {
         let n = count("the number of iterations", n, MAX_ITERATIONS_PER_CALL)?;
         to_js(&self.model.session_mut().train(n)?)
+    }
+
+    /// The most iterations one `train` call takes at this model's size: 10 000
+    /// for "hello", fewer for big models (the engine's work budget per call,
+    /// `limits().train_work`), so that no call blocks for long.
+    pub fn max_iterations_per_call(&self) -> usize {
+        self.session().max_iterations_per_call()
     }
 
     /// History entries `from..to` (0 = oldest held; `to` exclusive, both clamped).

@@ -23,7 +23,7 @@ impl Lab {
         converged(&self.session().trace())
     }
 
-    /// Trains up to `max_iterations` (≤ 10 000), stopping as soon as the
+    /// Trains up to `max_iterations` (≤ `max_iterations_per_call()`), stopping as soon as the
     /// sequence is learnt: `{iterations_run, iteration, loss, reached}`.
     pub fn unrolled_train_until_converged(
         &mut self,

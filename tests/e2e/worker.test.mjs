@@ -24,7 +24,7 @@ async function trainTwice(page, n) {
   await page.evaluate((k) => window.rnnLab.training.train(k), n);
   return page.evaluate((k) => {
     const shown = window.rnnLab.training.lab();
-    const Lab = window.rnnLab.lab.constructor;
+    const Lab = window.rnnLab.debug.Lab;
     const fresh = new Lab(shown.settings());
     fresh.training_set_truncation(undefined, undefined);
     fresh.train(k);

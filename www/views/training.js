@@ -13,6 +13,7 @@ import { trainPanel } from './training/train.js';
 import { textPanel } from './training/text.js';
 import { samplePanel } from './training/sample.js';
 import { gradcheckPanel } from './training/gradcheck.js';
+import { checkedCount, MAX_API_ITERATIONS, readOnly } from '../shell/api-guards.js';
 
 /** While running, how often the pictures follow the model (ms). */
 const LIVE_REDRAW_MS = 250;
@@ -94,10 +95,10 @@ export default {
       return ui().model;
     };
     return {
-      lab: () => m().lab(),
-      textLab: () => m().text?.handle ?? null,
+      lab: () => readOnly(() => m().lab()),
+      textLab: () => (m().text?.handle ? readOnly(() => m().text.handle) : null),
       status: () => ({ ...m().lab().status(), mode: m().mode, running: m().running, busy: m().busy, diverged: m().diverged, iterations_per_second: m().rate.perSecond }),
-      train: (n = 1) => m().train(n).then(() => app.frame()),
+      train: (n = 1) => m().train(checkedCount('train(n): n', n, MAX_API_ITERATIONS)).then(() => app.frame()),
       run: () => m().run(),
       pause: () => m().pause(),
       fresh: () => m().fresh(),

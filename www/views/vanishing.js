@@ -11,6 +11,7 @@ import { prop, serialise } from '../state.js';
 import { VanishingModel } from './vanishing/model.js';
 import { explanations, num, pow10, verdict } from './vanishing/story.js';
 import { modelFileButtons } from '../shell/model-file.js';
+import { checkedCount, MAX_API_ITERATIONS, readOnly } from '../shell/api-guards.js';
 
 /** Iterations the heatmap shows at most (sampled evenly from the history). */
 const HEAT_COLUMNS = 200;
@@ -292,8 +293,8 @@ export default {
       return ui().model;
     };
     return {
-      /** The chapter's two wasm Labs: {init, trained}. */
-      lab: () => ({ init: ready().init, trained: ready().trained }),
+      /** The chapter's two models, read-only: {init, trained}. */
+      lab: () => ({ init: readOnly(() => ready().init), trained: readOnly(() => ready().trained) }),
       analysis: () => ready().analysed().vanishing_analysis(),
       initialAnalysis: () => ready().init.vanishing_analysis(),
       trainedAnalysis: () => ready().trained.vanishing_analysis(),
@@ -303,7 +304,7 @@ export default {
       shown: () => ({ analysis: ui().analysis, training: ui().training }),
       presets: () => ui().presets?.map((p) => ({ name: p.name, hash: `#${serialise({ ...app.state, ...p.values })}` })),
       settled: () => ready().settled(),
-      train: (n = 100) => ready().trainMore(n).then(() => ready().settled()),
+      train: (n = 100) => ready().trainMore(checkedCount('train(n): n', n, MAX_API_ITERATIONS)).then(() => ready().settled()),
     };
   },
 };

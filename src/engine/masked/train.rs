@@ -275,7 +275,14 @@ impl MaskedTrainer {
     /// and `Err(Diverged { iteration })` names the iteration that failed;
     /// later calls refuse the same way until a reset.
     pub fn train(&mut self, iterations: usize) -> Result<MaskedTrainReport> {
-        limits::check_iterations(iterations)?;
+        // The work budget at the longest sequence (each iteration trains one).
+        let longest = self.sequences.iter().map(|s| s.inputs.len()).max();
+        limits::check_iterations_at(
+            iterations,
+            longest.unwrap_or(1),
+            self.config.model.hidden,
+            self.params.vocab_size(),
+        )?;
         if let Some(iteration) = self.diverged_at {
             return Err(EngineError::Diverged { iteration });
         }

@@ -11,7 +11,7 @@ use crate::engine::clip::ClipReport;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::forward::LossMode;
 use crate::engine::history::HistoryEntry;
-use crate::engine::limits::check_iterations;
+use crate::engine::limits::{check_iterations_at, max_iterations_per_call};
 use crate::engine::step::{Step, StepSettings, train_step};
 use serde::Serialize;
 
@@ -54,13 +54,18 @@ impl Session {
     }
 
     /// Runs `iterations` training iterations, at most
-    /// [`LIMITS`](crate::engine::LIMITS)`.iterations_per_call` (a caller with
-    /// more work calls again: the page in slices per frame). On NaN/Inf the
+    /// [`Session::max_iterations_per_call`] (a caller with more work calls
+    /// again: the page in slices per frame). On NaN/Inf the
     /// parameters and optimiser memory of the last good iteration are kept
     /// and `Err(Diverged { iteration })` names the iteration that failed;
     /// later calls refuse the same way until [`Session::reset`].
     pub fn train(&mut self, iterations: usize) -> Result<TrainReport> {
-        check_iterations(iterations)?;
+        check_iterations_at(
+            iterations,
+            self.seq_steps(),
+            self.params.hidden(),
+            self.vocab.len(),
+        )?;
         if let Some(iteration) = self.diverged_at {
             return Err(EngineError::Diverged { iteration });
         }
@@ -106,6 +111,13 @@ impl Session {
         Ok(report)
     }
 
+    /// The most iterations one [`Session::train`] call accepts at this
+    /// model's size: [`max_iterations_per_call`] for T = the sequence's
+    /// steps, H and V (10 000 for "hello"; 13 at H = V = T = 256).
+    pub fn max_iterations_per_call(&self) -> usize {
+        max_iterations_per_call(self.seq_steps(), self.params.hidden(), self.vocab.len())
+    }
+
     /// Trains one iteration at a time until `reached(self)` holds or
     /// `max_iterations` have run (checked before each iteration, so a goal
     /// already met runs none). On NaN/Inf: the engine's error, the last good
@@ -115,7 +127,12 @@ impl Session {
         max_iterations: usize,
         mut reached: impl FnMut(&Session) -> bool,
     ) -> Result<TrainUntil> {
-        check_iterations(max_iterations)?;
+        check_iterations_at(
+            max_iterations,
+            self.seq_steps(),
+            self.params.hidden(),
+            self.vocab.len(),
+        )?;
         let mut run = 0;
         let mut done = reached(self);
         while run < max_iterations && !done {
