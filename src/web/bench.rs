@@ -50,9 +50,16 @@ impl BenchRun {
         Ok(BenchRun { session })
     }
 
-    /// Runs `iterations` training iterations; returns the loss L of the last one.
+    /// Runs `iterations` training iterations (in calls within the engine's
+    /// work budget, as the CLI's bench); returns the loss L of the last one.
     pub fn train(&mut self, iterations: usize) -> Result<f64, JsError> {
-        Ok(self.session.train(iterations).map_err(js_error)?.loss)
+        let (mut left, mut loss) = (iterations, f64::NAN);
+        while left > 0 {
+            let now = left.min(self.session.max_iterations_per_call());
+            loss = self.session.train(now).map_err(js_error)?.loss;
+            left -= now;
+        }
+        Ok(loss)
     }
 
     /// V, the vocabulary size.
