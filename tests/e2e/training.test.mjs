@@ -278,7 +278,7 @@ test('text mode in float32: the Precision control trains fast in f32, the loss g
   const r = await page.evaluate(() => {
     const shown = window.rnnLab.training.lab();
     // The same weights in a float64 copy: every view reads the same numbers from both.
-    const Lab = window.rnnLab.lab.constructor;
+    const Lab = window.rnnLab.debug.Lab;
     const exact = Lab.text({ ...shown.settings(), precision: 'f64' });
     exact.import_state(shown.export_state(0));
     const views = (lab) => JSON.stringify([lab.trace(), lab.gradients(), lab.forward_snapshot(3), lab.backward_snapshot(3)]);
