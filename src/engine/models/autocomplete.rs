@@ -216,7 +216,7 @@ impl Autocomplete {
         TrainProgress {
             iteration: self.steps(),
             diverged: false,
-            loss: self.losses().last().copied(),
+            loss: self.trainer.last_loss(),
         }
     }
 
@@ -224,7 +224,8 @@ impl Autocomplete {
         self.trainer.epoch()
     }
 
-    /// Loss of every step (mean −log p per character of the step's queries).
+    /// Loss of every step (mean −log p per character of the step's queries;
+    /// pooled past [`LOSS_HISTORY`](super::trainer::LOSS_HISTORY) steps).
     pub fn losses(&self) -> &[f64] {
         &self.trainer.losses
     }
