@@ -10,6 +10,7 @@
 use super::activation::Activation;
 use super::clip::Clip;
 use super::error::{EngineError, Result};
+use super::fast::Precision;
 use super::limits::LIMITS;
 use super::optim::{OptimizerConfig, OptimizerKind};
 use super::params::ModelConfig;
@@ -77,6 +78,8 @@ pub struct RnnSettings {
     /// With truncation: an optimiser step after each chunk (the lecture's
     /// and min-char-rnn's way) rather than one step per sequence.
     pub update_per_chunk: bool,
+    /// Text-mode training in f64 (exact) or f32 (fast); the views stay f64.
+    pub precision: Precision,
 }
 
 impl Default for RnnSettings {
@@ -98,6 +101,7 @@ impl Default for RnnSettings {
             k1: None,
             k2: None,
             update_per_chunk: s.update_per_chunk,
+            precision: s.precision,
         }
     }
 }
@@ -124,6 +128,7 @@ pub struct RnnSettingsPatch {
     #[serde(deserialize_with = "some")]
     pub k2: Option<Option<usize>>,
     pub update_per_chunk: Option<bool>,
+    pub precision: Option<Precision>,
 }
 
 /// A present key (even null) is `Some`: null means "none", absent means "keep".
@@ -227,6 +232,7 @@ impl RnnSettings {
             clip,
             truncation: self.truncation(),
             update_per_chunk: self.update_per_chunk,
+            precision: self.precision,
             ..SessionConfig::default()
         })
     }
@@ -267,6 +273,7 @@ impl RnnSettingsPatch {
             k1: p.k1.unwrap_or(s.k1),
             k2: p.k2.unwrap_or(s.k2),
             update_per_chunk: p.update_per_chunk.unwrap_or(s.update_per_chunk),
+            precision: p.precision.unwrap_or(s.precision),
         }
     }
 }
