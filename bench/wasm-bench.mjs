@@ -1,12 +1,16 @@
-// Training speed of the engine as wasm (Node and headless Chromium) beside native
-// `rnn-lab bench`, under the protocol of the shared baselines (bench/README.md).
+// Training speed of the engine as wasm (Node and headless Chromium), in float64 (the
+// exact engine) and float32 (the fast training mode), beside native `rnn-lab bench`
+// and the shared baselines, numpy and plain JS (copied in bench/baselines/), all under
+// one protocol (bench/baselines/README.md) in one command.
 //
 //   node bench/wasm-bench.mjs [--runs 7] [--target 1.5] [--hidden H --seq S]
-//                             [--only native,node,chromium] [--no-build] [--corpus FILE]
+//                             [--only native,node,chromium,numpy,js] [--no-build] [--corpus FILE]
 //
 // Builds first (scripts/build for www/pkg, cargo build --release for the native tool)
-// unless --no-build. Prints one JSON line per measurement, then a table of medians with
-// the ratio wasm/native (above 1 means wasm is faster). Writes all figures to
+// unless --no-build. Prints one JSON line per measurement, then a table of medians:
+// config | wasm f64 | wasm f32 | native f64 | numpy | plain JS | f32/f64 | f32/numpy |
+// f32/JS (wasm in Node; above 1 means f32 wasm is faster), then wasm/native. numpy is
+// skipped, with a note, where python3 or numpy is missing. Writes all figures to
 // test-output/bench/wasm-bench.json. A benchmark, not a test: it never fails on speed.
 import { readFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -23,7 +27,8 @@ const opt = (name, def) => {
 };
 const RUNS = Number.parseInt(opt('runs', '7'), 10);
 const TARGET = Number.parseFloat(opt('target', '1.5'));
-const ONLY = new Set(opt('only', 'native,node,chromium').split(','));
+const ONLY = new Set(opt('only', 'native,node,chromium,numpy,js').split(','));
+const PRECISIONS = ['f64', 'f32'];
 const CORPUS = opt('corpus', join(ROOT, 'tests', 'data', 'corpus.txt'));
 const CONFIGS = argv.includes('--hidden') || argv.includes('--seq')
   ? [[Number.parseInt(opt('hidden', '100'), 10), Number.parseInt(opt('seq', '25'), 10)]]
@@ -92,11 +97,13 @@ async function benchNode() {
   pkg.initSync({ module: readFileSync(join(ROOT, 'www', 'pkg', 'core_bg.wasm')) });
   const out = [];
   for (const [H, S] of CONFIGS) {
-    const run = new pkg.BenchRun(corpus, H, S);
-    const res = runProtocol((n) => run.train(n), () => performance.now(), RUNS, TARGET);
-    out.push({ impl: 'rnn-lab-wasm-f64', platform: `node ${process.version}`, H, seq: S, V: run.vocab_size(), ...res });
-    run.free();
-    console.log(JSON.stringify(out.at(-1)));
+    for (const precision of PRECISIONS) {
+      const run = new pkg.BenchRun(corpus, H, S, precision);
+      const res = runProtocol((n) => run.train(n), () => performance.now(), RUNS, TARGET);
+      out.push({ impl: `rnn-lab-wasm-${precision}`, precision, platform: `node ${process.version}`, H, seq: S, V: run.vocab_size(), ...res });
+      run.free();
+      console.log(JSON.stringify(out.at(-1)));
+    }
   }
   return out;
 }
@@ -118,15 +125,17 @@ async function benchChromium() {
     });
     const version = browser.version();
     for (const [H, S] of CONFIGS) {
-      const res = await page.evaluate(({ text, H, S, runs, target }) => {
-        const run = new window.benchPkg.BenchRun(text, H, S);
-        const r = window.runProtocol((n) => run.train(n), () => performance.now(), runs, target);
-        r.V = run.vocab_size();
-        run.free();
-        return r;
-      }, { text: corpus, H, S, runs: RUNS, target: TARGET });
-      out.push({ impl: 'rnn-lab-wasm-f64', platform: `chromium ${version}`, H, seq: S, ...res });
-      console.log(JSON.stringify(out.at(-1)));
+      for (const precision of PRECISIONS) {
+        const res = await page.evaluate(({ text, H, S, precision, runs, target }) => {
+          const run = new window.benchPkg.BenchRun(text, H, S, precision);
+          const r = window.runProtocol((n) => run.train(n), () => performance.now(), runs, target);
+          r.V = run.vocab_size();
+          run.free();
+          return r;
+        }, { text: corpus, H, S, precision, runs: RUNS, target: TARGET });
+        out.push({ impl: `rnn-lab-wasm-${precision}`, precision, platform: `chromium ${version}`, H, seq: S, ...res });
+        console.log(JSON.stringify(out.at(-1)));
+      }
     }
   } finally {
     await browser.close();
@@ -135,44 +144,79 @@ async function benchChromium() {
   return out;
 }
 
+/** A baseline script's JSON line per configuration, or null (with the reason) if it cannot run. */
+function benchBaseline(name, command, args) {
+  const out = [];
+  for (const [H, S] of CONFIGS) {
+    const r = spawnSync(command, [...args, '--hidden', String(H), '--seq', String(S), '--runs', String(RUNS),
+      '--target', String(TARGET), '--corpus', CORPUS], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
+    if (r.status !== 0) throw new Error(`${name} failed (exit ${r.status}): ${r.stderr || r.error}`);
+    out.push({ ...JSON.parse(r.stdout.trim().split('\n').pop()), platform: name, H, seq: S });
+    console.log(JSON.stringify(out.at(-1)));
+  }
+  return out;
+}
+
+/** Why numpy cannot run here, or null if it can. */
+function numpyMissing() {
+  const r = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
+  if (r.error) return 'python3 not found';
+  return r.status === 0 ? null : 'numpy is not installed for python3';
+}
+
 if (!argv.includes('--no-build')) build();
-const results = { native: [], node: [], chromium: [] };
+const results = { native: [], node: [], chromium: [], numpy: [], js: [] };
+const notes = [];
 if (ONLY.has('native')) results.native = benchNative();
 if (ONLY.has('node')) results.node = await benchNode();
 if (ONLY.has('chromium')) results.chromium = await benchChromium();
-
-// The table: medians (iterations/s), min–max, and wasm/native.
-const find = (list, H, S) => list.find((r) => r.H === H && r.seq === S);
-const cell = (r, native) => {
-  if (!r) return '–';
-  const ratio = native ? ` (${(r.median / native.median).toFixed(2)}×)` : '';
-  return `${Math.round(r.median)} [${Math.round(r.min)}–${Math.round(r.max)}]${ratio}`;
-};
-const rows = CONFIGS.map(([H, S]) => {
-  const nat = find(results.native, H, S);
-  return [`H=${H}, seq ${S}`, cell(nat, null), cell(find(results.node, H, S), nat), cell(find(results.chromium, H, S), nat)];
-});
-const head = ['config', 'native', 'wasm in Node (wasm/native)', 'wasm in Chromium (wasm/native)'];
-const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-console.log(`\nTraining iterations/s, median [min–max] of ${RUNS} runs of ~${TARGET} s, float64, ` +
-  `one thread (${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}):\n`);
-console.log(line(head));
-console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const r of rows) console.log(line(r));
-
-// The issue's goal: wasm within 1.5× of native, i.e. wasm/native ≥ 1/1.5.
-const verdicts = [];
-for (const [H, S] of CONFIGS) {
-  const nat = find(results.native, H, S);
-  for (const [where, list] of [['Node', results.node], ['Chromium', results.chromium]]) {
-    const r = nat && find(list, H, S);
-    if (r) verdicts.push(`H=${H}/seq ${S} in ${where}: ${r.median / nat.median >= 1 / 1.5 ? 'within' : 'not within'} 1.5×`);
-  }
+if (ONLY.has('numpy')) {
+  const missing = numpyMissing();
+  if (missing) notes.push(`numpy skipped: ${missing}.`);
+  else results.numpy = benchBaseline('numpy', 'python3', [join(ROOT, 'bench', 'baselines', 'bench_numpy.py')]);
 }
-if (verdicts.length) console.log(`\nGoal, wasm within 1.5× of native (wasm/native ≥ 0.67): ${verdicts.join('; ')}.`);
+if (ONLY.has('js')) results.js = benchBaseline(`node ${process.version}`, process.execPath, [join(ROOT, 'bench', 'baselines', 'bench_js.cjs')]);
+
+const find = (list, H, S, precision) => list.find((r) => r.H === H && r.seq === S && (!precision || r.precision === precision || !r.precision));
+const fmt = (r) => (r ? String(Math.round(r.median)) : '–');
+const ratio = (a, b) => (a && b ? `${(a.median / b.median).toFixed(2)}×` : '–');
+function table(head, rows) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+}
+
+console.log(`\nTraining iterations/s, median of ${RUNS} runs of ~${TARGET} s, one thread ` +
+  `(${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'cpu'}); wasm in Node ${process.version}:\n`);
+table(['config', 'wasm f64', 'wasm f32', 'native f64', 'numpy', 'plain JS', 'f32/f64', 'f32/numpy', 'f32/JS'],
+  CONFIGS.map(([H, S]) => {
+    const [w64, w32] = PRECISIONS.map((p) => find(results.node, H, S, p));
+    const [nat, np, js] = [results.native, results.numpy, results.js].map((l) => find(l, H, S));
+    return [`H=${H}, seq ${S}`, fmt(w64), fmt(w32), fmt(nat), fmt(np), fmt(js), ratio(w32, w64), ratio(w32, np), ratio(w32, js)];
+  }));
+if (results.chromium.length) {
+  console.log('\nwasm in headless Chromium, and wasm/native:\n');
+  table(['config', 'f64', 'f32', 'f32/f64', 'f64/native (Node)', 'f64/native (Chromium)'], CONFIGS.map(([H, S]) => {
+    const [c64, c32] = PRECISIONS.map((p) => find(results.chromium, H, S, p));
+    const nat = find(results.native, H, S);
+    return [`H=${H}, seq ${S}`, fmt(c64), fmt(c32), ratio(c32, c64), ratio(find(results.node, H, S, 'f64'), nat), ratio(c64, nat)];
+  }));
+}
+
+// The goals: f32 ≥ 2× f64 at H=100 and H=256; f32 ≥ 3× numpy at H=100, ≥ 2× at H=256.
+const goals = [];
+for (const [H, S, vsNumpy] of [[100, 25, 3], [256, 50, 2]]) {
+  const [w64, w32] = PRECISIONS.map((p) => find(results.node, H, S, p));
+  const np = find(results.numpy, H, S);
+  if (w64 && w32) goals.push(`H=${H}: f32/f64 ${ratio(w32, w64)} (goal 2×) ${w32.median >= 2 * w64.median ? 'met' : 'not met'}`);
+  if (w32 && np) goals.push(`H=${H}: f32/numpy ${ratio(w32, np)} (goal ${vsNumpy}×) ${w32.median >= vsNumpy * np.median ? 'met' : 'not met'}`);
+}
+if (goals.length) console.log(`\nGoals: ${goals.join('; ')}.`);
+for (const n of notes) console.log(`Note: ${n}`);
 
 mkdirSync(join(ROOT, 'test-output', 'bench'), { recursive: true });
 const file = join(ROOT, 'test-output', 'bench', 'wasm-bench.json');
-writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), runs: RUNS, target: TARGET, ...results }, null, 2));
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), runs: RUNS, target: TARGET, notes, ...results }, null, 2));
 console.log(`\nwasm-bench: figures written to ${file}`);

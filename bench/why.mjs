@@ -1,10 +1,13 @@
 // "Why recurrence?": how long after opening the chapter the autocomplete is ready and the
-// four next-word models are trained, and the frame intervals while they train (all on the
-// page, in slices of the frame loop). Headless Chromium, 1280×900, the defaults (3000
-// autocomplete steps, 800 steps per next-word model, 300 "hello" iterations).
-// A benchmark, not a test: it prints figures and never fails on speed.
+// four next-word models are trained, and the frame intervals while they train. Headless
+// Chromium, 1280×900, the defaults (3000 autocomplete steps, 800 steps per next-word model,
+// 300 "hello" iterations). Two ways to train, alternated run by run so that both see the
+// same machine: `worker` (the app as it is: the training worker trains, the page imports
+// its states and draws) and `page` (worker.js refused, as on a file:// page: everything
+// trains in 7 ms slices of the frame loop). A benchmark, not a test: it prints figures, and
+// the ratio page / worker, and never fails on speed.
 //
-//   node bench/why.mjs [--runs 1] [--no-build]
+//   node bench/why.mjs [--runs 1] [--modes worker,page] [--no-build]
 //
 // Times are from the navigation to the moment the page reports each model ready (polled
 // every 50 ms); frames from a requestAnimationFrame wrapper installed before the app loads
@@ -24,6 +27,7 @@ const opt = (name, def) => {
   return i >= 0 && i + 1 < argv.length ? argv[i + 1] : def;
 };
 const RUNS = Number.parseInt(opt('runs', '1'), 10);
+const MODES = opt('modes', 'worker,page').split(',');
 if (!argv.includes('--no-build')) execFileSync(join(ROOT, 'scripts', 'build'), { stdio: 'inherit' });
 
 function instrument() {
@@ -52,9 +56,10 @@ const server = await startServer();
 const browser = await launch();
 const results = [];
 try {
-  for (let run = 0; run < RUNS; run++) {
+  for (let run = 0; run < RUNS; run++) for (const mode of MODES) {
     const load = os.loadavg()[0];
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    if (mode === 'page') await context.route('**/worker.js', (route) => route.abort());
     const page = await context.newPage();
     await page.addInitScript(instrument);
     const t0 = Date.now();
@@ -70,7 +75,11 @@ try {
     // Frames while something trained: from the first frame to the words being ready.
     const intervals = frames.slice(1).map((f, i) => f.ts - frames[i].ts);
     const autoIntervals = frames.slice(1).filter((f) => f.ts <= autoFrameEnd).map((f, i) => f.ts - frames[i].ts);
+    const worker = await page.evaluate(() => window.rnnLab.state().worker);
+    if (worker !== (mode === 'worker')) throw new Error(`mode ${mode}, but the page says worker = ${worker}`);
     const r = {
+      mode,
+      run: run + 1,
       page_ready_s: pageReady,
       autocomplete_ready_s: autoReady,
       all_four_trained_s: wordsReady,
@@ -82,12 +91,19 @@ try {
     };
     results.push(r);
     const f = (x) => x.toFixed(1);
-    console.log(`why run ${run + 1}: page ready ${f(pageReady)} s, autocomplete ready ${f(autoReady)} s (target < 10), four models trained ${f(wordsReady)} s (target < 15)`);
+    console.log(`why run ${run + 1}, ${mode}: page ready ${f(pageReady)} s, autocomplete ready ${f(autoReady)} s (target < 10), four models trained ${f(wordsReady)} s (target < 15)`);
     console.log(`  frame interval median ${f(r.interval_ms.median)} ms, p95 ${f(r.interval_ms.p95)} ms (target ≤ 17), ${r.interval_ms.over_25ms} of ${r.interval_ms.n} over 25 ms`);
     console.log(`  while the autocomplete learns: median ${f(r.interval_while_autocomplete_ms.median)} ms, p95 ${f(r.interval_while_autocomplete_ms.p95)} ms`);
     console.log(`  script per frame median ${f(r.script_ms.median)} ms, p95 ${f(r.script_ms.p95)} ms`);
     console.log(`  load average ${f(load)} → ${f(os.loadavg()[0])} on ${os.cpus().length} cores`);
     await context.close();
+  }
+  if (MODES.includes('worker') && MODES.includes('page')) {
+    const median = (mode, key) => quantile(results.filter((r) => r.mode === mode).map(key), 0.5);
+    for (const [name, key] of [['autocomplete ready', (r) => r.autocomplete_ready_s], ['four models trained', (r) => r.all_four_trained_s], ['frame interval p95', (r) => r.interval_ms.p95]]) {
+      const [w, p] = [median('worker', key), median('page', key)];
+      console.log(`median ${name}: worker ${w.toFixed(1)}, page ${p.toFixed(1)} (page / worker ${(p / w).toFixed(2)})`);
+    }
   }
   mkdirSync(join(ROOT, 'test-output', 'bench'), { recursive: true });
   writeFileSync(join(ROOT, 'test-output', 'bench', 'why.json'), `${JSON.stringify({ chromium: browser.version(), results }, null, 2)}\n`);

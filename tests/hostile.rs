@@ -12,6 +12,7 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
+use rnn_lab::engine::fast::Precision;
 use rnn_lab::engine::model_file::{self, MODEL_FORMAT, ModelFile};
 use rnn_lab::engine::settings::{ClipKind, RnnSettings, RnnSettingsPatch};
 use rnn_lab::engine::timeline::timeline;
@@ -317,12 +318,19 @@ fn settings() -> impl Strategy<Value = RnnSettings> {
         prop::sample::select(&[Tanh, Sigmoid, Relu, Identity][..]),
         prop::sample::select(&[Sgd, Momentum, Adagrad, Adam][..]),
         prop::sample::select(&[ClipKind::Off, ClipKind::Value, ClipKind::Norm][..]),
+        prop::sample::select(&[Precision::Float64, Precision::Float32][..]),
     );
     let seq = prop_oneof![2 => Just(0usize), 2 => 1usize..=40, 1 => size()];
     let rates = (mostly(1e-4..1.0, number()), mostly(0.1..10.0, number()));
     let truncation = (prop::option::of(size()), prop::option::of(size()));
     (model, kinds, rates, seq, truncation).prop_map(
-        |((word, hidden, seed, scale, bias), (act, opt, clip), (lr, clipc), seq, (k1, k2))| {
+        |(
+            (word, hidden, seed, scale, bias),
+            (act, opt, clip, precision),
+            (lr, clipc),
+            seq,
+            (k1, k2),
+        )| {
             RnnSettings {
                 word,
                 hidden,
@@ -338,6 +346,7 @@ fn settings() -> impl Strategy<Value = RnnSettings> {
                 k1,
                 k2,
                 update_per_chunk: seed % 2 == 0,
+                precision,
             }
         },
     )

@@ -108,8 +108,17 @@ export class Model {
     return this.inWorker && this.app.trainer?.ready ? this.app.trainer : null;
   }
 
-  /** The worker stopped: what it had not finished goes on here, from the last state it sent. */
+  /**
+   * The worker stopped: what it had not finished goes on here, from the last state it sent.
+   * A light state (`partial`) lacks the optimiser's memory, so training cannot go on from it
+   * exactly: the model starts again from its settings (its users queue the training again).
+   */
   workerLost() {
+    if (this.partial) {
+      const ctor = this.spec.ctor === 'vanishing' ? 'vanishing' : 'new';
+      this.rebuild({ cls: this.spec.cls, ctor, settings: this.handle.settings() });
+      return;
+    }
     for (const j of this.jobs) j.sent = false;
     this.app.requestFrame();
   }
@@ -126,6 +135,8 @@ export class Model {
     this.handle = handle;
     this.spec = spec;
     this.diverged = null;
+    /** Whether the last state from the worker was a light one (see workerLost). */
+    this.partial = false;
     this.changed(true);
     this.remember();
     this.register();
@@ -331,6 +342,7 @@ export class Model {
   receive(msg) {
     if (msg.generation !== this.generation) return; // from before a rebuild, reset or load
     if (msg.state) {
+      this.partial = Boolean(msg.partial);
       try {
         this.handle.import_state(msg.state);
       } catch (e) {

@@ -133,6 +133,10 @@ export const PROPS = [
     name: 'tupd', history: 'push', type: 'enum', default: 'chunk', options: ['chunk', 'seq'],
     optionLabels: { chunk: 'after each chunk (as in the lecture)', seq: 'once per sequence' }, label: 'With TBPTT, update W',
   },
+  {
+    name: 'tprec', history: 'push', type: 'enum', default: 'f64', options: ['f64', 'f32'],
+    optionLabels: { f64: 'float64 (exact)', f32: 'float32 (fast)' }, label: 'Precision of training (text)',
+  },
   // Text mode's own model: its training iterations, and the pasted text (compressed,
   // www/shell/text-link.js; empty: the built-in paragraph).
   { name: 'titer', history: 'replace', type: 'int', default: 0, min: 0, max: MAX_LINK_ITERATIONS, label: 'Training iterations (text)' },

@@ -8,8 +8,11 @@
 // it); from www/trainer.js: adopt, call, train, run, pause, cancel, free. A spec's
 // `engine` names the module of its handle (default core). Messages are handled one after
 // the other, in order, even when an adopt waits for its module.
-// Messages out: { op: 'ready' } once, then { op: 'state', id, generation, state, ran,
+// Messages out: { op: 'ready' } once, then { op: 'state', id, generation, state, partial, ran,
 // report, jobDone, error } after each slice or change (at most every POST_MS while running).
+// A handle with `export_light` (a state without the optimiser's memory: smaller, enough to
+// show the model) sends light states while it trains (`partial: true`) and a full one when
+// it stops.
 import { listenForEngines, workerEngine } from './engine.js';
 import { makeHandle, trainSlice } from './model.js';
 
@@ -19,6 +22,9 @@ const SLICE_MS = 8;
  * and fresh reads of the model (a forward pass, the charts), so ten a second keep the
  * readouts live and the main thread free. */
 const POST_MS = 100;
+/** A large state costs the page about what it costs here to export it: it is sent at most
+ * this many times less often than it takes to make (≤ 10% of the page's time). */
+const POST_COST_RATIO = 10;
 
 /** id → { handle, generation, jobs, running, sent (iteration the page has), ran, lastPost, chunk } */
 const twins = new Map();
@@ -36,12 +42,17 @@ function schedule() {
   channel.port2.postMessage(null);
 }
 
-function post(id, twin, extra = {}) {
-  const state = twin.handle.export_state(twin.sent);
+/** Sends the twin's state; `light` (while training): without the optimiser's memory if the handle can. */
+function post(id, twin, extra = {}, light = false) {
+  const partial = light && typeof twin.handle.export_light === 'function';
+  const t0 = performance.now();
+  const state = partial ? twin.handle.export_light(twin.sent) : twin.handle.export_state(twin.sent);
   twin.sent = twin.handle.status().iteration;
-  self.postMessage({ op: 'state', id, generation: twin.generation, state, ran: twin.ran, ...extra }, [state.buffer]);
+  const now = performance.now();
+  twin.postEvery = Math.max(POST_MS, POST_COST_RATIO * (now - t0));
+  self.postMessage({ op: 'state', id, generation: twin.generation, state, partial, ran: twin.ran, ...extra }, [state.buffer]);
   twin.ran = 0;
-  twin.lastPost = performance.now();
+  twin.lastPost = now;
 }
 
 function fail(id, twin, e) {
@@ -66,7 +77,7 @@ function work() {
     twin.ran += slice.ran;
     const job = slice.finished;
     if (job) post(id, twin, { jobDone: job.job, report: { ...job.report, iterations_run: job.done } });
-    else if ((twin.jobs.length || twin.running) && performance.now() - twin.lastPost >= POST_MS) post(id, twin);
+    else if ((twin.jobs.length || twin.running) && performance.now() - twin.lastPost >= twin.postEvery) post(id, twin, {}, true);
   }
   if (busy) schedule();
 }
@@ -78,7 +89,7 @@ const handlers = {
     twins.get(id)?.handle.free();
     const handle = makeHandle(wasm, spec);
     handle.import_state(state);
-    twins.set(id, { handle, generation, jobs: [], running: false, sent: handle.status().iteration, ran: 0, lastPost: 0, chunk: 1 });
+    twins.set(id, { handle, generation, jobs: [], running: false, sent: handle.status().iteration, ran: 0, lastPost: 0, postEvery: POST_MS, chunk: 1 });
   },
   call({ id, method, args, generation }) {
     const twin = twins.get(id);

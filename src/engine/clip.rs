@@ -8,7 +8,7 @@
 //! ‖g‖ is the global norm √(Σ g²) over the five tensors W_xh, W_hh, W_hy, b_h, b_y.
 
 use super::error::{Result, positive_finite};
-use super::kernels::{multiversion, sum_squares};
+use super::kernels::{Real, multiversion, sum_squares};
 use super::params::Params;
 use serde::{Deserialize, Serialize};
 
@@ -166,10 +166,10 @@ pub fn norms(grads: &Params) -> [f64; 5] {
     grads.slices().map(|s| sum_squares(s).sqrt())
 }
 
-multiversion! {
 /// Clamps every entry to [−c, c]; returns whether any entry changed.
-/// (NaN stays NaN: both comparisons are false.)
-fn clamp_slice(s: &mut [f64], c: f64) -> bool {
+/// (NaN stays NaN: both comparisons are false.) Over any [`Real`] (f32 in the fast mode).
+#[inline(always)]
+pub(crate) fn clamp_on<T: Real>(s: &mut [T], c: T) -> bool {
     let mut fired = false;
     for g in s.iter_mut() {
         let v = *g;
@@ -184,6 +184,12 @@ fn clamp_slice(s: &mut [f64], c: f64) -> bool {
         *g = clipped;
     }
     fired
+}
+
+multiversion! {
+/// [`clamp_on`] in f64.
+fn clamp_slice(s: &mut [f64], c: f64) -> bool {
+    clamp_on(s, c)
 }
 }
 

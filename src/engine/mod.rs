@@ -8,6 +8,7 @@ pub mod bptt;
 pub mod clip;
 pub mod contributions;
 pub mod error;
+pub mod fast;
 pub mod forward;
 pub mod gradcheck;
 pub mod history;

@@ -36,6 +36,17 @@ impl Rng {
         }
     }
 
+    /// The whole state (for a model's exported training state): the four
+    /// words and the spare normal's bits.
+    pub fn words(&self) -> ([u64; 4], Option<u64>) {
+        (self.s, self.spare_normal)
+    }
+
+    /// The generator [`Rng::words`] describes.
+    pub fn from_words(s: [u64; 4], spare_normal: Option<u64>) -> Self {
+        Self { s, spare_normal }
+    }
+
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         let result = self.s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);

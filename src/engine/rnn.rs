@@ -78,8 +78,8 @@ impl RnnModel {
 
     /// Changes settings. Model settings (word, hidden, seed, scale, bias,
     /// act, seq) rebuild the session with fresh weights; the optimiser, the
-    /// learning rate, clipping, truncation and `update_per_chunk` change in
-    /// place, keeping the
+    /// learning rate, clipping, truncation, `update_per_chunk` and the
+    /// precision change in place, keeping the
     /// weights and the iteration count. Everything is checked first: if the
     /// engine refuses, nothing changes. Returns whether it rebuilt.
     pub fn configure(&mut self, patch: &RnnSettingsPatch) -> Result<bool> {
@@ -103,6 +103,7 @@ impl RnnModel {
         s.set_clip(config.clip)?;
         s.set_truncation(config.truncation)?;
         s.set_update_per_chunk(config.update_per_chunk);
+        s.set_precision(config.precision);
         self.setup = Setup::Rnn(next);
         Ok(false)
     }

@@ -2,9 +2,18 @@
 //! more than one character — a class symbol such as `<cat>`, or a word.
 //!
 //! The character [`Vocab`] stays the vocabulary of text sessions; a
-//! [`TokenVocab`] is what masked examples (the types of RNN) and `rnn-lab eval`
-//! name their symbols with. Every character vocabulary is also a token
-//! vocabulary (`TokenVocab::from(&vocab)`: each character one token, same order).
+//! [`TokenVocab`] is the one vocabulary of everything else: the symbols of
+//! masked examples (the types of RNN) and of `rnn-lab eval`, and the words of
+//! every word-level model (built in order of first appearance by
+//! [`TokenVocab::from_appearance`]; the word tokeniser and the word-side
+//! helpers such as `encode_prefix` are in [`crate::engine::models::tokens`]).
+//! Every character vocabulary is also a token vocabulary
+//! (`TokenVocab::from(&vocab)`: each character one token, same order).
+//!
+//! ```text
+//! from_appearance(["<unk>"], [the, cat, sat, on, the, floor])
+//!   → [<unk>, the, cat, sat, on, floor]        index = reserved first, then first appearance
+//! ```
 
 use super::error::{EngineError, Result};
 use super::limits::LIMITS;
@@ -58,29 +67,38 @@ impl TokenVocab {
         Ok(Self { tokens, index })
     }
 
-    /// The distinct tokens of `tokens` in order of first appearance (as
-    /// [`Vocab::from_text`] does for characters).
+    /// `reserved` (indices 0, 1, …), then the distinct tokens of `tokens`
+    /// in order of first appearance (as [`Vocab::from_text`] does for
+    /// characters). Errors, naming the text's distinct words, as soon as it
+    /// would hold more than `max` tokens; an empty vocabulary is allowed (the
+    /// caller says what its text lacks).
     ///
-    /// One pass with a hash set: O(n) expected, stopping at the first token
-    /// beyond [`LIMITS`]`.token_vocab`.
-    pub fn from_appearance<S: AsRef<str>>(tokens: impl IntoIterator<Item = S>) -> Result<Self> {
-        let mut seen = Vec::<String>::new();
-        let mut known = std::collections::HashSet::<String>::new();
-        for t in tokens {
-            let t = t.as_ref();
-            if !known.contains(t) {
-                if seen.len() == LIMITS.token_vocab {
-                    return Err(EngineError::TooLarge {
-                        name: "the vocabulary (tokens)",
-                        got: seen.len() + 1,
-                        max: LIMITS.token_vocab,
-                    });
-                }
-                known.insert(t.to_string());
-                seen.push(t.to_string());
+    /// One pass with a hash map: O(n) expected.
+    pub fn from_appearance<S: AsRef<str>>(
+        reserved: &[&str],
+        tokens: impl IntoIterator<Item = S>,
+        max: usize,
+    ) -> Result<Self> {
+        let mut v = Self {
+            tokens: Vec::new(),
+            index: HashMap::new(),
+        };
+        // The message counts words, not the reserved tokens the text never wrote.
+        let max_words = max.saturating_sub(reserved.len());
+        let reserved = reserved.iter().map(|r| r.to_string());
+        for t in reserved.chain(tokens.into_iter().map(|t| t.as_ref().to_string())) {
+            if v.index.contains_key(&t) {
+                continue;
             }
+            if v.tokens.len() == max {
+                return Err(EngineError::Invalid(format!(
+                    "the text has more than {max_words} different words: paste a shorter text"
+                )));
+            }
+            v.index.insert(t.clone(), v.tokens.len());
+            v.tokens.push(t);
         }
-        Self::new(seen)
+        Ok(v)
     }
 
     /// V, the number of tokens.
@@ -98,6 +116,11 @@ impl TokenVocab {
         &self.tokens
     }
 
+    /// The tokens in index order, under the name the word models use.
+    pub fn words(&self) -> &[String] {
+        &self.tokens
+    }
+
     /// The token at index `i`.
     pub fn token(&self, i: usize) -> Result<&str> {
         self.tokens
@@ -107,6 +130,11 @@ impl TokenVocab {
                 index: i,
                 size: self.len(),
             })
+    }
+
+    /// The index of `token`, if the vocabulary holds it.
+    pub fn get(&self, token: &str) -> Option<usize> {
+        self.index.get(token).copied()
     }
 
     /// The index of `token`.
@@ -128,11 +156,6 @@ impl TokenVocab {
             .iter()
             .map(|t| t.as_ref().map(|t| self.index_of(t.as_ref())).transpose())
             .collect()
-    }
-
-    /// Indices back to tokens.
-    pub fn decode(&self, indices: &[usize]) -> Result<Vec<&str>> {
-        indices.iter().map(|&i| self.token(i)).collect()
     }
 
     /// x = one-hot(i): shape \[V\], 1 at i, 0 elsewhere.
@@ -197,7 +220,8 @@ mod tests {
             v.encode_masked(&[Some("<cat>"), None, Some(".")]).unwrap(),
             vec![Some(0), None, Some(4)]
         );
-        assert_eq!(v.decode(&[0, 4]).unwrap(), vec!["<cat>", "."]);
+        assert_eq!(v.decode(&[0, 4]), vec!["<cat>", "."]);
+        assert_eq!((v.get("t"), v.get("<dog>")), (Some(3), None));
         assert_eq!(
             v.one_hot(0).unwrap().to_vec(),
             vec![1.0, 0.0, 0.0, 0.0, 0.0]
@@ -207,8 +231,24 @@ mod tests {
             Err(EngineError::UnknownToken("<dog>".into()))
         );
         assert!(v.one_hot(5).is_err());
-        let words = TokenVocab::from_appearance("the film was good the end".split(' ')).unwrap();
+        let text = "the film was good the end".split(' ');
+        let words = TokenVocab::from_appearance(&[], text.clone(), 5).unwrap();
         assert_eq!(words.tokens(), &["the", "film", "was", "good", "end"]);
+        let words = TokenVocab::from_appearance(&["<unk>", "the"], text.clone(), 6).unwrap();
+        assert_eq!(
+            words.words(),
+            &["<unk>", "the", "film", "was", "good", "end"]
+        );
+        let e = TokenVocab::from_appearance(&["<unk>"], text, 5).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the text has more than 4 different words: paste a shorter text"
+        );
+        assert!(
+            TokenVocab::from_appearance(&[], [""; 0], 5)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

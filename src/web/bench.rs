@@ -6,6 +6,7 @@
 //! come from [`Session::benchmark`] (V = 65 for the shared corpus).
 
 use crate::engine::Session;
+use crate::engine::fast::Precision;
 use wasm_bindgen::prelude::*;
 
 /// The engine's own message, as the JS error (self-contained: the benchmark does not
@@ -27,17 +28,38 @@ pub struct BenchRun {
 
 #[wasm_bindgen]
 impl BenchRun {
-    /// The model of the protocol for `hidden` units and sequences of `seq` steps.
+    /// The model of the protocol for `hidden` units and sequences of `seq`
+    /// steps, trained in `precision` ("f64", the default, or "f32": the fast mode).
     #[wasm_bindgen(constructor)]
-    pub fn new(corpus: &str, hidden: usize, seq: usize) -> Result<BenchRun, JsError> {
-        Ok(BenchRun {
-            session: bench_session(corpus, hidden, seq)?,
-        })
+    pub fn new(
+        corpus: &str,
+        hidden: usize,
+        seq: usize,
+        precision: Option<String>,
+    ) -> Result<BenchRun, JsError> {
+        let mut session = bench_session(corpus, hidden, seq)?;
+        match precision.as_deref() {
+            None | Some("f64") => {}
+            Some("f32") => session.set_precision(Precision::Float32),
+            Some(other) => {
+                return Err(js_error(format!(
+                    "unknown precision {other:?}: use f64 or f32"
+                )));
+            }
+        }
+        Ok(BenchRun { session })
     }
 
-    /// Runs `iterations` training iterations; returns the loss L of the last one.
+    /// Runs `iterations` training iterations (in calls within the engine's
+    /// work budget, as the CLI's bench); returns the loss L of the last one.
     pub fn train(&mut self, iterations: usize) -> Result<f64, JsError> {
-        Ok(self.session.train(iterations).map_err(js_error)?.loss)
+        let (mut left, mut loss) = (iterations, f64::NAN);
+        while left > 0 {
+            let now = left.min(self.session.max_iterations_per_call());
+            loss = self.session.train(now).map_err(js_error)?.loss;
+            left -= now;
+        }
+        Ok(loss)
     }
 
     /// V, the vocabulary size.

@@ -51,6 +51,13 @@ impl TypesLab {
         to_js(&self.model.train(n)?)
     }
 
+    /// `{train, test, train_size, test_size}`: the fraction right on the
+    /// training and on the held-out items (many-to-one: the phrases of the
+    /// split the Recap's text CNN shares); null where nothing is held out.
+    pub fn split_accuracy(&self) -> Result<JsValue, JsError> {
+        to_js(&self.model.split_accuracy()?)
+    }
+
     /// Fresh weights from `seed` (a whole number ≥ 0): iteration 0.
     pub fn reset(&mut self, seed: f64) -> Result<(), JsError> {
         self.model.reset(seed_from(seed)?);

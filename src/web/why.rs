@@ -2,7 +2,9 @@
 //! ([`NextWordHandle`]), the "hello" race ([`HelloRaceHandle`]), the
 //! autocomplete ([`AutocompleteHandle`]), and the three example sequences.
 //! Every method forwards to `engine::models`; errors cross by `?` with the
-//! engine's message. Each `train(n)` is one slice of the page's frame loop.
+//! engine's message. Each `train(n)` is one slice of training (in the worker,
+//! or in the page's frame loop without one); `export_state`/`import_state`
+//! bring the page's copy to the worker's twin, bit for bit (www/model.js).
 
 use super::{count, from_js, to_js};
 use crate::engine::models::autocomplete::{
@@ -56,6 +58,27 @@ impl NextWordHandle {
     /// `{iteration, steps: [4], diverged}`.
     pub fn status(&self) -> Result<JsValue, JsError> {
         to_js(&self.lab.status())
+    }
+
+    /// The four models' training state (weights, Adam's memory, batch
+    /// orders, the losses the other copy lacks: it has `since` steps in all),
+    /// for the copy on the page while the worker trains.
+    pub fn export_state(&self, since: f64) -> Result<Vec<f64>, JsError> {
+        let since = count("since", since, usize::MAX)? as u64;
+        Ok(self.lab.export_state(since, false))
+    }
+
+    /// The same without Adam's memory (a third of the numbers): enough to show
+    /// the models while the worker trains; the worker sends a full state when
+    /// it stops (www/worker.js).
+    pub fn export_light(&self, since: f64) -> Result<Vec<f64>, JsError> {
+        let since = count("since", since, usize::MAX)? as u64;
+        Ok(self.lab.export_state(since, true))
+    }
+
+    /// Brings this copy to an exported state, bit for bit; a damaged state changes nothing.
+    pub fn import_state(&mut self, state: &[f64]) -> Result<(), JsError> {
+        Ok(self.lab.import_state(state)?)
     }
 
     /// Input size, parameters, losses and accuracies of the four models.
@@ -146,6 +169,18 @@ impl HelloRaceHandle {
         to_js(&self.race.progress())
     }
 
+    /// Both models' training state, with the losses of iterations `since` and later.
+    pub fn export_state(&self, since: f64) -> Result<Vec<f64>, JsError> {
+        Ok(self
+            .race
+            .export_state(count("since", since, usize::MAX)? as u64))
+    }
+
+    /// Brings this copy to an exported state, bit for bit; a damaged state changes nothing.
+    pub fn import_state(&mut self, state: &[f64]) -> Result<(), JsError> {
+        Ok(self.race.import_state(state)?)
+    }
+
     /// Both loss curves and the distributions after `l`.
     pub fn snapshot(&self) -> Result<JsValue, JsError> {
         to_js(&self.race.snapshot())
@@ -203,6 +238,18 @@ impl AutocompleteHandle {
     /// `{iteration, diverged, loss}` without the loss history.
     pub fn progress(&self) -> Result<JsValue, JsError> {
         to_js(&self.model.progress())
+    }
+
+    /// The training state, with the losses of steps `since` and later.
+    pub fn export_state(&self, since: f64) -> Result<Vec<f64>, JsError> {
+        Ok(self
+            .model
+            .export_state(count("since", since, usize::MAX)? as u64))
+    }
+
+    /// Brings this copy to an exported state, bit for bit; a damaged state changes nothing.
+    pub fn import_state(&mut self, state: &[f64]) -> Result<(), JsError> {
+        Ok(self.model.import_state(state)?)
     }
 
     /// h and the 5 likeliest next characters after `prefix`.

@@ -115,7 +115,7 @@ test('TBPTT in text mode: update after each chunk (default) or once per sequence
     t.fresh();
     await t.train(1);
     const s = t.textLab().settings();
-    const twin = window.rnnLab.training.textLab().constructor.text({ ...s });
+    const twin = window.rnnLab.debug.Lab.text({ ...s });
     twin.train(1);
     const same = JSON.stringify(twin.params()) === JSON.stringify(t.textLab().params());
     twin.free();

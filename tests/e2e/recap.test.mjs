@@ -188,7 +188,7 @@ test('training changes the numbers shown, and they are the engine’s; a link re
   const trace = await page.evaluate(() => window.rnnLab.recap.cnn.trace());
   assert.equal(await page.textContent('#recap-cnn-predicted'), trace.classes[trace.predicted]);
   console.log(`# training in the page: MLP 500 steps ${mlpMs} ms, word2vec 10 epochs ${w2vMs} ms, CNN 20 epochs ${cnnMs} ms`);
-  for (const [what, ms] of [['MLP', mlpMs], ['word2vec', w2vMs], ['CNN', cnnMs]]) assert.ok(ms < 10000, `${what} took ${ms} ms`);
+  // Printed, not asserted: speed is bench/recap.mjs's business.
 
   for (const part of ['perceptron', 'mlp', 'word2vec', 'cnn']) {
     await page.locator(`#recap-${part}`).screenshot({ path: `test-output/screenshots/recap-trained-${part}.png` });
@@ -322,6 +322,90 @@ test('bad input gets a clear message and the models are kept', async () => {
   assert.ok(res.notes.length >= 2, JSON.stringify(res.notes));
   await page.evaluate(() => window.rnnLab.recap.settled());
   assert.equal(await page.evaluate(() => window.rnnLab.recap.mlp.snapshot().hidden_lines.length), 16);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('the CNN and the many-to-one RNN train on one split; the numbers shown are the engine’s', async () => {
+  const { page, errors } = await openRecap('chapter=recap&rcit=100');
+  // 100 CNN steps of 16 phrases = 10 epochs = 1600 RNN iterations of one phrase.
+  const r = await page.evaluate(() => {
+    const c = window.rnnLab.recap.cnn;
+    return { cnn: c.accuracy(), cnnStatus: c.status(), rnn: c.rnnAccuracy(), rnnStatus: c.rnnStatus(), rnnInfo: c.rnnModel().handle.info() };
+  });
+  assert.equal(r.cnnStatus.iteration, 100);
+  assert.equal(r.rnnStatus.iteration, 1600);
+  assert.equal(r.rnnStatus.epoch, 10);
+  assert.deepEqual([r.rnn.train_size, r.rnn.test_size], [r.cnn.train_size, r.cnn.test_size]);
+  assert.deepEqual([r.rnnInfo.train_items, r.rnnInfo.test_items], [160, 40]);
+  // The RNN's accuracy is its engine status's, and the table shows both models' numbers.
+  assert.equal(r.rnn.test, r.rnnStatus.test.accuracy);
+  assert.equal(r.rnn.train, r.rnnStatus.train.accuracy);
+  const pct = (x) => `${(100 * x).toFixed(1)} %`;
+  assert.equal(await page.textContent('#recap-versus-cnn-test'), pct(r.cnn.test));
+  assert.equal(await page.textContent('#recap-versus-cnn-train'), pct(r.cnn.train));
+  assert.equal(await page.textContent('#recap-versus-rnn-test'), pct(r.rnn.test));
+  assert.equal(await page.textContent('#recap-versus-rnn-train'), pct(r.rnn.train));
+  assert.equal(await page.textContent('#recap-versus-rnn-epoch'), '10');
+  assert.equal(await page.textContent('#recap-versus-cnn-epoch'), '10');
+  assert.ok(r.rnn.test > 0.5 && r.cnn.test > 0.5, JSON.stringify(r));
+  // Training on moves both, by the same number of epochs.
+  await page.click('#recap-cnn-train1');
+  await page.evaluate(() => window.rnnLab.recap.settled());
+  assert.equal(await page.evaluate(() => window.rnnLab.recap.cnn.rnnStatus().epoch), 11);
+  assert.equal(await page.textContent('#recap-versus-cnn-epoch'), '11');
+  await page.locator('#recap-cnn-versus').screenshot({ path: 'test-output/screenshots/recap-versus.png' });
+  // "Types of RNN" reports its many-to-one card's accuracy on the same split.
+  await page.evaluate(() => window.rnnLab.set({ chapter: 'types' }));
+  await page.evaluate(() => window.rnnLab.frame());
+  const types = await page.evaluate(() => ({ a: window.rnnLab.types.manyToOneAccuracy(), s: window.rnnLab.types.status('many_to_one') }));
+  assert.deepEqual([types.a.train_size, types.a.test_size], [160, 40]);
+  assert.equal(types.a.test, types.s.test.accuracy);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
+test('a pasted corpus: bad text is refused with a clear message and the model is kept; good text trains', async () => {
+  const { page, errors } = await openRecap('chapter=recap&rwit=20');
+  const before = await page.evaluate(() => ({ words: window.rnnLab.recap.word2vec.model().handle.words().length, st: window.rnnLab.recap.word2vec.status() }));
+  await page.click('#recap-w2v-paste summary');
+  const paste = async (text) => {
+    await page.evaluate((t) => { document.getElementById('recap-w2v-corpus').value = t; }, text);
+    await page.click('#recap-w2v-corpus-use');
+    await page.evaluate(() => window.rnnLab.recap.settled());
+    return page.textContent('#recap-w2v-corpus-status');
+  };
+  const kept = async (what) => {
+    const now = await page.evaluate(() => ({ words: window.rnnLab.recap.word2vec.model().handle.words().length, st: window.rnnLab.recap.word2vec.status() }));
+    assert.deepEqual(now, before, `${what}: the model changed`);
+    assert.equal(await page.evaluate(() => window.rnnLab.recap.word2vec.corpus()), null);
+  };
+  assert.match(await paste('  \n '), /^The text is empty: paste a few sentences/);
+  await kept('empty');
+  assert.match(await paste('the cat sat. '.repeat(400000)), /5200 KB; the limit is 200 KB/);
+  await kept('5 MB');
+  assert.match(await paste('GIF89a\u0000\u0001\u0002 binary'), /^This looks like a binary file/);
+  await kept('binary');
+  assert.match(await paste('😀 🎉 🐱 !!!'), /^There is no word in the text/);
+  await kept('emoji');
+  assert.match(await page.textContent('#recap-w2v-corpus-status'), /keeps training on its built-in corpus/);
+  // A good text: the engine's summary, a fresh model of its words.
+  const text = 'The ship sailed on the sea.\nThe boat sailed on the lake.\nA sailor sailed the ship.';
+  assert.match(await paste(text), /3 sentences, 17 words, V = 9 different words/);
+  assert.deepEqual(await page.evaluate(() => window.rnnLab.recap.word2vec.corpus()), { bytes: text.length, sentences: 3, words: 17, vocab: 9 });
+  assert.equal(await page.evaluate(() => window.rnnLab.recap.word2vec.model().handle.words().length), 9);
+  await page.click('#recap-w2v-train1');
+  await page.evaluate(() => window.rnnLab.recap.settled());
+  assert.ok((await page.evaluate(() => window.rnnLab.recap.word2vec.status())).iteration >= 1);
+  // A word of the old corpus is not in the new one: said so.
+  assert.match(await page.textContent('#recap-w2v-near'), /"cat" is not in the vocabulary/);
+  await page.locator('#recap-w2v-paste').screenshot({ path: 'test-output/screenshots/recap-paste.png' });
+  // A refusal now keeps the pasted text's model.
+  assert.match(await paste('!!!'), /keeps training on its pasted text/);
+  assert.equal(await page.evaluate(() => window.rnnLab.recap.word2vec.model().handle.words().length), 9);
+  await page.click('#recap-w2v-corpus-builtin');
+  await page.evaluate(() => window.rnnLab.recap.settled());
+  assert.equal(await page.evaluate(() => window.rnnLab.recap.word2vec.model().handle.words().length), before.words);
   assert.deepEqual(errors, []);
   await page.context().close();
 });

@@ -264,6 +264,40 @@ test('text mode: 2,000 iterations on the built-in paragraph lower the smooth los
   await page.context().close();
 });
 
+test('text mode in float32: the Precision control trains fast in f32, the loss goes down, the views stay float64', async () => {
+  const { page, errors } = await open('chapter=training&data=text&thidden=32');
+  await page.selectOption('#training-tprec', 'f32');
+  await page.evaluate(() => window.rnnLab.frame());
+  assert.equal((await state(page)).tprec, 'f32');
+  assert.match(await text(page, '#training-text-info'), /trains in float32 \(fast\)/);
+  const before = await page.evaluate(() => window.rnnLab.training.status());
+  await page.evaluate(() => window.rnnLab.training.train(400));
+  const after = await page.evaluate(() => window.rnnLab.training.status());
+  assert.equal(after.iteration, 400);
+  assert.ok(after.smooth_loss < before.smooth_loss - 1, `smooth loss ${before.smooth_loss} → ${after.smooth_loss}`);
+  const r = await page.evaluate(() => {
+    const shown = window.rnnLab.training.lab();
+    // The same weights in a float64 copy: every view reads the same numbers from both.
+    const Lab = window.rnnLab.debug.Lab;
+    const exact = Lab.text({ ...shown.settings(), precision: 'f64' });
+    exact.import_state(shown.export_state(0));
+    const views = (lab) => JSON.stringify([lab.trace(), lab.gradients(), lab.forward_snapshot(3), lab.backward_snapshot(3)]);
+    const out = {
+      same: views(shown) === views(exact),
+      weightsF32: shown.params().w_hh.flat().every((w) => Math.fround(w) === w),
+      gradsF64: shown.gradients().w_hh.flat().some((g) => Math.fround(g) !== g),
+      precision: shown.settings().precision,
+    };
+    exact.free();
+    return out;
+  });
+  assert.deepEqual(r, { same: true, weightsF32: true, gradsF64: true, precision: 'f32' });
+  await page.$eval('#training-tprec', (e) => e.scrollIntoView());
+  await saveScreenshot(page, 'training-precision');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test('sampling is seeded: the same link gives the same sample, another seed another one', async () => {
   const samples = [];
   for (const hash of ['chapter=training&seed=3&sseed=7&temp=0.8&slen=60', 'chapter=training&seed=3&sseed=7&temp=0.8&slen=60', 'chapter=training&seed=3&sseed=8&temp=0.8&slen=60']) {

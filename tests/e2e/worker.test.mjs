@@ -50,6 +50,18 @@ test('text mode trains in the worker, and the page shows exactly the weights and
   await page.context().close();
 });
 
+test('float32 text mode trains in the worker too: the page gets exactly the weights of f32 training on the page', async () => {
+  const { page, errors } = await openApp(browser, { url: server.url, hash: `${TEXT}&tprec=f32` });
+  await page.waitForFunction(() => window.rnnLab.state().worker, null, { timeout: 10000 });
+  const r = await trainTwice(page, 200);
+  assert.equal(r.iteration, 200);
+  assert.equal(r.shown, r.fresh, 'bit for bit');
+  const w = await page.evaluate(() => window.rnnLab.training.lab().params().w_hh.flat());
+  assert.ok(w.every((x) => Math.fround(x) === x), 'f32 weights');
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});
+
 test('Pause stops a run in the worker at once; Fresh weights during a run starts again from the seed', async () => {
   const { page, errors } = await openApp(browser, { url: server.url, hash: TEXT });
   await page.waitForFunction(() => window.rnnLab.state().worker, null, { timeout: 10000 });

@@ -15,9 +15,16 @@ export function chartScale() {
   return (window.devicePixelRatio || 1) * type;
 }
 
+/**
+ * Each observed canvas's CSS border box as the ResizeObserver last reported it: reading it
+ * costs nothing, while getBoundingClientRect after a change of the page's text forces a
+ * layout of the whole page, in every frame a model trains.
+ */
+const cssSize = new WeakMap();
+
 /** Sizes `canvas` to its CSS box × devicePixelRatio. Returns true if it changed. */
 export function fitCanvas(canvas) {
-  const rect = canvas.getBoundingClientRect();
+  const rect = cssSize.get(canvas) ?? canvas.getBoundingClientRect();
   const dpr = window.devicePixelRatio || 1;
   const w = Math.max(1, Math.round(rect.width * dpr));
   const h = Math.max(1, Math.round(rect.height * dpr));
@@ -75,7 +82,11 @@ const onResize = new WeakMap();
 function observe(canvas, fn) {
   if (!resizeObserver) {
     resizeObserver = new ResizeObserver((entries) => {
-      for (const e of entries) onResize.get(e.target)?.();
+      for (const e of entries) {
+        const box = e.borderBoxSize?.[0];
+        if (box) cssSize.set(e.target, { width: box.inlineSize, height: box.blockSize });
+        onResize.get(e.target)?.();
+      }
     });
   }
   onResize.set(canvas, fn);

@@ -172,6 +172,11 @@ export default {
       }),
       snapshot: (kind) => card(kind).snapshot(),
       status: (kind) => card(kind).status(),
+      /**
+       * The many-to-one card's accuracy on the sentiment split the Recap's text CNN shares:
+       * `{train, test, train_size, test_size}` from the engine.
+       */
+      manyToOneAccuracy: () => card('many_to_one').model.get('split', (h) => h.split_accuracy()),
       info: (kind) => card(kind).info,
       /** What the card shows in its DOM (for tests): the prediction, the status line, the step line. */
       shown: (kind) => {

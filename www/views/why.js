@@ -4,8 +4,9 @@
 //   3. Exercise 2 live (why/words.js, why/hello.js): fixed window, bag of words, very large
 //      window and the RNN on next-word prediction, their failures, and the "hello" ambiguity;
 //   4. Exercise 1 and the four motivations (why/closing.js).
-// Its models (why/models.js) are built from the URL state and trained on the page; every
-// number shown comes from them (engine::models, through src/web/why.rs).
+// Its models (why/models.js) are built from the URL state and trained in the training worker
+// (on the page without one); every number shown comes from them (engine::models, through
+// src/web/why.rs).
 import { el } from './common.js';
 import { WhyModels } from './why/models.js';
 import { sequencesSection, renderSequences } from './why/sequences.js';
@@ -14,8 +15,12 @@ import { wordsSection, renderWords } from './why/words.js';
 import { helloSection, renderHello } from './why/hello.js';
 import { closingSection, renderClosing } from './why/closing.js';
 
-/** While a model trains, the tables and charts that read all of it follow at most this often. */
-const REDRAW_MS = 250;
+/**
+ * While a model trains, the tables and charts that read all of it follow at most this often:
+ * such a frame takes longer than 16.7 ms on a slow machine, and at 2 a second they are under
+ * 5% of the frames (the other frames update the progress and status lines only).
+ */
+const REDRAW_MS = 500;
 
 function stylesheet() {
   if (document.getElementById('why-css')) return;
@@ -47,7 +52,9 @@ export default {
 
   mount(root, app) {
     stylesheet();
-    const ui = { drawnAt: 0 };
+    const ui = { drawnAt: 0, charts: [] };
+    /** Queues chart.update(key, data, label) for the end of this frame's render. */
+    ui.chart = (chart, ...args) => ui.charts.push([chart, args]);
     ui.models = new WhyModels(app, root);
     const words = wordsSection(app, ui);
     words.append(helloSection(app, ui));
@@ -73,11 +80,16 @@ export default {
         app.requestRender();
       }, REDRAW_MS);
     }
+    // The charts of the models draw last (ui.chart), after every change to the page's text:
+    // sizing a canvas reads the layout, and one layout per frame is enough.
+    ui.charts = [];
     renderSequences(app, ui);
     renderAutocomplete(app, ui, heavy);
     renderWords(app, ui, heavy);
     renderHello(app, ui, heavy);
     renderClosing(app, ui);
+    for (const [chart, args] of ui.charts) chart.update(...args);
+    ui.charts = [];
   },
 
   extendSnapshot(app, snap, ui) {

@@ -1,25 +1,28 @@
 //! The matrix product C += A·B with a tile of C held in registers, summing
 //! every entry in the order of the naive triple loop (same bits on every path).
+//! Written once over [`Real`]: [`gemm_acc`] (f64) and [`gemm_acc_f32`].
+
+use super::Real;
 
 /// One R×W tile of C += A·B (see [`gemm_acc`]): C[i..i+R, j..j+W] is held in
 /// registers while p runs over all of k, so each B row segment is loaded once
 /// for R rows of C and C is loaded and stored once per tile, not once per p.
 /// `a_pack[p·R + r] = A[i+r, p]`; `b`'s rows have n entries.
 #[inline(always)]
-fn gemm_tile<const R: usize, const W: usize>(
+fn gemm_tile<T: Real, const R: usize, const W: usize>(
     n: usize,
     (i, j): (usize, usize),
-    a_pack: &[f64],
-    b: &[f64],
-    c: &mut [f64],
+    a_pack: &[T],
+    b: &[T],
+    c: &mut [T],
 ) {
-    let mut acc = [[0.0f64; W]; R];
+    let mut acc = [[T::ZERO; W]; R];
     for (r, row) in acc.iter_mut().enumerate() {
         row.copy_from_slice(&c[(i + r) * n + j..(i + r) * n + j + W]);
     }
     for (ap, b_row) in a_pack.chunks_exact(R).zip(b.chunks_exact(n)) {
-        let ap: &[f64; R] = ap.try_into().expect("R entries");
-        let bp: &[f64; W] = b_row[j..j + W].try_into().expect("W entries");
+        let ap: &[T; R] = ap.try_into().expect("R entries");
+        let bp: &[T; W] = b_row[j..j + W].try_into().expect("W entries");
         for r in 0..R {
             for l in 0..W {
                 acc[r][l] += ap[r] * bp[l];
@@ -36,24 +39,25 @@ fn gemm_tile<const R: usize, const W: usize>(
 /// accumulators with 2 loads of B and 4 of A per step (measured in Node: 2–3%
 /// faster than 2×8, while 6×4, 4×6 and 3×4 are slower); with AVX-512 (8 lanes,
 /// 32 registers) 4×16 keeps 8 vector accumulators so the adds' latency is
-/// hidden. The shape changes no result.
+/// hidden. The shape changes no result. f32 has twice the lanes, so twice the
+/// columns: the same number of vector accumulators.
 #[cfg(target_arch = "wasm32")]
 const GEMM_TILE: (usize, usize) = (4, 4);
 #[cfg(not(target_arch = "wasm32"))]
 const GEMM_TILE: (usize, usize) = (4, 16);
+const GEMM_TILE_F32: (usize, usize) = (GEMM_TILE.0, 2 * GEMM_TILE.1);
 
 /// Rows i..i+R of C: A's rows packed column by column (`a_pack[p·R + r]`),
 /// then the columns in tiles of W, 2 and 1.
 #[inline(always)]
-fn gemm_rows<const R: usize>(
+fn gemm_rows<T: Real, const R: usize, const W: usize>(
     (k, n): (usize, usize),
     i: usize,
-    (a, (rs, cs)): (&[f64], (usize, usize)),
-    a_pack: &mut Vec<f64>,
-    b: &[f64],
-    c: &mut [f64],
+    (a, (rs, cs)): (&[T], (usize, usize)),
+    a_pack: &mut Vec<T>,
+    b: &[T],
+    c: &mut [T],
 ) {
-    const W: usize = GEMM_TILE.1;
     a_pack.clear();
     for p in 0..k {
         for r in 0..R {
@@ -62,15 +66,49 @@ fn gemm_rows<const R: usize>(
     }
     let mut j = 0;
     while j + W <= n {
-        gemm_tile::<R, W>(n, (i, j), a_pack, b, c);
+        gemm_tile::<T, R, W>(n, (i, j), a_pack, b, c);
         j += W;
     }
     while j + 2 <= n {
-        gemm_tile::<R, 2>(n, (i, j), a_pack, b, c);
+        gemm_tile::<T, R, 2>(n, (i, j), a_pack, b, c);
         j += 2;
     }
     if j < n {
-        gemm_tile::<R, 1>(n, (i, j), a_pack, b, c);
+        gemm_tile::<T, R, 1>(n, (i, j), a_pack, b, c);
+    }
+}
+
+/// C += A·B over any [`Real`], in tiles of R×W (see [`gemm_acc`]).
+#[inline(always)]
+fn gemm_on<T: Real, const R: usize, const W: usize>(
+    dims: (usize, usize, usize),
+    a: &[T],
+    strides: (usize, usize),
+    b: &[T],
+    c: &mut [T],
+) {
+    let (m, k, n) = dims;
+    assert!(
+        b.len() >= k * n && c.len() >= m * n,
+        "gemm_acc: B or C too short"
+    );
+    if m > 0 && k > 0 {
+        let (rs, cs) = strides;
+        assert!(
+            a.len() > (m - 1) * rs + (k - 1) * cs,
+            "gemm_acc: A too short"
+        );
+    }
+    let b = &b[..k * n];
+    let mut a_pack = Vec::with_capacity(k * R);
+    let mut i = 0;
+    while i + R <= m {
+        gemm_rows::<T, R, W>((k, n), i, (a, strides), &mut a_pack, b, c);
+        i += R;
+    }
+    while i < m {
+        gemm_rows::<T, 1, W>((k, n), i, (a, strides), &mut a_pack, b, c);
+        i += 1;
     }
 }
 
@@ -91,24 +129,20 @@ pub fn gemm_acc(
     b: &[f64],
     c: &mut [f64],
 ) {
-    let (m, k, n) = dims;
-    assert!(b.len() >= k * n && c.len() >= m * n, "gemm_acc: B or C too short");
-    if m > 0 && k > 0 {
-        let (rs, cs) = strides;
-        assert!(a.len() > (m - 1) * rs + (k - 1) * cs, "gemm_acc: A too short");
-    }
-    const R: usize = GEMM_TILE.0;
-    let b = &b[..k * n];
-    let mut a_pack = Vec::with_capacity(k * R);
-    let mut i = 0;
-    while i + R <= m {
-        gemm_rows::<R>((k, n), i, (a, strides), &mut a_pack, b, c);
-        i += R;
-    }
-    while i < m {
-        gemm_rows::<1>((k, n), i, (a, strides), &mut a_pack, b, c);
-        i += 1;
-    }
+    gemm_on::<f64, { GEMM_TILE.0 }, { GEMM_TILE.1 }>(dims, a, strides, b, c)
+}
+}
+
+multiversion! {
+/// [`gemm_acc`] in f32 (the fast training mode), in tiles of `GEMM_TILE_F32`.
+pub fn gemm_acc_f32(
+    dims: (usize, usize, usize),
+    a: &[f32],
+    strides: (usize, usize),
+    b: &[f32],
+    c: &mut [f32],
+) {
+    gemm_on::<f32, { GEMM_TILE_F32.0 }, { GEMM_TILE_F32.1 }>(dims, a, strides, b, c)
 }
 }
 

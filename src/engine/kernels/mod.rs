@@ -55,10 +55,10 @@ pub(crate) use multiversion;
 /// with a fixed reduction order, so the compiler can vectorise it and the
 /// result does not depend on the vector width.
 #[inline(always)]
-pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+pub fn dot<T: Real>(a: &[T], b: &[T]) -> T {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
-    let mut acc = [0.0f64; 8];
+    let mut acc = [T::ZERO; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
     let (ra, rb) = (ca.remainder(), cb.remainder());
     for (x, y) in ca.zip(cb) {
@@ -74,7 +74,7 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
     ];
     let mut sum = (t[0] + t[2]) + (t[1] + t[3]);
     for (x, y) in ra.iter().zip(rb) {
-        sum += x * y;
+        sum += *x * *y;
     }
     sum
 }
@@ -86,14 +86,14 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
 /// of y (a mat-vec reads each weight once, so y's traffic is what remains);
 /// the 8-row pass is used in wasm only.
 #[inline(always)]
-pub fn rows_times(c: &[f64], m: &[f64], y: &mut [f64]) {
+pub fn rows_times<T: Real>(c: &[T], m: &[T], y: &mut [T]) {
     // Natively (AVX2/AVX-512) the 8-row pass measured no faster, at H = 32 slower.
-    rows_times_passes::<{ cfg!(target_arch = "wasm32") }>(c, m, y);
+    rows_times_passes::<T, { cfg!(target_arch = "wasm32") }>(c, m, y);
 }
 
 /// [`rows_times`] with or without the 8-row pass (the same result either way).
 #[inline(always)]
-fn rows_times_passes<const PASS8: bool>(c: &[f64], m: &[f64], y: &mut [f64]) {
+fn rows_times_passes<T: Real, const PASS8: bool>(c: &[T], m: &[T], y: &mut [T]) {
     let n = y.len();
     if n == 0 {
         return;
@@ -102,8 +102,8 @@ fn rows_times_passes<const PASS8: bool>(c: &[f64], m: &[f64], y: &mut [f64]) {
     let mut c8 = c[..rows].chunks_exact(8);
     let mut m8 = m[..rows * n].chunks_exact(8 * n);
     for (cs, block) in (&mut c8).zip(&mut m8) {
-        let cs: &[f64; 8] = cs.try_into().expect("8 coefficients");
-        let r: [&[f64]; 8] = std::array::from_fn(|q| &block[q * n..(q + 1) * n]);
+        let cs: &[T; 8] = cs.try_into().expect("8 coefficients");
+        let r: [&[T]; 8] = std::array::from_fn(|q| &block[q * n..(q + 1) * n]);
         for (i, yi) in y.iter_mut().enumerate() {
             let mut t = *yi;
             t += cs[0] * r[0][i];
@@ -143,7 +143,7 @@ fn rows_times_passes<const PASS8: bool>(c: &[f64], m: &[f64], y: &mut [f64]) {
 
 /// y += α·x, element-wise over equal-length slices.
 #[inline(always)]
-pub fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
+pub fn axpy<T: Real>(alpha: T, x: &[T], y: &mut [T]) {
     for (yi, &xi) in y.iter_mut().zip(x) {
         *yi += alpha * xi;
     }
@@ -166,7 +166,7 @@ pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Vec<f64>) -> R) -> R {
 }
 
 /// `out` ← Mᵀ for M: [rows, cols] row-major (`out`: [cols, rows] row-major).
-pub fn transpose_into(m: &[f64], (rows, cols): (usize, usize), out: &mut Vec<f64>) {
+pub fn transpose_into<T: Real>(m: &[T], (rows, cols): (usize, usize), out: &mut Vec<T>) {
     let m = &m[..rows * cols];
     out.clear();
     out.reserve(rows * cols);
@@ -178,8 +178,8 @@ pub fn transpose_into(m: &[f64], (rows, cols): (usize, usize), out: &mut Vec<f64
 /// Σ v_i in 8 independent partial sums with a fixed reduction order (as [`dot`]),
 /// so it vectorises and the result does not depend on the vector width.
 #[inline(always)]
-pub fn sum(v: &[f64]) -> f64 {
-    let mut acc = [0.0f64; 8];
+pub fn sum<T: Real>(v: &[T]) -> T {
+    let mut acc = [T::ZERO; 8];
     let chunks = v.chunks_exact(8);
     let rest = chunks.remainder();
     for x in chunks {
@@ -198,8 +198,8 @@ pub fn sum(v: &[f64]) -> f64 {
 /// max v_i, skipping NaN (as `f64::max`); −∞ for an empty slice. Written as
 /// comparisons in 8 lanes, not `f64::max`, which wasm compiles to a call per element.
 #[inline(always)]
-pub fn max_ignoring_nan(v: &[f64]) -> f64 {
-    let mut acc = [f64::NEG_INFINITY; 8];
+pub fn max_ignoring_nan<T: Real>(v: &[T]) -> T {
+    let mut acc = [T::NEG_INFINITY; 8];
     let chunks = v.chunks_exact(8);
     let rest = chunks.remainder();
     for x in chunks {
@@ -209,7 +209,7 @@ pub fn max_ignoring_nan(v: &[f64]) -> f64 {
     }
     acc.into_iter()
         .chain(rest.iter().copied())
-        .fold(f64::NEG_INFINITY, |m, x| if x > m { x } else { m })
+        .fold(T::NEG_INFINITY, |m, x| if x > m { x } else { m })
 }
 
 multiversion! {
@@ -222,9 +222,11 @@ pub fn sum_squares(v: &[f64]) -> f64 {
 // Declared after `multiversion!` so both use it through macro_rules' textual scope.
 mod exp;
 mod gemm;
+mod real;
 
 pub use exp::{exp, softmax_row, tanh};
-pub use gemm::gemm_acc;
+pub use gemm::{gemm_acc, gemm_acc_f32};
+pub use real::Real;
 
 /// A small deterministic generator for test data (no dependency on the engine's Rng).
 #[cfg(test)]
@@ -257,7 +259,7 @@ mod tests {
         assert_eq!(max_ignoring_nan(&with_nan), 9.0);
         with_nan[5] = f64::INFINITY;
         assert_eq!(max_ignoring_nan(&with_nan), f64::INFINITY);
-        assert_eq!(max_ignoring_nan(&[]), f64::NEG_INFINITY);
+        assert_eq!(max_ignoring_nan::<f64>(&[]), f64::NEG_INFINITY);
     }
 
     #[test]
@@ -289,9 +291,9 @@ mod tests {
         for pass8 in [false, true] {
             let mut y = vec![0.25; 5];
             if pass8 {
-                rows_times_passes::<true>(&c, &m, &mut y);
+                rows_times_passes::<f64, true>(&c, &m, &mut y);
             } else {
-                rows_times_passes::<false>(&c, &m, &mut y);
+                rows_times_passes::<f64, false>(&c, &m, &mut y);
             }
             assert_eq!(y, y2);
         }

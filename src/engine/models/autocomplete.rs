@@ -18,6 +18,7 @@ use super::word_rnn::{RnnConfig, TokenRnn};
 use super::{TrainStep, Trainer};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::optim::{OptimizerConfig, OptimizerKind};
+use crate::engine::session::state::bad;
 use serde::{Deserialize, Serialize};
 
 /// Completions returned.
@@ -31,6 +32,9 @@ pub const MAX_COMPLETION_CHARS: usize = 80;
 /// as CPU time on a loaded 2-core machine), reaching a loss near 0.75 per
 /// character; see the tests for the completions.
 pub const TRAIN_STEPS: usize = 3000;
+
+/// First number of an exported state.
+const STATE_TAG: f64 = 7_403.0;
 
 /// The autocomplete model's settings.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -216,7 +220,7 @@ impl Autocomplete {
         TrainProgress {
             iteration: self.steps(),
             diverged: false,
-            loss: self.losses().last().copied(),
+            loss: self.trainer.last_loss(),
         }
     }
 
@@ -224,9 +228,27 @@ impl Autocomplete {
         self.trainer.epoch()
     }
 
-    /// Loss of every step (mean −log p per character of the step's queries).
+    /// Loss of every step (mean −log p per character of the step's queries;
+    /// pooled past [`LOSS_HISTORY`](super::trainer::LOSS_HISTORY) steps).
     pub fn losses(&self) -> &[f64] {
         &self.trainer.losses
+    }
+
+    /// The training state (θ, Adam's memory, the batch order, the losses of
+    /// steps `since` and later), after a tag; see `trainer_state`.
+    pub fn export_state(&self, since: u64) -> Vec<f64> {
+        let mut out = vec![STATE_TAG];
+        self.trainer.export_state(&self.rnn, since, false, &mut out);
+        out
+    }
+
+    /// Brings this model to an exported state of one built from the same
+    /// list and settings, bit for bit; a damaged or foreign state changes nothing.
+    pub fn import_state(&mut self, state: &[f64]) -> Result<()> {
+        if state.first() != Some(&STATE_TAG) {
+            return Err(bad("not a state of the autocomplete"));
+        }
+        self.trainer.import_state(&mut self.rnn, &state[1..])
     }
 
     /// Steps, epochs, losses, the list and the model's size.

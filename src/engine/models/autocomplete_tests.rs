@@ -150,3 +150,28 @@ fn a_pasted_list_is_learned_and_its_text_rebuilds_the_same_model() {
         QueryList::builtin().queries
     );
 }
+
+#[test]
+fn a_copy_synced_by_states_trains_on_like_the_original_and_damage_changes_nothing() {
+    let (mut twin, mut copy) = (fresh(), fresh());
+    for n in [2, 5] {
+        twin.train(n).unwrap();
+        copy.import_state(&twin.export_state(copy.steps())).unwrap();
+    }
+    assert_eq!(copy.status(), twin.status());
+    twin.train(4).unwrap();
+    copy.train(4).unwrap();
+    assert_eq!(copy.export_state(0), twin.export_state(0));
+    let before = copy.export_state(0);
+    let mut bad = before.clone();
+    bad[0] = 7_402.0;
+    assert!(copy.import_state(&bad).is_err());
+    assert!(copy.import_state(&[]).is_err());
+    let other = Autocomplete::new(
+        QueryList::parse("where is it\nwho is he").unwrap(),
+        AutocompleteSettings::default(),
+    )
+    .unwrap();
+    assert!(copy.import_state(&other.export_state(0)).is_err());
+    assert_eq!(copy.export_state(0), before);
+}

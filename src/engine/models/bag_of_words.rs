@@ -11,70 +11,28 @@
 //! same words in another order are the same x, so they get the same
 //! prediction.
 
-use super::feedforward::{SparseInput, SparseNet};
-use super::next_word::{NextToken, examples};
-use super::window::{FeedForwardConfig, check_sequences};
-use super::{Model, Tensor};
+use super::feedforward::SparseInput;
+use super::feedforward_model::{FeedForwardModel, InputEncoding};
+use super::next_word::NextToken;
+use super::window::FeedForwardConfig;
 use crate::engine::error::Result;
 
+/// The bag-of-words encoding: the count of every token, D = V
+/// (`config.window` is not used).
+#[derive(Debug, Clone, Copy)]
+pub struct Bag;
+
 /// The bag-of-words model and its training sequences.
-#[derive(Debug, Clone)]
-pub struct BagOfWords {
-    config: FeedForwardConfig,
-    vocab_size: usize,
-    net: SparseNet,
-    theta: Vec<f64>,
-    seqs: Vec<Vec<usize>>,
-    examples: Vec<(usize, usize)>,
-}
+pub type BagOfWords = FeedForwardModel<Bag>;
 
-impl BagOfWords {
-    /// A bag over `vocab_size` tokens trained on every prediction of `seqs`
-    /// (`config.window` is not used).
-    pub fn new(
-        config: FeedForwardConfig,
-        vocab_size: usize,
-        seqs: Vec<Vec<usize>>,
-    ) -> Result<Self> {
-        config.validate()?;
-        check_sequences(&seqs, vocab_size)?;
-        let net = SparseNet::new(vocab_size, config.hidden, vocab_size);
-        let theta = net.init(config.seed, config.weight_scale);
-        Ok(Self {
-            examples: examples(&seqs),
-            config,
-            vocab_size,
-            net,
-            theta,
-            seqs,
-        })
-    }
-
-    pub fn config(&self) -> &FeedForwardConfig {
-        &self.config
-    }
-
-    /// D = V.
-    pub fn input_size(&self) -> usize {
-        self.net.inputs
-    }
-
-    /// Number of weights and biases.
-    pub fn parameter_count(&self) -> usize {
-        self.net.len()
-    }
-
-    /// x for `context`: the count of each token, dense, length V (what the
-    /// page draws; equal for two orders of the same words).
-    pub fn input_vector(&self, context: &[usize]) -> Vec<f64> {
-        let mut x = vec![0.0; self.vocab_size];
-        context.iter().for_each(|&w| x[w] += 1.0);
-        x
+impl InputEncoding for Bag {
+    fn input_size(_: &FeedForwardConfig, vocab_size: usize) -> Result<usize> {
+        Ok(vocab_size)
     }
 
     /// x as (token, count) pairs in token order.
-    fn input(&self, context: &[usize]) -> SparseInput {
-        self.input_vector(context)
+    fn encode(_: &FeedForwardConfig, vocab_size: usize, context: &[usize]) -> SparseInput {
+        counts(vocab_size, context)
             .into_iter()
             .enumerate()
             .filter(|&(_, c)| c != 0.0)
@@ -82,51 +40,25 @@ impl BagOfWords {
     }
 }
 
-impl Model for BagOfWords {
-    fn tensors(&self) -> &[Tensor] {
-        self.net.tensors()
-    }
-    fn params(&self) -> &[f64] {
-        &self.theta
-    }
-    fn params_mut(&mut self) -> &mut [f64] {
-        &mut self.theta
-    }
-    fn examples(&self) -> usize {
-        self.examples.len()
-    }
-    fn loss_and_gradient(&self, batch: &[usize], grad: &mut [f64]) -> f64 {
-        grad.fill(0.0);
-        let scale = 1.0 / batch.len().max(1) as f64;
-        let mut act = self.net.activations();
-        let mut loss = 0.0;
-        for &e in batch {
-            let (i, t) = self.examples[e];
-            let s = &self.seqs[i];
-            let x = self.input(&s[..t]);
-            loss += self
-                .net
-                .loss_and_gradient(&self.theta, &x, s[t], scale, grad, &mut act);
-        }
-        loss * scale
-    }
+/// The count of each of `vocab_size` tokens in `context`, dense.
+fn counts(vocab_size: usize, context: &[usize]) -> Vec<f64> {
+    let mut x = vec![0.0; vocab_size];
+    context.iter().for_each(|&w| x[w] += 1.0);
+    x
 }
 
-impl NextToken for BagOfWords {
-    fn vocab_size(&self) -> usize {
-        self.vocab_size
-    }
-    fn next_distribution(&self, context: &[usize]) -> Vec<f64> {
-        let mut act = self.net.activations();
-        self.net
-            .forward(&self.theta, &self.input(context), &mut act);
-        act.p
+impl BagOfWords {
+    /// x for `context`: the count of each token, dense, length V (what the
+    /// page draws; equal for two orders of the same words).
+    pub fn input_vector(&self, context: &[usize]) -> Vec<f64> {
+        counts(self.vocab_size(), context)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{check_gradient, gradient_ok};
+    use super::super::check_gradient;
+    use super::super::gradient_ok;
     use super::*;
 
     fn seqs() -> Vec<Vec<usize>> {

@@ -11,7 +11,9 @@
 //! The vocabulary is that of the training sentences; words only seen in test
 //! sentences are `<unk>` (counted in [`Corpus::unknown_in_test`]).
 
-use super::tokens::{END_ID, START_ID, WordVocab, check_sentence_length, tokenize};
+use super::tokens::{
+    END_ID, START_ID, TokenVocab, check_sentence_length, next_word_vocab, tokenize,
+};
 use crate::engine::error::{EngineError, Result};
 use serde::Serialize;
 
@@ -51,7 +53,7 @@ pub struct OrderPair {
 /// The corpus, split and encoded.
 #[derive(Debug, Clone)]
 pub struct Corpus {
-    pub vocab: WordVocab,
+    pub vocab: TokenVocab,
     /// Training sentences, `<s> … </s>` as ids.
     pub train: Vec<Vec<usize>>,
     /// Test sentences, `<s> … </s>` as ids.
@@ -135,7 +137,7 @@ impl Corpus {
                 "the corpus has no training sentences".into(),
             ));
         }
-        let vocab = WordVocab::from_sentences(&train_tokens)?;
+        let vocab = next_word_vocab(&train_tokens)?;
         let wrap = |ids: Vec<usize>| {
             let mut s = Vec::with_capacity(ids.len() + 2);
             s.push(START_ID);
@@ -145,12 +147,12 @@ impl Corpus {
         };
         let train = train_tokens
             .iter()
-            .map(|s| wrap(vocab.encode(s).ids))
+            .map(|s| wrap(vocab.encode_words(s).ids))
             .collect();
         let mut unknown_in_test: Vec<String> = Vec::new();
         let mut test = Vec::new();
         for s in &test_tokens {
-            let e = vocab.encode(s);
+            let e = vocab.encode_words(s);
             for u in e.unknown {
                 if !unknown_in_test.contains(&u) {
                     unknown_in_test.push(u);
@@ -162,7 +164,7 @@ impl Corpus {
             .into_iter()
             .map(|(line, (tokens, clue, target))| Probe {
                 text: line.replace(['{', '}', '[', ']'], ""),
-                ids: wrap(vocab.encode(&tokens).ids),
+                ids: wrap(vocab.encode_words(&tokens).ids),
                 target,
                 clue,
             })
@@ -204,7 +206,7 @@ mod tests {
         assert_eq!(c.test.len(), (c.train.len() + c.test.len()) / TEST_EVERY);
         let lecture = c
             .vocab
-            .encode(&tokenize("this morning i took the dog for a walk .").unwrap())
+            .encode_words(&tokenize("this morning i took the dog for a walk .").unwrap())
             .ids;
         assert!(c.train.iter().any(|s| s[1..s.len() - 1] == lecture[..]));
         assert_eq!(c.vocab.words()[3], "this", "first-appearance order");

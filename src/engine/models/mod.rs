@@ -23,17 +23,20 @@ pub mod bag_of_words;
 pub mod corpus;
 pub mod embedding;
 pub mod feedforward;
+pub mod feedforward_model;
 pub mod hello;
 pub mod mlp;
 pub mod next_word;
 pub mod next_word_lab;
 #[cfg(test)]
 mod next_word_lab_tests;
+pub mod pasted;
 pub mod perceptron;
 pub mod plane;
 pub mod queries;
 pub mod recap;
 pub mod sentence;
+pub mod sentiment;
 pub mod signals;
 pub mod slice;
 pub mod text;
@@ -46,7 +49,7 @@ pub mod windows;
 pub mod word2vec;
 pub mod word_rnn;
 
-pub use trainer::{FlatOptimizer, TrainStep, Trainer};
+pub use trainer::{FlatOptimizer, TrainStep, Trainer, TrainerState};
 
 use super::gradcheck::{FLOOR, PASS_THRESHOLD, relative_error, ridders};
 

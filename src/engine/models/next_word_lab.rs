@@ -13,24 +13,29 @@
 
 use super::bag_of_words::BagOfWords;
 use super::corpus::Corpus;
-use super::next_word::{Accuracy, NextToken, Suggestion, accuracy, suggestions};
-use super::tokens::detokenize;
+use super::next_word::NextToken;
 use super::window::{FeedForwardConfig, WindowModel};
 use super::word_rnn::{RnnConfig, TokenRnn};
-use super::{Model, TrainStep, Trainer, argmax};
+use super::{Model, TrainStep, Trainer};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::optim::{OptimizerConfig, OptimizerKind};
+use crate::engine::session::state::{Reader, bad};
 use serde::{Deserialize, Serialize};
 
 #[path = "next_word_schedule.rs"]
 mod schedule;
 pub use schedule::{CorpusInfo, LabStatus, ModelCurve, PrefixExample, RoundReport};
+#[path = "next_word_summary.rs"]
+mod summary;
+pub use summary::{ModelSummary, OrderPairView, PrefixPrediction, ProbeResult, WindowInput};
 
 /// Steps the chapter trains each model for by default (about 11 epochs of
 /// the feed-forward models' batches of 32, 57 of the RNN's batches of 16).
 /// Measured natively (CPU time of one core, test profile): window-2 0.5 s,
 /// bag 0.5 s, longest window 1.3 s, RNN 3.2 s; 5.5 s for the four.
 pub const TRAIN_STEPS: usize = 800;
+/// First number of an exported state of the four models.
+const STATE_TAG: f64 = 7_402.0;
 /// Suggestions shown per model.
 pub const TOP_K: usize = 5;
 
@@ -75,73 +80,6 @@ impl Default for NextWordSettings {
             seed: 1,
         }
     }
-}
-
-/// What the chapter shows for one model.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ModelSummary {
-    pub model: NextWordModel,
-    /// Words of input the model sees (N for windows; None: all of them).
-    pub window: Option<usize>,
-    pub input_size: usize,
-    pub parameter_count: usize,
-    pub steps: u64,
-    pub epoch: u64,
-    /// Loss of every training step, oldest first.
-    pub losses: Vec<f64>,
-    pub test_accuracy: Accuracy,
-    pub probe_accuracy: Accuracy,
-}
-
-/// Each model's next-word suggestions for a typed prefix.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PrefixPrediction {
-    /// The prefix's tokens as the models read them (`<s>` first).
-    pub tokens: Vec<String>,
-    /// Words not in the vocabulary (read as `<unk>`).
-    pub unknown: Vec<String>,
-    pub models: Vec<(NextWordModel, Vec<Suggestion>)>,
-}
-
-/// The bag-of-words view of an order pair: one vector for two sentences.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct OrderPairView {
-    pub a: String,
-    pub b: String,
-    /// x (word counts, length V) of each prefix.
-    pub vector_a: Vec<f64>,
-    pub vector_b: Vec<f64>,
-    pub identical: bool,
-    /// The bag-of-words model's suggestions for each (identical when the vectors are).
-    pub bag_a: Vec<Suggestion>,
-    pub bag_b: Vec<Suggestion>,
-    /// The RNN's, which read the order.
-    pub rnn_a: Vec<Suggestion>,
-    pub rnn_b: Vec<Suggestion>,
-}
-
-/// What a window model reads for a prefix: the concatenated one-hots.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct WindowInput {
-    pub window: usize,
-    /// D = N·(V + 1).
-    pub input_size: usize,
-    /// The word in each slot, oldest first (`<pad>` before the start).
-    pub slots: Vec<String>,
-    /// The index of the 1 of each slot in x.
-    pub active: Vec<usize>,
-}
-
-/// One probe, and each model's answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ProbeResult {
-    pub text: String,
-    pub clue: String,
-    pub target: String,
-    /// Tokens between the clue and the word to predict, plus one.
-    pub distance: usize,
-    /// Per model: its top word and the probability it gives the right one.
-    pub models: Vec<(NextWordModel, String, f64)>,
 }
 
 #[derive(Debug, Clone)]
@@ -251,23 +189,6 @@ impl NextWordLab {
         }
     }
 
-    /// Input size, parameters, loss curve and accuracies of one model.
-    pub fn summary(&self, which: NextWordModel) -> ModelSummary {
-        let (window, input_size, parameter_count) = self.size(which);
-        let t = self.trainer(which);
-        ModelSummary {
-            model: which,
-            window,
-            input_size,
-            parameter_count,
-            steps: t.steps(),
-            epoch: t.epoch(),
-            losses: t.losses.clone(),
-            test_accuracy: accuracy(self.predictor(which), &self.corpus.test),
-            probe_accuracy: self.probe_accuracy(which),
-        }
-    }
-
     /// (N of a window, input size, parameter count) of one model.
     fn size(&self, which: NextWordModel) -> (Option<usize>, usize, usize) {
         match which {
@@ -292,121 +213,45 @@ impl NextWordLab {
         }
     }
 
-    /// Top-1 accuracy on the probes' predicted words.
-    pub fn probe_accuracy(&self, which: NextWordModel) -> Accuracy {
-        let m = self.predictor(which);
-        let probes = &self.corpus.probes;
-        let correct = probes
-            .iter()
-            .filter(|p| argmax(&m.next_distribution(&p.ids[..p.target])) == p.ids[p.target])
-            .count();
-        Accuracy::new(correct, probes.len())
+    /// The training state of the four models, end to end (see
+    /// `trainer_state`), after a tag. `since`: the steps of the four together
+    /// that the other copy has ([`LabStatus::iteration`]); each model sends
+    /// the losses of at most the steps taken since, which covers all it lacks.
+    /// `light`: without Adam's memory (θ alone is 1/3 of the numbers), to
+    /// show the models while another copy trains them.
+    pub fn export_state(&self, since: u64, light: bool) -> Vec<f64> {
+        let new = self.status().iteration.saturating_sub(since);
+        let mut out = vec![STATE_TAG];
+        let since = |t: &Trainer| t.steps().saturating_sub(new);
+        let (w, b, l, r) = (&self.window, &self.bag, &self.large, &self.rnn);
+        w.trainer
+            .export_state(&w.model, since(&w.trainer), light, &mut out);
+        b.trainer
+            .export_state(&b.model, since(&b.trainer), light, &mut out);
+        l.trainer
+            .export_state(&l.model, since(&l.trainer), light, &mut out);
+        r.trainer
+            .export_state(&r.model, since(&r.trainer), light, &mut out);
+        out
     }
 
-    fn suggest(&self, which: NextWordModel, context: &[usize]) -> Vec<Suggestion> {
-        let p = self.predictor(which).next_distribution(context);
-        suggestions(&p, TOP_K, |i| self.corpus.vocab.word(i).to_string())
-    }
-
-    /// Every model's top-5 next words after `prefix` (unknown words are read
-    /// as `<unk>` and listed, never an error; a too-long prefix is).
-    pub fn predict(&self, prefix: &str) -> Result<PrefixPrediction> {
-        let e = self.corpus.vocab.encode_prefix(prefix)?;
-        Ok(PrefixPrediction {
-            tokens: self
-                .corpus
-                .vocab
-                .decode(&e.ids)
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            unknown: e.unknown,
-            models: NextWordModel::ALL
-                .iter()
-                .map(|&w| (w, self.suggest(w, &e.ids)))
-                .collect(),
-        })
-    }
-
-    /// The input of the fixed window (or, with `large`, the very large one)
-    /// for a typed prefix.
-    pub fn window_input(&self, large: bool, prefix: &str) -> Result<WindowInput> {
-        let m = if large {
-            &self.large.model
-        } else {
-            &self.window.model
-        };
-        let ids = self.corpus.vocab.encode_prefix(prefix)?.ids;
-        let vocab = &self.corpus.vocab;
-        Ok(WindowInput {
-            window: m.config().window,
-            input_size: m.input_size(),
-            slots: m
-                .slots(&ids)
-                .into_iter()
-                .map(|w| w.map_or("<pad>".to_string(), |w| vocab.word(w).to_string()))
-                .collect(),
-            active: m.input_indices(&ids),
-        })
-    }
-
-    /// The bag-of-words input x (word counts, length V) for a typed prefix.
-    pub fn bag_input(&self, prefix: &str) -> Result<Vec<f64>> {
-        let ids = self.corpus.vocab.encode_prefix(prefix)?.ids;
-        Ok(self.bag.model.input_vector(&ids))
-    }
-
-    /// The bag-of-words vectors and suggestions of order pair `i` of the corpus.
-    pub fn order_pair(&self, i: usize) -> Result<OrderPairView> {
-        let pair = self.corpus.pairs.get(i).ok_or_else(|| {
-            EngineError::Invalid(format!(
-                "there are {} order pairs, {i} is not one of them",
-                self.corpus.pairs.len()
-            ))
-        })?;
-        let a = self.corpus.vocab.encode_prefix(&pair.a)?.ids;
-        let b = self.corpus.vocab.encode_prefix(&pair.b)?.ids;
-        let (vector_a, vector_b) = (
-            self.bag.model.input_vector(&a),
-            self.bag.model.input_vector(&b),
-        );
-        Ok(OrderPairView {
-            a: pair.a.clone(),
-            b: pair.b.clone(),
-            identical: vector_a == vector_b,
-            vector_a,
-            vector_b,
-            bag_a: self.suggest(NextWordModel::BagOfWords, &a),
-            bag_b: self.suggest(NextWordModel::BagOfWords, &b),
-            rnn_a: self.suggest(NextWordModel::Rnn, &a),
-            rnn_b: self.suggest(NextWordModel::Rnn, &b),
-        })
-    }
-
-    /// Every probe with each model's answer.
-    pub fn probes(&self) -> Vec<ProbeResult> {
-        let vocab = &self.corpus.vocab;
-        self.corpus
-            .probes
-            .iter()
-            .map(|p| {
-                let context = &p.ids[..p.target];
-                let target = p.ids[p.target];
-                let models = NextWordModel::ALL
-                    .iter()
-                    .map(|&w| {
-                        let dist = self.predictor(w).next_distribution(context);
-                        (w, vocab.word(argmax(&dist)).to_string(), dist[target])
-                    })
-                    .collect();
-                ProbeResult {
-                    text: detokenize(&vocab.decode(&p.ids[1..p.ids.len() - 1])),
-                    clue: vocab.word(p.ids[p.clue]).to_string(),
-                    target: vocab.word(target).to_string(),
-                    distance: p.distance(),
-                    models,
-                }
-            })
-            .collect()
+    /// Brings the four models to an exported state of a lab with the same
+    /// settings, bit for bit. Everything is checked first: a damaged or
+    /// foreign state changes nothing.
+    pub fn import_state(&mut self, state: &[f64]) -> Result<()> {
+        let mut r = Reader::new(state);
+        if r.one("tag")? != STATE_TAG {
+            return Err(bad("not a state of the four next-word models"));
+        }
+        let w = self.window.trainer.read_state(&self.window.model, &mut r)?;
+        let b = self.bag.trainer.read_state(&self.bag.model, &mut r)?;
+        let l = self.large.trainer.read_state(&self.large.model, &mut r)?;
+        let n = self.rnn.trainer.read_state(&self.rnn.model, &mut r)?;
+        r.finish()?;
+        self.window.trainer.apply_state(&mut self.window.model, w);
+        self.bag.trainer.apply_state(&mut self.bag.model, b);
+        self.large.trainer.apply_state(&mut self.large.model, l);
+        self.rnn.trainer.apply_state(&mut self.rnn.model, n);
+        Ok(())
     }
 }

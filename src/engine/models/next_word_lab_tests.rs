@@ -100,3 +100,65 @@ fn after_training_the_window_fails_the_probe_and_the_rnn_does_not() {
     assert!(walk.models.iter().all(|(_, top)| top[0].token == "walk"));
     assert_eq!(lab.probes().len(), 24);
 }
+
+/// A state's numbers as bits (a model not trained yet has NaN for its last loss).
+fn bits(state: Vec<f64>) -> Vec<u64> {
+    state.into_iter().map(f64::to_bits).collect()
+}
+
+/// The worker's twin trains, the page's copy imports its states: the copy
+/// holds the twin's bits after every state, across a rebuilt model, and
+/// trains on exactly like it (the page without a worker).
+#[test]
+fn a_copy_synced_by_states_is_the_trained_lab_bit_for_bit() {
+    let mut twin = NextWordLab::new(NextWordSettings::default()).unwrap();
+    let mut copy = NextWordLab::new(NextWordSettings::default()).unwrap();
+    let sync = |twin: &NextWordLab, copy: &mut NextWordLab| {
+        let state = twin.export_state(copy.status().iteration, true);
+        copy.import_state(&state).unwrap();
+        assert_eq!(copy.curves(), twin.curves());
+        assert_eq!(
+            bits(copy.export_state(0, true)),
+            bits(twin.export_state(0, true))
+        );
+    };
+    for n in [1, 6, 3] {
+        twin.train_balanced(n).unwrap();
+        sync(&twin, &mut copy);
+    }
+    let s = NextWordSettings {
+        window: 3,
+        ..Default::default()
+    };
+    twin.configure(s).unwrap();
+    copy.configure(s).unwrap();
+    twin.train_balanced(5).unwrap();
+    sync(&twin, &mut copy);
+    assert_eq!(
+        copy.status().steps,
+        vec![3, 3, 3, 3],
+        "the new window caught up"
+    );
+    // Light states show the models; a full one brings Adam's memory too.
+    copy.import_state(&twin.export_state(0, false)).unwrap();
+    twin.train_balanced(9).unwrap();
+    copy.train_balanced(9).unwrap();
+    for m in NextWordModel::ALL {
+        assert_eq!(copy.summary(m), twin.summary(m), "{m:?}");
+    }
+    // A damaged state, or one of another window, changes nothing.
+    let before = bits(copy.export_state(0, false));
+    let good = twin.export_state(0, false);
+    let mut damaged = good.clone();
+    damaged.truncate(good.len() - 1);
+    let other = NextWordLab::new(NextWordSettings::default()).unwrap();
+    for bad in [
+        vec![],
+        damaged,
+        other.export_state(0, false),
+        [good, vec![1.0]].concat(),
+    ] {
+        assert!(copy.import_state(&bad).is_err());
+        assert_eq!(bits(copy.export_state(0, false)), before);
+    }
+}

@@ -6,12 +6,16 @@
 //! perceptron   seeded separable cloud (60 points) · ŷ = g(θ₀ + x₁θ₁ + x₂θ₂) · full-batch Adam, lr 0.05
 //! MLP          XOR blobs (200 points, σ = 0.35) · 2 → H → 2 · full-batch Adam, lr 0.05
 //! word2vec     built-in corpus (or a given text) · CBOW or skip-gram · Adam, lr 0.05, batches of 64
-//! text CNN     built-in sentiment phrases, 4 of 5 train, 1 of 5 test · Adam, lr 0.01, batches of 16
+//! text CNN     built-in sentiment phrases, 4 of 5 train, 1 of 5 test (the split the
+//!              many-to-one RNN of "Types of RNN" shares: `sentiment::sentiment_split`) · Adam, lr 0.01, batches of 16
 //! ```
 
 use super::mlp::{Mlp, MlpConfig};
+use super::pasted::check_corpus;
 use super::perceptron::{Perceptron, PerceptronActivation};
 use super::plane::Points;
+pub use super::sentiment::SplitAccuracy;
+use super::sentiment::sentiment_split;
 use super::text::LabelledSet;
 use super::text_cnn::{TextCnn, TextCnnConfig};
 use super::trained::{TrainSetup, Trained};
@@ -123,7 +127,10 @@ impl Default for Word2VecSetup {
 impl Word2VecSetup {
     pub fn build(&self) -> Result<Trained<Word2Vec>> {
         let model = match &self.corpus {
-            Some(text) => Word2Vec::new(self.config, text)?,
+            Some(text) => {
+                check_corpus(text)?;
+                Word2Vec::new(self.config, text)?
+            }
             None => Word2Vec::builtin(self.config)?,
         };
         Trained::new(model, adam(self.learning_rate, self.batch))
@@ -149,15 +156,6 @@ impl Default for TextCnnSetup {
     }
 }
 
-/// Accuracy on both parts of the split.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct SplitAccuracy {
-    pub train: f64,
-    pub test: f64,
-    pub train_size: usize,
-    pub test_size: usize,
-}
-
 /// A text CNN trained on the built-in sentiment split, with its test part.
 #[derive(Debug, Clone)]
 pub struct SentimentCnn {
@@ -168,7 +166,7 @@ pub struct SentimentCnn {
 
 impl TextCnnSetup {
     pub fn build(&self) -> Result<SentimentCnn> {
-        let (train, test) = LabelledSet::sentiment().split();
+        let (train, test) = sentiment_split();
         let model = TextCnn::new(self.config.clone(), &train)?;
         Ok(SentimentCnn {
             trained: Trained::new(model, adam(self.learning_rate, self.batch))?,
@@ -280,6 +278,33 @@ mod tests {
             ..Word2VecSetup::default()
         };
         assert!(empty.build().is_err());
+    }
+
+    #[test]
+    fn the_cnn_and_the_many_to_one_rnn_share_one_split() {
+        use crate::engine::masked::examples::TypeKind;
+        use crate::engine::views::types::{TypesModel, TypesSettings};
+        let mut cnn = TextCnnSetup::default().build().unwrap();
+        let mut rnn = TypesModel::new(TypesSettings {
+            kind: TypeKind::ManyToOne,
+            ..TypesSettings::default()
+        })
+        .unwrap();
+        let texts = |s: &LabelledSet| -> Vec<String> {
+            s.examples.iter().map(|e| e.words.join(" ")).collect()
+        };
+        let info = rnn.info();
+        assert_eq!(texts(&cnn.train), info.train_texts);
+        assert_eq!(texts(&cnn.test), info.test_texts);
+        // The same number of passes over the 160 training phrases: 20 epochs each.
+        cnn.trained.train(20 * cnn.steps_per_epoch()).unwrap();
+        rnn.train(20 * info.train_items).unwrap();
+        let (c, r) = (cnn.accuracy(), rnn.split_accuracy().unwrap().unwrap());
+        assert_eq!((r.train_size, r.test_size), (c.train_size, c.test_size));
+        let status = rnn.status().unwrap();
+        assert_eq!(r.test, status.test.unwrap().accuracy);
+        assert_eq!(r.train, status.train.accuracy);
+        assert!(r.test > 0.6 && c.test > 0.6, "{c:?} {r:?}");
     }
 
     #[test]

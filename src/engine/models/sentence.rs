@@ -14,7 +14,7 @@
 //! [`SentenceVector::unknown`]; a sentence with no known word is refused.
 
 use super::embedding::cosine;
-use super::text::{check_size, tokenize};
+use super::tokens::{check_size, words};
 use super::word2vec::{EmbeddingSource, Word2Vec};
 use crate::engine::error::{EngineError, Result};
 use serde::Serialize;
@@ -37,7 +37,7 @@ pub fn sentence_vector(
     source: EmbeddingSource,
 ) -> Result<SentenceVector> {
     check_size("sentence", text)?;
-    let words = tokenize(text);
+    let words = words(text);
     if words.is_empty() {
         return Err(EngineError::Invalid(
             "the sentence is empty: type some words".into(),

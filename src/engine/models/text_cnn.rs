@@ -23,14 +23,13 @@
 //! Kim's dropout and max-norm constraint are left out: the set is tiny and
 //! the point is the picture.
 
-use super::text::{LabelledSet, WordVocab};
+use super::text::{LabelledSet, word_vocab};
+use super::tokens::{TokenVocab, UNK};
 use super::{Model, Tensor, argmax, layout, softmax_in_place};
 use crate::engine::error::{EngineError, Result};
 use crate::engine::rng::Rng;
 use serde::{Deserialize, Serialize};
 
-/// The word every unknown word maps to (index 0).
-pub const UNK: &str = "<unk>";
 /// Largest embedding size k.
 pub const MAX_EMBED: usize = 32;
 /// Most filters per width.
@@ -114,7 +113,7 @@ impl TextCnnConfig {
 pub struct TextCnn {
     config: TextCnnConfig,
     classes: Vec<String>,
-    vocab: WordVocab,
+    vocab: TokenVocab,
     examples: Vec<(Vec<usize>, usize)>,
     tensors: Vec<Tensor>,
     theta: Vec<f64>,
@@ -141,7 +140,8 @@ impl TextCnn {
                 "the training set needs phrases of at least two classes".into(),
             ));
         }
-        let vocab = WordVocab::build(&[UNK], train.examples.iter().map(|e| &e.words))?;
+        // `<unk>` first: every unknown word maps to index 0.
+        let vocab = word_vocab(&[UNK], train.examples.iter().map(|e| &e.words))?;
         let examples = train
             .examples
             .iter()
@@ -197,7 +197,7 @@ impl TextCnn {
         &self.classes
     }
 
-    pub fn vocab(&self) -> &WordVocab {
+    pub fn vocab(&self) -> &TokenVocab {
         &self.vocab
     }
 

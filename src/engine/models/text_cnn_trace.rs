@@ -5,7 +5,7 @@
 use super::TextCnn;
 use crate::engine::error::{EngineError, Result};
 use crate::engine::models::argmax;
-use crate::engine::models::text::{check_size, tokenize};
+use crate::engine::models::tokens::{check_size, words};
 use serde::Serialize;
 
 /// One filter on one sentence.
@@ -47,7 +47,7 @@ impl TextCnn {
     /// filter's feature map and where its max came from, z and p.
     pub fn trace(&self, text: &str) -> Result<CnnTrace> {
         check_size("sentence", text)?;
-        let words = tokenize(text);
+        let words = words(text);
         if words.is_empty() {
             return Err(EngineError::Invalid(
                 "the sentence is empty: type some words".into(),

@@ -115,15 +115,19 @@ impl<M: Model> Trained<M> {
         TrainStatus {
             iteration: self.trainer.steps(),
             epoch: self.trainer.epoch(),
-            last_loss: self.trainer.losses.last().copied(),
+            last_loss: self.trainer.last_loss(),
             diverged: self.diverged,
         }
     }
 
     /// The loss of every step so far, pooled into at most `max_points`
     /// points (at least 2), with the smoothed loss (see the module docs).
+    /// After [`LOSS_HISTORY`](super::trainer::LOSS_HISTORY) steps the
+    /// trainer's history is already pooled: each entry counts as its stride of
+    /// steps.
     pub fn loss_curve(&self, max_points: usize) -> LossCurve {
         let losses = &self.trainer.losses;
+        let stride = self.trainer.loss_stride();
         let mut smooth = Vec::with_capacity(losses.len());
         for (i, &l) in losses.iter().enumerate() {
             let s = if i == 0 {
@@ -138,7 +142,7 @@ impl<M: Model> Trained<M> {
         let mut out = LossCurve::default();
         for start in (0..n).step_by(bucket) {
             let end = (start + bucket).min(n);
-            out.iteration.push(end as u64);
+            out.iteration.push(end as u64 * stride);
             out.loss
                 .push(losses[start..end].iter().sum::<f64>() / (end - start) as f64);
             out.smooth_loss.push(smooth[end - 1]);

@@ -1,11 +1,20 @@
 //! One optimiser and one training loop for every [`Model`]: the update rules
 //! of [`crate::engine::optim`] on the model's flat θ, mini-batches drawn in a
-//! seeded order, an epoch counter and the loss of every step.
+//! seeded order, an epoch counter and a bounded loss history.
 //!
 //! ```text
 //! each step:  B = next `batch` indices of a seeded permutation of 0..N
 //!             g = ∇ (1/|B|) Σ_{i∈B} ℓ_i(θ);   if ‖g‖ > c: g ← c·g/‖g‖   (c = 0: off)
 //!             θ ← rule(θ, g)        (nothing changes if the result is not finite)
+//! ```
+//!
+//! The loss history holds one entry per step until it is full
+//! ([`LOSS_HISTORY`] entries); then neighbours are pooled in pairs and each
+//! entry stands for twice as many steps (its mean loss), so hours of training
+//! keep the whole run's curve in constant memory:
+//!
+//! ```text
+//! losses[i] = mean of ℓ over steps i·s + 1 ..= (i + 1)·s,   s = loss_stride() ∈ {1, 2, 4, …}
 //! ```
 
 use super::Model;
@@ -14,6 +23,15 @@ use crate::engine::optim::rules::{adagrad, adam, momentum, sgd};
 use crate::engine::optim::{OptimizerConfig, OptimizerKind};
 use crate::engine::rng::Rng;
 use serde::Serialize;
+
+#[path = "trainer_state.rs"]
+mod state;
+pub use state::TrainerState;
+
+/// Most entries [`Trainer::losses`] holds (even): past it, neighbours are
+/// pooled in pairs. The chapters' runs (a few thousand steps) never reach it,
+/// so there the history is the loss of every step.
+pub const LOSS_HISTORY: usize = 8192;
 
 /// An optimiser over one flat parameter vector, with its memory.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,8 +154,16 @@ pub struct Trainer {
     cursor: usize,
     epoch: u64,
     grad: Vec<f64>,
-    /// Loss of every step taken, oldest first.
+    /// Mean loss of each run of [`Trainer::loss_stride`] steps, oldest first
+    /// (the loss of every step until [`LOSS_HISTORY`] steps); see the module doc.
     pub losses: Vec<f64>,
+    /// Most entries of `losses` before they are pooled (even, ≥ 2).
+    loss_capacity: usize,
+    /// Steps per entry of `losses`.
+    loss_stride: u64,
+    /// Sum and count of the steps not yet in `losses` (fewer than the stride).
+    pending: (f64, u64),
+    last_loss: Option<f64>,
 }
 
 impl Trainer {
@@ -171,7 +197,48 @@ impl Trainer {
             epoch: 0,
             grad: vec![0.0; n],
             losses: Vec::new(),
+            loss_capacity: LOSS_HISTORY,
+            loss_stride: 1,
+            pending: (0.0, 0),
+            last_loss: None,
         })
+    }
+
+    /// The same trainer with room for `capacity` loss entries (rounded up to
+    /// an even number ≥ 2) before pooling, instead of [`LOSS_HISTORY`].
+    pub fn with_loss_capacity(mut self, capacity: usize) -> Self {
+        self.loss_capacity = capacity.max(2).next_multiple_of(2);
+        self
+    }
+
+    /// Steps per entry of [`Trainer::losses`] (1 until it first fills).
+    pub fn loss_stride(&self) -> u64 {
+        self.loss_stride
+    }
+
+    /// The loss of the last step taken.
+    pub fn last_loss(&self) -> Option<f64> {
+        self.last_loss
+    }
+
+    /// Adds a step's loss to the history, pooling it in pairs when full.
+    fn record_loss(&mut self, loss: f64) {
+        self.last_loss = Some(loss);
+        // With a stride of 1 this is `loss` to the bit (0 + x, then x / 1).
+        self.pending = (self.pending.0 + loss, self.pending.1 + 1);
+        if self.pending.1 < self.loss_stride {
+            return;
+        }
+        self.losses.push(self.pending.0 / self.loss_stride as f64);
+        self.pending = (0.0, 0);
+        if self.losses.len() >= self.loss_capacity {
+            self.losses = self
+                .losses
+                .chunks_exact(2)
+                .map(|p| (p[0] + p[1]) / 2.0)
+                .collect();
+            self.loss_stride *= 2;
+        }
     }
 
     pub fn steps(&self) -> u64 {
@@ -232,7 +299,7 @@ impl Trainer {
             )));
         }
         model.params_mut().copy_from_slice(&theta);
-        self.losses.push(loss);
+        self.record_loss(loss);
         Ok(TrainStep {
             step: self.steps(),
             epoch: self.epoch,
@@ -361,6 +428,45 @@ mod tests {
         let mut seen: Vec<usize> = (0..4).flat_map(|_| t.next_batch(20)).collect();
         seen.sort();
         assert_eq!(seen, (0..20).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_loss_history_is_bounded_and_pools_neighbours() {
+        let opt = OptimizerConfig::new(OptimizerKind::Sgd, 0.05);
+        let mut m = line();
+        let mut exact = Trainer::new(&m, opt, 3, 0.0, 5).unwrap();
+        exact.train(&mut m, 1000).unwrap();
+        let every: Vec<f64> = exact.losses.clone();
+        assert_eq!((every.len(), exact.loss_stride()), (1000, 1));
+
+        let mut m = line();
+        let mut pooled = Trainer::new(&m, opt, 3, 0.0, 5)
+            .unwrap()
+            .with_loss_capacity(8);
+        pooled.train(&mut m, 1000).unwrap();
+        // 1000 steps in at most 8 entries: a stride of 128 (7 full entries, the
+        // last 104 steps still pending).
+        assert_eq!((pooled.loss_stride(), pooled.losses.len()), (128, 7));
+        for (i, &l) in pooled.losses.iter().enumerate() {
+            let run = &every[i * 128..(i + 1) * 128];
+            let mean = run.iter().sum::<f64>() / 128.0;
+            assert!(
+                (l - mean).abs() < 1e-12 * mean.abs().max(1.0),
+                "{i}: {l} vs {mean}"
+            );
+        }
+        assert_eq!(pooled.last_loss(), every.last().copied());
+        assert_eq!(pooled.steps(), 1000);
+
+        // The default bound: three times LOSS_HISTORY steps keep at most LOSS_HISTORY.
+        let mut m = line();
+        let mut long = Trainer::new(&m, opt, 3, 0.0, 5).unwrap();
+        for _ in 0..3 * LOSS_HISTORY / 1000 + 1 {
+            long.train(&mut m, 1000).unwrap();
+        }
+        assert!(long.losses.len() <= LOSS_HISTORY, "{}", long.losses.len());
+        assert_eq!(long.loss_stride(), 4);
+        assert!((long.losses[0] - every[..4].iter().sum::<f64>() / 4.0).abs() < 1e-12);
     }
 
     #[test]

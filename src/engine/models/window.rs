@@ -12,192 +12,79 @@
 //! own weights: nothing learned about a word in one slot carries over to
 //! another, and the parameter count grows with N (the "very large window").
 
-use super::feedforward::{SparseInput, SparseNet};
-use super::next_word::{NextToken, examples};
+use super::feedforward::SparseInput;
+pub use super::feedforward_model::FeedForwardConfig;
+use super::feedforward_model::{FeedForwardModel, InputEncoding};
+use super::next_word::NextToken;
 use super::tokens::MAX_SENTENCE_TOKENS;
-use super::{Model, Tensor};
-use crate::engine::error::{EngineError, Result, non_negative_finite};
-use crate::engine::params::check_hidden;
-use serde::{Deserialize, Serialize};
+use crate::engine::error::{EngineError, Result};
 
 /// Largest window: the longest sentence and its `<s>`.
 pub const MAX_WINDOW: usize = MAX_SENTENCE_TOKENS + 1;
 
-/// The shape and init of a feed-forward next-token model (window or bag).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct FeedForwardConfig {
-    /// N, preceding tokens seen (window models; ignored by the bag of words).
-    pub window: usize,
-    /// H, tanh hidden units; 0 = softmax straight on the input.
-    pub hidden: usize,
-    /// Weights are N(0, 1)·weight_scale; biases start at 0.
-    pub weight_scale: f64,
-    pub seed: u64,
-}
-
-impl Default for FeedForwardConfig {
-    fn default() -> Self {
-        Self {
-            window: 2,
-            hidden: 0,
-            weight_scale: 0.1,
-            seed: 1,
-        }
-    }
-}
-
-impl FeedForwardConfig {
-    pub(super) fn validate(&self) -> Result<()> {
-        if self.hidden > 0 {
-            check_hidden(self.hidden)?;
-        }
-        non_negative_finite("the weight scale", self.weight_scale)?;
-        Ok(())
-    }
-}
-
-/// Checks the sequences a model trains on: ids below `vocab`, at least one
-/// prediction in all.
-pub(super) fn check_sequences(seqs: &[Vec<usize>], vocab: usize) -> Result<()> {
-    if let Some(&i) = seqs.iter().flatten().find(|&&i| i >= vocab) {
-        return Err(EngineError::SymbolIndex {
-            index: i,
-            size: vocab,
-        });
-    }
-    if seqs.iter().all(|s| s.len() < 2) {
-        return Err(EngineError::TextTooShort { needed: 2 });
-    }
-    Ok(())
-}
+/// The fixed-window encoding: N one-hot slots of V + 1 entries.
+#[derive(Debug, Clone, Copy)]
+pub struct Window;
 
 /// The fixed-window model and its training sequences.
-#[derive(Debug, Clone)]
-pub struct WindowModel {
-    config: FeedForwardConfig,
-    vocab_size: usize,
-    net: SparseNet,
-    theta: Vec<f64>,
-    seqs: Vec<Vec<usize>>,
-    examples: Vec<(usize, usize)>,
-}
+pub type WindowModel = FeedForwardModel<Window>;
 
-impl WindowModel {
-    /// A window of `config.window` tokens over a vocabulary of `vocab_size`,
-    /// trained on every prediction of `seqs`.
-    pub fn new(
-        config: FeedForwardConfig,
-        vocab_size: usize,
-        seqs: Vec<Vec<usize>>,
-    ) -> Result<Self> {
-        config.validate()?;
+impl InputEncoding for Window {
+    /// D = N·(V + 1); N must be 1 to [`MAX_WINDOW`].
+    fn input_size(config: &FeedForwardConfig, vocab_size: usize) -> Result<usize> {
         if !(1..=MAX_WINDOW).contains(&config.window) {
             return Err(EngineError::Invalid(format!(
                 "the window must be 1 to {MAX_WINDOW} words, got {}",
                 config.window
             )));
         }
-        check_sequences(&seqs, vocab_size)?;
-        let net = SparseNet::new(config.window * (vocab_size + 1), config.hidden, vocab_size);
-        let theta = net.init(config.seed, config.weight_scale);
-        Ok(Self {
-            examples: examples(&seqs),
-            config,
-            vocab_size,
-            net,
-            theta,
-            seqs,
-        })
+        Ok(config.window * (vocab_size + 1))
     }
 
-    pub fn config(&self) -> &FeedForwardConfig {
-        &self.config
-    }
-
-    /// D = N·(V + 1).
-    pub fn input_size(&self) -> usize {
-        self.net.inputs
-    }
-
-    /// Number of weights and biases.
-    pub fn parameter_count(&self) -> usize {
-        self.net.len()
-    }
-
-    /// The token in each slot for `context` (oldest first; None = before
-    /// the start).
-    pub fn slots(&self, context: &[usize]) -> Vec<Option<usize>> {
-        let n = self.config.window;
-        (0..n)
-            .map(|i| (context.len() + i).checked_sub(n).map(|k| context[k]))
-            .collect()
-    }
-
-    /// The indices of x's ones (one per slot): slot i, token w → i·(V + 1) + w,
-    /// "before the start" → i·(V + 1) + V.
-    pub fn input_indices(&self, context: &[usize]) -> Vec<usize> {
-        let width = self.vocab_size + 1;
-        self.slots(context)
-            .into_iter()
-            .enumerate()
-            .map(|(i, w)| i * width + w.unwrap_or(self.vocab_size))
-            .collect()
-    }
-
-    fn input(&self, context: &[usize]) -> SparseInput {
-        self.input_indices(context)
+    fn encode(config: &FeedForwardConfig, vocab_size: usize, context: &[usize]) -> SparseInput {
+        input_indices(config.window, vocab_size, context)
             .into_iter()
             .map(|j| (j, 1.0))
             .collect()
     }
 }
 
-impl Model for WindowModel {
-    fn tensors(&self) -> &[Tensor] {
-        self.net.tensors()
-    }
-    fn params(&self) -> &[f64] {
-        &self.theta
-    }
-    fn params_mut(&mut self) -> &mut [f64] {
-        &mut self.theta
-    }
-    fn examples(&self) -> usize {
-        self.examples.len()
-    }
-    fn loss_and_gradient(&self, batch: &[usize], grad: &mut [f64]) -> f64 {
-        grad.fill(0.0);
-        let scale = 1.0 / batch.len().max(1) as f64;
-        let mut act = self.net.activations();
-        let mut loss = 0.0;
-        for &e in batch {
-            let (i, t) = self.examples[e];
-            let s = &self.seqs[i];
-            let x = self.input(&s[..t]);
-            loss += self
-                .net
-                .loss_and_gradient(&self.theta, &x, s[t], scale, grad, &mut act);
-        }
-        loss * scale
-    }
+/// The token in each of `n` slots for `context` (oldest first; None =
+/// before the start).
+fn slots(n: usize, context: &[usize]) -> Vec<Option<usize>> {
+    (0..n)
+        .map(|i| (context.len() + i).checked_sub(n).map(|k| context[k]))
+        .collect()
 }
 
-impl NextToken for WindowModel {
-    fn vocab_size(&self) -> usize {
-        self.vocab_size
+/// The indices of x's ones (one per slot): slot i, token w → i·(V + 1) + w,
+/// "before the start" → i·(V + 1) + V.
+fn input_indices(n: usize, vocab_size: usize, context: &[usize]) -> Vec<usize> {
+    let width = vocab_size + 1;
+    slots(n, context)
+        .into_iter()
+        .enumerate()
+        .map(|(i, w)| i * width + w.unwrap_or(vocab_size))
+        .collect()
+}
+
+impl WindowModel {
+    /// The token in each slot for `context` (oldest first; None = before
+    /// the start).
+    pub fn slots(&self, context: &[usize]) -> Vec<Option<usize>> {
+        slots(self.config().window, context)
     }
-    fn next_distribution(&self, context: &[usize]) -> Vec<f64> {
-        let mut act = self.net.activations();
-        self.net
-            .forward(&self.theta, &self.input(context), &mut act);
-        act.p
+
+    /// The indices of x's ones (one per slot): slot i, token w → i·(V + 1) + w,
+    /// "before the start" → i·(V + 1) + V.
+    pub fn input_indices(&self, context: &[usize]) -> Vec<usize> {
+        input_indices(self.config().window, self.vocab_size(), context)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{check_gradient, gradient_ok};
+    use super::super::{Model, check_gradient, gradient_ok};
     use super::*;
 
     fn seqs() -> Vec<Vec<usize>> {
@@ -241,8 +128,8 @@ mod tests {
             };
             let mut m = WindowModel::new(cfg, 6, seqs()).unwrap();
             // Biases away from zero so their gradient is checked at a general point.
-            let n = m.theta.len();
-            m.theta[n - 1] = 0.3;
+            let n = m.params().len();
+            m.params_mut()[n - 1] = 0.3;
             let checks = check_gradient(&mut m, &[0, 2, 5, 9, 11], 40);
             assert!(gradient_ok(&checks), "hidden {hidden}: {checks:?}");
         }

@@ -8,7 +8,8 @@
 //! skip-gram  sat → the, sat → cat, sat → on, sat → floor     (four examples)
 //! ```
 
-use super::text::{WordVocab, check_size, tokenize};
+use super::text::word_vocab;
+use super::tokens::{check_size, words};
 use crate::engine::error::{EngineError, Result};
 use serde::Serialize;
 
@@ -65,13 +66,13 @@ pub(super) fn context(t: usize, n: usize, window: usize) -> Vec<usize> {
 pub fn training_windows(sentence: &str, window: usize) -> Result<Windows> {
     check_window(window)?;
     check_size("sentence", sentence)?;
-    let words = tokenize(sentence);
+    let words = words(sentence);
     if words.len() < 2 {
         return Err(EngineError::Invalid(
             "the sentence needs at least two words to have a window".into(),
         ));
     }
-    let vocab = WordVocab::build(&[], [&words])?;
+    let vocab = word_vocab(&[], [&words])?;
     let ids = words.iter().map(|w| vocab.get(w).unwrap_or(0)).collect();
     let n = words.len();
     Ok(Windows {

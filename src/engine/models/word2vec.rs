@@ -19,7 +19,8 @@
 //! with a clear message (a query for "unicorn" cannot be answered).
 
 use super::embedding::{self, Analogy, Projection, Scored};
-use super::text::{WordVocab, check_size, sentences};
+use super::text::{sentences, word_vocab};
+use super::tokens::{TokenVocab, check_size};
 pub use super::windows::{CbowWindow, MAX_WINDOW, SkipGramWindow, Windows, training_windows};
 use super::windows::{check_window, context};
 use super::{Model, Tensor, layout, softmax_in_place};
@@ -104,7 +105,7 @@ pub struct Matrices {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Word2Vec {
     config: Word2VecConfig,
-    vocab: WordVocab,
+    vocab: TokenVocab,
     /// Example e's input words are `inputs[offsets[e]..offsets[e + 1]]`.
     inputs: Vec<usize>,
     offsets: Vec<usize>,
@@ -130,7 +131,7 @@ impl Word2Vec {
                 "the corpus needs at least one sentence of two or more words".into(),
             ));
         }
-        let vocab = WordVocab::build(&[], &sents)?;
+        let vocab = word_vocab(&[], &sents)?;
         let (mut inputs, mut offsets, mut targets) = (Vec::new(), vec![0], Vec::new());
         for s in &sents {
             let ids: Vec<usize> = s.iter().map(|w| vocab.get(w).unwrap_or(0)).collect();
@@ -177,7 +178,7 @@ impl Word2Vec {
         &self.config
     }
 
-    pub fn vocab(&self) -> &WordVocab {
+    pub fn vocab(&self) -> &TokenVocab {
         &self.vocab
     }
 
@@ -230,7 +231,7 @@ impl Word2Vec {
 
     /// Wᵀx_w for `word`, computed as the product with the one-hot x_w.
     pub fn one_hot_lookup(&self, word: &str) -> Result<OneHotLookup> {
-        let index = self.vocab.index_of(word)?;
+        let index = self.vocab.index_of_word(word)?;
         let (v, n) = (self.vocab.len(), self.config.dim);
         let x: Vec<f64> = (0..v).map(|i| f64::from(u8::from(i == index))).collect();
         let w = self.w();
@@ -275,7 +276,7 @@ impl Word2Vec {
         }
         let ids = words
             .iter()
-            .map(|w| self.vocab.index_of(w))
+            .map(|w| self.vocab.index_of_word(w))
             .collect::<Result<Vec<_>>>()?;
         let (_, p, _) = self.probabilities(&ids);
         let mut order: Vec<usize> = (0..p.len()).collect();
@@ -292,7 +293,7 @@ impl Word2Vec {
 
     /// cos(w_a, w_b) with vectors from `source`.
     pub fn similarity(&self, a: &str, b: &str, source: EmbeddingSource) -> Result<f64> {
-        let (ia, ib) = (self.vocab.index_of(a)?, self.vocab.index_of(b)?);
+        let (ia, ib) = (self.vocab.index_of_word(a)?, self.vocab.index_of_word(b)?);
         Ok(embedding::cosine(
             &self.vector(ia, source),
             &self.vector(ib, source),
@@ -301,7 +302,7 @@ impl Word2Vec {
 
     /// The `k` nearest words to `word` by cosine, itself excluded.
     pub fn nearest(&self, word: &str, k: usize, source: EmbeddingSource) -> Result<Vec<Scored>> {
-        let w = &self.vocab.words()[self.vocab.index_of(word)?];
+        let w = &self.vocab.words()[self.vocab.index_of_word(word)?];
         embedding::nearest(&self.embeddings(source), w, k)
     }
 
@@ -309,7 +310,7 @@ impl Word2Vec {
     pub fn analogy(&self, a: &str, b: &str, c: &str, source: EmbeddingSource) -> Result<Analogy> {
         let [a, b, c] = [a, b, c].map(|w| {
             self.vocab
-                .index_of(w)
+                .index_of_word(w)
                 .map(|i| self.vocab.words()[i].clone())
         });
         embedding::analogy(&self.embeddings(source), &a?, &b?, &c?)

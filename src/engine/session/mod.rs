@@ -12,8 +12,9 @@
 //!   the smooth loss, the histories and [`TrainReport`].
 
 mod benchmark;
+mod fast;
 mod sequence;
-mod state;
+pub(crate) mod state;
 mod train;
 
 pub use train::{TrainReport, TrainUntil};
@@ -21,6 +22,7 @@ pub use train::{TrainReport, TrainUntil};
 use super::bptt;
 use super::clip::Clip;
 use super::error::{EngineError, Result};
+use super::fast::{FastTrainer, Precision};
 use super::forward::LossMode;
 use super::history::History;
 use super::limits::{self, LIMITS};
@@ -52,6 +54,10 @@ pub struct SessionConfig {
     pub update_per_chunk: bool,
     /// Iterations kept in each history ring (1..=[`LIMITS`]`.history`).
     pub history_capacity: usize,
+    /// The arithmetic `train` uses: the exact f64 engine, or the f32 fast
+    /// mode (full BPTT; with truncation the exact engine trains). Every
+    /// other read-out (trace, gradients, samples) is f64.
+    pub precision: Precision,
 }
 
 impl Default for SessionConfig {
@@ -67,6 +73,7 @@ impl Default for SessionConfig {
             truncation: None,
             update_per_chunk: false,
             history_capacity: 10_000,
+            precision: Precision::Float64,
         }
     }
 }
@@ -128,6 +135,8 @@ pub struct Session {
     last_loss: Option<f64>,
     diverged_at: Option<u64>,
     history: History,
+    /// The f32 trainer's buffers, kept between `train` calls in the fast mode.
+    fast: Option<Box<FastTrainer>>,
 }
 
 impl Session {
@@ -181,6 +190,7 @@ impl Session {
             smooth_loss: 0.0,
             last_loss: None,
             diverged_at: None,
+            fast: None,
         };
         session.smooth_loss = session.initial_smooth_loss();
         Ok(session)
@@ -279,6 +289,15 @@ impl Session {
 
     pub fn set_update_per_chunk(&mut self, on: bool) {
         self.config.update_per_chunk = on;
+    }
+
+    /// Chooses the arithmetic of `train` (the weights are kept; in f32 they
+    /// are rounded at the next iteration).
+    pub fn set_precision(&mut self, precision: Precision) {
+        self.config.precision = precision;
+        if precision == Precision::Float64 {
+            self.fast = None;
+        }
     }
 
     pub fn iteration(&self) -> u64 {

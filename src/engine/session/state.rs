@@ -27,17 +27,31 @@ use crate::engine::params::Params;
 /// First number of every state: a format tag and version.
 const MAGIC: f64 = 7_401.0;
 
-fn bad(what: &str) -> EngineError {
+pub(crate) fn bad(what: &str) -> EngineError {
     EngineError::Invalid(format!("the training state is damaged ({what})"))
 }
 
-/// Reads numbers off the front of a slice.
-struct Reader<'a> {
+/// Reads numbers off the front of a slice (also the models' states,
+/// `engine::models::trainer`).
+pub(crate) struct Reader<'a> {
     rest: &'a [f64],
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize, what: &str) -> Result<&'a [f64]> {
+    pub(crate) fn new(state: &'a [f64]) -> Self {
+        Self { rest: state }
+    }
+
+    /// Errors if numbers are left over.
+    pub(crate) fn finish(&self) -> Result<()> {
+        if self.rest.is_empty() {
+            Ok(())
+        } else {
+            Err(bad("numbers left over"))
+        }
+    }
+
+    pub(crate) fn take(&mut self, n: usize, what: &str) -> Result<&'a [f64]> {
         if self.rest.len() < n {
             return Err(bad(what));
         }
@@ -46,12 +60,12 @@ impl<'a> Reader<'a> {
         Ok(head)
     }
 
-    fn one(&mut self, what: &str) -> Result<f64> {
+    pub(crate) fn one(&mut self, what: &str) -> Result<f64> {
         Ok(self.take(1, what)?[0])
     }
 
     /// A whole number in 0..=max (a count below 2^53: exact in f64).
-    fn whole(&mut self, what: &str, max: f64) -> Result<f64> {
+    pub(crate) fn whole(&mut self, what: &str, max: f64) -> Result<f64> {
         let v = self.one(what)?;
         if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= max.min(9_007_199_254_740_992.0) {
             Ok(v)
@@ -61,7 +75,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A size or index in 0..=max.
-    fn count(&mut self, what: &str, max: usize) -> Result<usize> {
+    pub(crate) fn count(&mut self, what: &str, max: usize) -> Result<usize> {
         Ok(self.whole(what, max as f64)? as usize)
     }
 }

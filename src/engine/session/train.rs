@@ -78,6 +78,10 @@ impl Session {
             clip_fired_count: 0,
             grad_norm: f64::NAN,
         };
+        if self.trains_in_f32() {
+            self.train_f32(iterations, &mut report)?;
+            return Ok(report);
+        }
         let settings = self.step_settings();
         for _ in 0..iterations {
             let (inputs, targets) = self.masked_sequence();
@@ -145,7 +149,7 @@ impl Session {
     }
 
     /// Accepts an iteration: counters, pointer, carried state, smooth loss, history.
-    fn record(&mut self, step: &Step) {
+    pub(super) fn record(&mut self, step: &Step) {
         let (p, _) = self.window();
         self.pointer = p + self.seq_steps();
         self.h_prev.assign(&step.h_last);
@@ -164,7 +168,7 @@ impl Session {
     }
 
     /// The settings [`train_step`] reads, from the session's config.
-    fn step_settings(&self) -> StepSettings {
+    pub(super) fn step_settings(&self) -> StepSettings {
         StepSettings {
             activation: self.config.model.activation,
             bias: self.config.model.bias,

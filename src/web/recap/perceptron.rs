@@ -1,6 +1,6 @@
 //! `PerceptronLab`: ŷ = g(θ₀ + x₁θ₁ + x₂θ₂) on a seeded cloud of the plane.
 
-use super::{steps, to_js};
+use super::to_js;
 use crate::engine::models::perceptron::{Perceptron, PerceptronActivation};
 use crate::engine::models::plane::{MAX_GRID, PlotBox};
 use crate::engine::models::recap::PerceptronSetup;
@@ -8,46 +8,15 @@ use crate::engine::models::trained::Trained;
 use crate::web::{count, from_js};
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen]
-pub struct PerceptronLab {
-    setup: PerceptronSetup,
-    lab: Trained<Perceptron>,
+recap_handle! {
+    /// ŷ = g(θ₀ + x₁θ₁ + x₂θ₂), trained by full-batch gradient descent (the
+    /// criterion's subgradient for the step g). Settings:
+    /// `{seed, points, activation, theta, learning_rate}`.
+    PerceptronLab { PerceptronSetup => Trained<Perceptron>, "perceptron settings" }
 }
 
 #[wasm_bindgen]
 impl PerceptronLab {
-    /// `new PerceptronLab({seed, points, activation, theta, learning_rate})`.
-    #[wasm_bindgen(constructor)]
-    pub fn new(settings: JsValue) -> Result<PerceptronLab, JsError> {
-        let setup: PerceptronSetup = from_js("perceptron settings", settings)?.unwrap_or_default();
-        Ok(PerceptronLab {
-            lab: setup.build()?,
-            setup,
-        })
-    }
-
-    pub fn settings(&self) -> Result<JsValue, JsError> {
-        to_js(&self.setup)
-    }
-
-    /// `{iteration, epoch, last_loss, diverged}`.
-    pub fn status(&self) -> Result<JsValue, JsError> {
-        to_js(&self.lab.status())
-    }
-
-    /// `n` gradient-descent steps on all points (the criterion's subgradient for the step g).
-    pub fn train(&mut self, n: f64) -> Result<JsValue, JsError> {
-        to_js(&self.lab.train(steps(n)?)?)
-    }
-
-    pub fn loss_curve(&self, max_points: f64) -> Result<JsValue, JsError> {
-        to_js(
-            &self
-                .lab
-                .loss_curve(count("the number of points", max_points, usize::MAX)?),
-        )
-    }
-
     /// The points `{x: [[x₁, x₂]…], y: [class…]}`.
     pub fn points(&self) -> Result<JsValue, JsError> {
         to_js(self.lab.model().points())

@@ -1,7 +1,7 @@
 //! `Word2VecLab`: CBOW or skip-gram with a full softmax, and what one does
 //! with its vectors (neighbours, analogies, a 2-D projection, sentence averages).
 
-use super::{steps, to_js};
+use super::to_js;
 use crate::engine::models::recap::Word2VecSetup;
 use crate::engine::models::sentence;
 use crate::engine::models::trained::Trained;
@@ -9,10 +9,10 @@ use crate::engine::models::word2vec::{EmbeddingSource, Word2Vec};
 use crate::web::{count, from_js};
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen]
-pub struct Word2VecLab {
-    setup: Word2VecSetup,
-    lab: Trained<Word2Vec>,
+recap_handle! {
+    /// CBOW or skip-gram, full softmax, Adam. Settings:
+    /// `{config: {architecture, dim, window, seed}, corpus, learning_rate, batch}`.
+    Word2VecLab { Word2VecSetup => Trained<Word2Vec>, "word2vec settings" }
 }
 
 /// "w", "w_prime" or "average".
@@ -28,36 +28,6 @@ impl Word2VecLab {
 
 #[wasm_bindgen]
 impl Word2VecLab {
-    /// `new Word2VecLab({config: {architecture, dim, window, seed}, corpus, learning_rate, batch})`.
-    #[wasm_bindgen(constructor)]
-    pub fn new(settings: JsValue) -> Result<Word2VecLab, JsError> {
-        let setup: Word2VecSetup = from_js("word2vec settings", settings)?.unwrap_or_default();
-        Ok(Word2VecLab {
-            lab: setup.build()?,
-            setup,
-        })
-    }
-
-    pub fn settings(&self) -> Result<JsValue, JsError> {
-        to_js(&self.setup)
-    }
-
-    pub fn status(&self) -> Result<JsValue, JsError> {
-        to_js(&self.lab.status())
-    }
-
-    pub fn train(&mut self, n: f64) -> Result<JsValue, JsError> {
-        to_js(&self.lab.train(steps(n)?)?)
-    }
-
-    pub fn loss_curve(&self, max_points: f64) -> Result<JsValue, JsError> {
-        to_js(
-            &self
-                .lab
-                .loss_curve(count("the number of points", max_points, usize::MAX)?),
-        )
-    }
-
     /// Training examples (CBOW: one per word; skip-gram: one per pair).
     pub fn examples(&self) -> usize {
         use crate::engine::models::Model;

@@ -1,7 +1,9 @@
 // Recap, part 5: Kim's (2014) CNN for text (TextCnnLab), trained live on the built-in
-// sentiment phrases (4 of 5 train, 1 of 5 test). For a typed sentence the engine's trace
-// gives the n × k sentence matrix, each filter's feature map c_j[p], the max and the
-// n-gram it came from, the pooled vector z and the softmax. One filter at a time slides
+// sentiment phrases (4 of 5 train, 1 of 5 test), beside the many-to-one RNN of "Types of
+// RNN" (TypesLab) trained on the same split for as many epochs; both accuracies are the
+// engine's. For a typed sentence the engine's trace gives the n × k sentence matrix, each
+// filter's feature map c_j[p], the max and the n-gram it came from, the pooled vector z and
+// the softmax. One filter at a time slides
 // over the words: ◀ / ▶ (or the arrow keys on the focused matrix) move it one position.
 import { el, fmt, fmtVec, math } from '../common.js';
 import { Chart } from '../charts.js';
@@ -16,18 +18,22 @@ const PLAY_MS = 900;
 const uiOf = new WeakMap();
 
 /**
- * Hook: the accuracy of the "Types of RNN" chapter's many-to-one RNN on the same split of
- * the same sentiment phrases, for the comparison beside the CNN's. Returns
- * { test, train?, steps? } or null while that chapter does not provide it (it is being
- * built in parallel: it should expose `rnnLab.types.manyToOneAccuracy()`).
+ * A text CNN step reads a batch of this many phrases (TextCnnSetup's batch); the RNN reads
+ * one phrase per iteration. So `rcit` CNN steps and `rcit × PHRASES_PER_STEP` RNN
+ * iterations are the same number of passes over the same 160 training phrases.
  */
-export function rnnAccuracyOnSplit() {
-  try {
-    const r = window.rnnLab?.types?.manyToOneAccuracy?.();
-    return r && Number.isFinite(r.test) ? r : null;
-  } catch {
-    return null;
-  }
+const PHRASES_PER_STEP = 16;
+
+/**
+ * The many-to-one RNN of "Types of RNN" (TypesLab, kind many_to_one, its defaults: H = 16,
+ * tanh, Adagrad) trained beside the CNN on the same split of the same phrases, for the
+ * same number of epochs: `{train, test, train_size, test_size}` from the engine, or null
+ * before it is built.
+ */
+export function rnnAccuracyOnSplit(app) {
+  const rnn = uiOf.get(app)?.rnn;
+  if (!rnn?.model) return null;
+  return rnn.get('split', (h) => h.split_accuracy());
 }
 
 function more(app, epochs) {
@@ -72,6 +78,11 @@ export function mountCnn(app) {
     settingsOf: (s) => ({ config: { seed: s.rcs } }),
     target: (s) => s.rcit,
   });
+  ui.rnn = new PacedModel(app, {
+    name: 'recap-rnn', cls: 'TypesLab', pace: PHRASES_PER_STEP * 2,
+    settingsOf: (s) => ({ kind: 'many_to_one', seed: s.rcs }),
+    target: (s) => s.rcit * PHRASES_PER_STEP,
+  });
   ui.matrix = new Chart(app, {
     id: 'recap-cnn-matrix', title: 'Sentence matrix', draw: drawHeatmap,
     caption: 'The sentence as an n × k matrix: one row per word, its k = 8 embedding numbers (learned with the rest). The framed rows are the words the chosen filter covers at position p. Focus the matrix and press ← / → to slide it.',
@@ -94,6 +105,7 @@ export function mountCnn(app) {
   ui.filterSelect = el('select', { id: 'recap-cnn-filter', dataset: { prop: 'rcf' } });
   ui.filterSelect.addEventListener('change', () => app.setState({ rcf: Number(ui.filterSelect.value), rcp: 0 }));
   ui.readout = el('p', { class: 'readout', id: 'recap-cnn-readout', 'aria-live': 'polite' });
+  ui.versus = el('div', { class: 'recap-versus', id: 'recap-cnn-versus', 'aria-live': 'polite' });
   ui.status = el('div', { class: 'recap-cnn-status', id: 'recap-cnn-status', 'aria-live': 'polite' });
   ui.step = el('div', { class: 'recap-cnn-step', id: 'recap-cnn-step' });
   ui.pool = el('div', { class: 'recap-cnn-pool', id: 'recap-cnn-pool' });
@@ -114,6 +126,7 @@ export function mountCnn(app) {
         button('recap-cnn-train20', 'Train 20 epochs', () => more(app, 20), { primary: true }),
         button('recap-cnn-restart', 'Start again', () => app.setState({ rcit: 0 }), { title: 'Back to the initial weights: step 0' })),
       ui.readout),
+    ui.versus,
     ui.status,
     el('div', { class: 'train-bar' },
       el('div', { class: 'field' }, el('label', { for: 'recap-cnn-filter', text: 'Filter' }), ui.filterSelect),
@@ -172,24 +185,79 @@ function renderTrace(app, t) {
           el('td', { class: 'num', text: String(x.start + 1) }), el('td', { text: x.ngram.join(' ') })))))));
 }
 
+/**
+ * The CNN beside the many-to-one RNN: the same 160 training phrases, the same number of
+ * epochs, the same 40 test phrases; both accuracies from the engine.
+ */
+function renderVersus(app, cnnStatus, cnnAcc) {
+  const ui = uiOf.get(app);
+  const rnn = ui.rnn;
+  if (!rnn.model) return;
+  const rst = rnn.status();
+  const racc = rnnAccuracyOnSplit(app);
+  ui.rnnAcc = racc;
+  const busy = !ui.paced.atTarget() || !rnn.atTarget();
+  if (!changed(ui, 'versusKey', `${ui.paced.version}/${rnn.version}/${busy}`)) return;
+  const pct = (x) => `${fmt(100 * x, 1)} %`;
+  // Passes over the training phrases, from the phrases each has read (the trainers' own
+  // epoch counters tick at different moments).
+  const passes = (iterations, perIteration) => {
+    const e = (iterations * perIteration) / racc.train_size;
+    return Number.isInteger(e) ? String(e) : fmt(e, 1);
+  };
+  const row = (name, id, epochs, a) => el('tr', {},
+    el('th', { scope: 'row', text: name }), el('td', { class: 'num', id: `${id}-epoch`, text: epochs }),
+    el('td', { class: 'num', id: `${id}-train`, text: pct(a.train) }), el('td', { class: 'num' }, el('strong', { id: `${id}-test`, text: pct(a.test) })));
+  ui.versus.replaceChildren(
+    el('p', {}, 'Beside it, the many-to-one RNN of “Types of RNN” (', math('h_t = tanh(W_hh h_{t−1} + W_xh x_t + b_h)'),
+      `, H = 16, its class read at the last word) trains on the same ${racc.train_size} phrases for the same number of epochs, `,
+      `and both are scored on the same ${racc.test_size} test phrases${busy ? ' (training…)' : ''}. `,
+      'Its softmax ranges over every token it reads, not only <pos> and <neg>, so before training it seldom names a class at all.'),
+    el('table', { class: 'recap-table', id: 'recap-versus-table' },
+      el('caption', { text: 'Accuracy on the shared split' }),
+      el('thead', {}, el('tr', {}, ['model', 'epochs', `training (${racc.train_size})`, `test (${racc.test_size})`].map((x) => el('th', { scope: 'col', text: x })))),
+      el('tbody', {},
+        row('CNN (Kim, 2014)', 'recap-versus-cnn', passes(cnnStatus.iteration, PHRASES_PER_STEP), cnnAcc),
+        row('RNN, many-to-one', 'recap-versus-rnn', passes(rst.iteration, 1), racc))),
+    rnn.diverged ? el('p', { class: 'recap-error', text: `RNN: ${rnn.diverged}` }) : '');
+}
+
 export function renderCnn(app) {
   const ui = uiOf.get(app);
   const pm = ui.paced;
   pm.sync();
+  ui.rnn.sync();
   syncAll(ui.controls, app.state);
-  if (!pm.model || throttled(ui, !pm.atTarget())) return;
+  const training = !pm.atTarget() || !ui.rnn.atTarget();
+  if (!pm.model || throttled(ui, training)) return;
+  // While the models train, the numbers and the pictures take turns (half the drawing in
+  // a frame); the frame after training ends draws both.
+  ui.turn = training ? ((ui.turn ?? 0) + 1) % 2 : -1;
+  if (ui.turn !== 1) renderNumbers(app);
+  if (ui.turn !== 0) renderPictures(app);
+}
+
+/** The readout, the table beside the RNN and the loss curve. */
+function renderNumbers(app) {
+  const ui = uiOf.get(app);
+  const pm = ui.paced;
   const st = pm.status();
   const acc = pm.get('accuracy', (h) => h.accuracy());
   ui.acc = acc;
-  const rnn = rnnAccuracyOnSplit();
-  if (changed(ui, 'readKey', `${pm.version}/${pm.atTarget()}/${pm.model.busy}/${rnn?.test}`)) ui.readout.replaceChildren(
+  if (changed(ui, 'readKey', `${pm.version}/${pm.atTarget()}/${pm.model.busy}`)) ui.readout.replaceChildren(
     `Step ${st.iteration} · epoch ${st.epoch}${pm.model.busy || !pm.atTarget() ? ' (training…)' : ''} · accuracy on the ${acc.train_size} training phrases `,
     el('strong', { id: 'recap-cnn-train-acc', text: `${fmt(100 * acc.train, 1)} %` }),
     `, on the ${acc.test_size} test phrases `, el('strong', { id: 'recap-cnn-test-acc', text: `${fmt(100 * acc.test, 1)} %` }),
-    rnn ? ` · the many-to-one RNN on the same test phrases: ${fmt(100 * rnn.test, 1)} %` : ' · the many-to-one RNN of “Types of RNN” uses the same split; its accuracy appears here once that chapter provides it',
     pm.diverged ? ` · ${pm.diverged}` : '');
+  renderVersus(app, st, acc);
   const curve = pm.get('curve', (h) => h.loss_curve(400));
   ui.loss.update(pm.version, { ...curve, title: 'CNN loss' }, `Loss over ${st.iteration} steps.`);
+}
+
+/** The typed sentence through the CNN: the matrix, the feature maps, the pooling. */
+function renderPictures(app) {
+  const ui = uiOf.get(app);
+  const pm = ui.paced;
   const text = app.state.rct;
   if (!changed(ui, 'traceKey', `${pm.version}/${text}/${app.state.rcf}/${app.state.rcp}`)) {
     if (ui.trace) renderCharts(app, ui.trace);
@@ -217,8 +285,13 @@ export function cnnApi(app) {
     status: () => ui.paced.status(),
     accuracy: () => ui.acc,
     trace: () => ui.trace,
-    rnnAccuracy: () => rnnAccuracyOnSplit(),
+    rnnModel: () => ui.rnn.model,
+    rnnStatus: () => ui.rnn.status(),
+    rnnAccuracy: () => ui.rnnAcc,
     train: (epochs = 1) => more(ui.paced.app, epochs),
-    settled: () => ui.paced.settled(),
+    settled: async () => {
+      await ui.paced.settled();
+      await ui.rnn.settled();
+    },
   };
 }

@@ -12,13 +12,16 @@ const FRAMES_PER_RUN = 60;
 export class PacedModel {
   /**
    * `cls`: the wasm handle class; `settingsOf(state)`: its settings; `target(state)`: the
-   * steps asked for (a state row); `pace`: steps per frame at least.
+   * steps asked for (a state row); `pace`: steps per frame at least; `keyOf(state)`: a
+   * short string that changes when the settings do (default: the settings as JSON; give
+   * one when a setting is long, such as a pasted corpus).
    */
-  constructor(app, { name, cls, settingsOf, target = () => 0, pace = 1 }) {
+  constructor(app, { name, cls, settingsOf, target = () => 0, pace = 1, keyOf = null }) {
     this.app = app;
     this.name = name;
     this.cls = cls;
     this.settingsOf = settingsOf;
+    this.keyOf = keyOf ?? ((state) => JSON.stringify(settingsOf(state)));
     this.target = target;
     this.pace = pace;
     this.model = null;
@@ -52,10 +55,9 @@ export class PacedModel {
   /** Rebuilds if the settings changed, then trains a slice towards the target. */
   sync() {
     const state = this.app.state;
-    const settings = this.settingsOf(state);
-    const key = JSON.stringify(settings);
+    const key = this.keyOf(state);
     const target = this.target(state);
-    if (key !== this.key || (this.model && this.asked > target)) this.build(settings, key);
+    if (key !== this.key || (this.model && this.asked > target)) this.build(this.settingsOf(state), key);
     if (!this.model || this.diverged || this.model.busy) return;
     const left = target - this.asked;
     if (left > 0) {

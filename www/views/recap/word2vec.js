@@ -110,17 +110,39 @@ function renderMatrices(app) {
 
 // ---- (c) training, the 2-D picture, neighbours ------------------------------------------
 
+/** Every word in 2-D, the chosen word and its neighbours labelled. */
+function drawProjection(app, near) {
+  const ui = uiOf.get(app);
+  const p = ui.paced;
+  const s = app.state;
+  const proj = p.get(`proj/${s.rwsrc}`, (h) => h.projection(s.rwsrc));
+  const words = proj.words;
+  const index = new Map(words.map((w, i) => [w, i]));
+  const hiWord = s.rww.trim().toLowerCase();
+  const labels = [...LANDMARKS, hiWord, ...(near ?? []).slice(0, 5).map((n) => n.word)].filter((w) => index.has(w)).map((w) => index.get(w));
+  const ex = proj.explained;
+  ui.proj.update(`${p.version}/${s.rwsrc}/${hiWord}`, () => ({
+    title: `${words.length} words in 2-D`, points: proj.points, words, labels, highlight: index.get(hiWord) ?? -1, square: false,
+    xLabel: s.rwn > 2 ? `principal component 1 (${fmt(100 * ex[0], 0)} % of the variance)` : 'dimension 1',
+    yLabel: s.rwn > 2 ? `component 2 (${fmt(100 * ex[1], 0)} %)` : 'dimension 2',
+  }), `Scatter plot of the ${words.length} word vectors projected to 2-D; labelled: ${labels.map((i) => words[i]).join(', ')}.`);
+}
+
 function renderTraining(app) {
   const ui = uiOf.get(app);
   const p = ui.paced;
   const s = app.state;
   syncAll(ui.controls, s);
-  if (!p.model || throttled(ui, !p.atTarget())) return;
+  const training = !p.atTarget();
+  if (!p.model || throttled(ui, training)) return;
+  // While it trains, the numbers and the 2-D picture take turns (half the drawing in a
+  // frame); the frame after training ends draws both.
+  ui.turn = training ? ((ui.turn ?? 0) + 1) % 2 : -1;
   const st = p.status();
   const curve = p.get('curve', (h) => h.loss_curve(400));
-  ui.loss.update(p.version, { ...curve, title: `${s.rwa === 'cbow' ? 'CBOW' : 'Skip-gram'} loss` }, `Loss over ${st.iteration} steps.`);
+  if (ui.turn !== 1) ui.loss.update(p.version, { ...curve, title: `${s.rwa === 'cbow' ? 'CBOW' : 'Skip-gram'} loss` }, `Loss over ${st.iteration} steps.`);
   const textKey = `${p.version}/${p.atTarget()}/${p.model.busy}/${s.rww}/${s.rwsrc}`;
-  const text = changed(ui, 'trainKey', textKey);
+  const text = ui.turn !== 1 && changed(ui, 'trainKey', textKey);
   if (text) ui.readout.replaceChildren(
     `Step ${st.iteration} · epoch ${st.epoch}${p.model.busy || !p.atTarget() ? ' (training…)' : ''} · batch loss `,
     el('strong', { id: 'recap-w2v-loss-value', text: st.last_loss == null ? '–' : fmt(st.last_loss, 3) }),
@@ -134,18 +156,9 @@ function renderTraining(app) {
     nearError = e.message;
   }
   ui.near = near;
-  const proj = p.get(`proj/${s.rwsrc}`, (h) => h.projection(s.rwsrc));
-  const words = proj.words;
-  const index = new Map(words.map((w, i) => [w, i]));
-  const hiWord = s.rww.trim().toLowerCase();
-  const labels = [...LANDMARKS, hiWord, ...(near ?? []).slice(0, 5).map((n) => n.word)].filter((w) => index.has(w)).map((w) => index.get(w));
-  const ex = proj.explained;
-  ui.proj.update(`${p.version}/${s.rwsrc}/${hiWord}`, () => ({
-    title: `${words.length} words in 2-D`, points: proj.points, words, labels, highlight: index.get(hiWord) ?? -1, square: false,
-    xLabel: s.rwn > 2 ? `principal component 1 (${fmt(100 * ex[0], 0)} % of the variance)` : 'dimension 1',
-    yLabel: s.rwn > 2 ? `component 2 (${fmt(100 * ex[1], 0)} %)` : 'dimension 2',
-  }), `Scatter plot of the ${words.length} word vectors projected to 2-D; labelled: ${labels.map((i) => words[i]).join(', ')}.`);
+  if (ui.turn !== 0) drawProjection(app, near);
   if (!text) return;
+  const hiWord = s.rww.trim().toLowerCase();
   if (nearError) {
     ui.nearList.replaceChildren(el('p', { class: 'recap-error', role: 'status', text: `${nearError}.` }));
   } else {
@@ -153,6 +166,58 @@ function renderTraining(app) {
       el('p', {}, `Nearest to “${hiWord}” by cosine:`),
       el('ol', { class: 'recap-ranking', id: 'recap-w2v-nearest' }, near.map((n) => el('li', {}, el('span', { text: n.word }), ` ${fmt(n.score, 3)}`))));
   }
+}
+
+// ---- (c′) a pasted corpus ------------------------------------------------------------
+
+/** The engine's caps on a pasted corpus (src/engine/models/tokens.rs MAX_TEXT_BYTES, text.rs MAX_WORDS). */
+const CORPUS_LIMITS = 'up to 200 KB and 5 000 different words';
+let corpusIds = 0;
+
+function corpusMessage(ui, text, error = false) {
+  ui.corpusStatus.replaceChildren(el('p', { class: error ? 'recap-error' : 'note', text }));
+}
+
+/**
+ * Trains on `text` instead of the built-in corpus (null: back to the built-in one), from
+ * step 0. The engine checks the text first (recap_check_corpus): a refusal says why and
+ * leaves the running model as it is. Returns whether the text was taken.
+ */
+function useCorpus(app, text) {
+  const ui = uiOf.get(app);
+  if (text == null) {
+    ui.corpus = null;
+    corpusMessage(ui, 'Training on the built-in corpus.');
+  } else {
+    let summary;
+    try {
+      summary = app.wasm.recap_check_corpus(text);
+    } catch (e) {
+      const why = e.message.charAt(0).toUpperCase() + e.message.slice(1);
+      corpusMessage(ui, `${why}. The model keeps training on its ${ui.corpus ? 'pasted text' : 'built-in corpus'}.`, true);
+      return false;
+    }
+    ui.corpus = { id: ++corpusIds, text, summary };
+    corpusMessage(ui, `Training on your text: ${summary.sentences} sentences, ${summary.words} words, V = ${summary.vocab} different words. `
+      + 'A link does not carry a pasted text: it opens the built-in corpus.');
+  }
+  app.setState({ rwit: 0 });
+  app.requestRender();
+  return true;
+}
+
+function mountCorpus(app, ui) {
+  const area = el('textarea', { id: 'recap-w2v-corpus', rows: 4, spellcheck: 'false', 'aria-describedby': 'recap-w2v-corpus-hint recap-w2v-corpus-status' });
+  ui.corpusStatus = el('div', { id: 'recap-w2v-corpus-status', role: 'status' });
+  return el('details', { class: 'recap-paste', id: 'recap-w2v-paste' },
+    el('summary', { text: 'Train on your own text' }),
+    el('label', { for: 'recap-w2v-corpus', text: 'Your corpus' }),
+    el('p', { class: 'hint', id: 'recap-w2v-corpus-hint', text: `Sentences end at a line break or at . ! ?; ${CORPUS_LIMITS}. Words are runs of letters and digits; the rest is skipped.` }),
+    area,
+    buttons('Corpus',
+      button('recap-w2v-corpus-use', 'Train on this text', () => useCorpus(app, area.value), { primary: true }),
+      button('recap-w2v-corpus-builtin', 'Back to the built-in corpus', () => useCorpus(app, null))),
+    ui.corpusStatus);
 }
 
 // ---- (d) sentence vectors -----------------------------------------------------------
@@ -186,9 +251,11 @@ export function mountWord2vec(app) {
   ui.windows = app.wasm.recap_windows(SENTENCE, WINDOW);
   ui.paced = new PacedModel(app, {
     name: 'word2vec', cls: 'Word2VecLab', pace: 3,
-    settingsOf: (s) => ({ config: { architecture: s.rwa, dim: s.rwn, window: WINDOW, seed: s.rws } }),
+    settingsOf: (s) => ({ config: { architecture: s.rwa, dim: s.rwn, window: WINDOW, seed: s.rws }, ...(ui.corpus ? { corpus: ui.corpus.text } : {}) }),
+    keyOf: (s) => `${s.rwa}/${s.rwn}/${s.rws}/${ui.corpus?.id ?? 'built-in'}`,
     target: (s) => s.rwit,
   });
+  const pasteBox = mountCorpus(app, ui);
   ui.where = el('p', { class: 'recap-where', id: 'recap-windows-where', 'aria-live': 'polite' });
   ui.cbowRow = el('div', { class: 'recap-window-row', id: 'recap-cbow-row' });
   ui.sgRow = el('div', { class: 'recap-window-row', id: 'recap-sg-row' });
@@ -237,6 +304,7 @@ export function mountWord2vec(app) {
       'A few hundred short sentences about animals, royalty, people, places and food. Words that appear in the same company get similar vectors, ',
       'so after a few epochs the nearest neighbours of “cat” are other animals. Either W, W′ or their average can serve as the word vectors.'),
     ui.controls,
+    pasteBox,
     el('div', { class: 'train-bar' },
       buttons('word2vec training',
         button('recap-w2v-train1', 'Train 1 epoch', () => more(app, 1), { primary: true }),
@@ -289,6 +357,9 @@ export function word2vecApi(app) {
     nearest: () => ui.near,
     sentences: () => ui.pair,
     train: (epochs = 1) => more(ui.paced.app, epochs),
+    /** Trains on a pasted text (null: the built-in corpus); false when the engine refused it. */
+    useCorpus: (text) => useCorpus(ui.paced.app, text),
+    corpus: () => (ui.corpus ? { ...ui.corpus.summary } : null),
     settled: () => ui.paced.settled(),
   };
 }

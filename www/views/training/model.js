@@ -68,7 +68,7 @@ export class TrainingModel {
     return {
       text, hidden: s.thidden, seq: s.tseq, seed: s.seed, act: s.act,
       opt: s.opt, lr: s.lr, clip: s.clip, clipc: s.clipc, scale: 0.01,
-      update_per_chunk: s.tupd === 'chunk',
+      update_per_chunk: s.tupd === 'chunk', precision: s.tprec,
     };
   }
 
@@ -136,19 +136,20 @@ export class TrainingModel {
     try {
       if (this.text) this.text.rebuild(spec);
       else this.text = new Model(this.app, spec, { name: 'text' });
-      this.applied = { opt: o.opt, lr: o.lr, clip: o.clip, clipc: o.clipc };
+      this.applied = { opt: o.opt, lr: o.lr, clip: o.clip, clipc: o.clipc, precision: o.precision };
     } catch (e) {
       // Keep the old model (if any) and say why; the same settings are not retried.
       this.app.notice(`${e.message}. The text model was kept as it was.`, 'error');
     }
   }
 
-  /** Applies optimiser, learning rate and clipping to the text model without a reset. */
+  /** Applies optimiser, learning rate, clipping and precision to the text model without a reset. */
   syncText() {
     if (!this.text) return;
     const s = this.app.state;
     const patch = {};
     for (const k of ['opt', 'lr', 'clip', 'clipc']) if (this.applied[k] !== s[k]) patch[k] = s[k];
+    if (this.applied.precision !== s.tprec) patch.precision = s.tprec;
     if (!Object.keys(patch).length) return;
     if (!this.link.pending) warnMixedTraining(this.app, this.text, Object.keys(patch).join(', '));
     Object.assign(this.applied, patch);

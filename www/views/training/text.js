@@ -30,7 +30,9 @@ export function textPanel(app, model) {
       el('label', { for: 'training-paste', text: 'Your own text' }), ui.paste,
       el('span', { class: 'hint', id: 'training-paste-hint', text: 'Any language or symbols; the vocabulary is the set of characters in it. The text goes into the link, compressed, if it fits (about 10 KB of prose); a longer one is shared with Save model.' })),
     el('div', { class: 'buttons' }, usePaste, useParagraph),
-    el('div', { class: 'fields' }, control(app, 'tseq', { id: 'training-tseq' }), control(app, 'thidden', { id: 'training-thidden' })),
+    el('div', { class: 'fields' }, control(app, 'tseq', { id: 'training-tseq' }), control(app, 'thidden', { id: 'training-thidden' }),
+      control(app, 'tprec', { id: 'training-tprec', hint: 'float32 trains about twice as fast (full BPTT; with k1 set the exact engine trains)' })),
+    el('p', { class: 'note', id: 'training-precision-note', text: 'The forward and backward steps, the gradients and the samples are always computed in float64 from the current weights, whichever precision trains them.' }),
     ui.info);
 
   ui.timeline = new Chart(app, {
@@ -57,7 +59,7 @@ export function textPanel(app, model) {
     ui.preview.textContent = text.length > 320 ? `${text.slice(0, 320)}…` : text;
     if (model.mode === 'text') {
       const i = model.info();
-      ui.info.textContent = `${i.text_chars.toLocaleString('en')} characters · V = ${i.vocab_size} symbols · H = ${i.hidden} · T = ${i.seq} steps per sequence · data pointer p = ${i.pointer} · ${i.parameters.toLocaleString('en')} parameters`;
+      ui.info.textContent = `${i.text_chars.toLocaleString('en')} characters · V = ${i.vocab_size} symbols · H = ${i.hidden} · T = ${i.seq} steps per sequence · data pointer p = ${i.pointer} · ${i.parameters.toLocaleString('en')} parameters · trains in ${app.state.tprec === 'f32' ? 'float32 (fast)' : 'float64 (exact)'}`;
     } else {
       ui.info.textContent = 'Choose “Train on: a text” above (or press a button here) to train on this text.';
     }

@@ -135,7 +135,7 @@ export function renderAutocomplete(app, ui, heavy) {
     + ` · ${info.list.queries} queries, ${info.list.symbols.length} symbols (a one-hot input of size ${info.input_size}), ${info.parameter_count} parameters`;
   a.status.dataset.ready = done ? '1' : '0';
   if (!heavy && a.shownVersion !== undefined) return;
-  a.loss.update(`${m.generation}/${m.version}`, {
+  ui.chart(a.loss, `${m.generation}/${m.version}`, {
     series: [{ name: 'loss per character', values: info.losses }], title: 'Autocomplete: loss while it learns',
     x_desc: 'training step', y_desc: 'loss',
   }, `Line chart of the autocomplete's loss over ${info.losses.length} steps${info.losses.length ? `, now ${fmt(info.losses.at(-1), 3)}` : ''}.`);

@@ -1,5 +1,7 @@
-// The models of "Why recurrence?": three www/model.js Models trained on the page, in slices
-// of the app's frame loop (`worker: false`), each built from the chapter's URL state:
+// The models of "Why recurrence?": three www/model.js Models, each built from the chapter's
+// URL state and trained in the training worker (the page's copy imports the states it sends
+// back, so the main thread only draws), or, without a worker, in slices of the frame loop;
+// the same numbers either way, bit for bit:
 //   - `hello`: the window-1 model and the RNN on "hello" (HelloRaceHandle), `wh` iterations;
 //   - `auto`: the autocomplete's character RNN (AutocompleteHandle), `wa` steps, on the
 //     built-in list or on a list the student pasted (kept here, not in the URL);
@@ -46,7 +48,7 @@ export class WhyModels {
 
   build(name, cls, settings) {
     this.keys[name] = JSON.stringify(settings);
-    return new Model(this.app, { cls, ctor: 'new', settings }, { name: `why-${name}`, worker: false });
+    return new Model(this.app, { cls, ctor: 'new', settings }, { name: `why-${name}` });
   }
 
   /** Rebuilds `model` from `settings` when they changed; the engine may refuse (the old model stays). */

@@ -70,6 +70,7 @@ export function renderSequences(app, ui) {
   const reveal = state.wr;
   const key = `${state.ws}/${reveal}`;
   const s = ex.sentence;
+  // Drawn at once: the chapter's first drawing of a frame, on a layout nothing changed yet.
   ui.seq.sentence.update(key, { chars: s.chars, known: s.known, reveal, title: 'A sentence, one character at a time' },
     `The sentence “${reveal ? s.text : `${s.chars.slice(0, s.known).join('')}…`}” as ${reveal ? s.chars.length : s.known + 1} boxes${reveal ? '' : ', the last one a question mark'}.`);
   const h = ex.heartbeat.signal;
@@ -80,6 +81,8 @@ export function renderSequences(app, ui) {
   ui.seq.sound.update(key, {
     values: w.values, dx: 1000 / w.rate, known: w.known, reveal, title: 'A sound wave', x_desc: 'time (ms)', y_desc: 'amplitude',
   }, `Line chart of the first ${fmt((1000 * w.values.length) / w.rate, 0)} ms of a synthetic sound; the last part is ${reveal ? 'shown in vermillion' : 'hidden behind a question mark'}.`);
+  if (ui.seqKey === key) return;
+  ui.seqKey = key;
   const bpm = ex.heartbeat.bpm.map((b) => fmt(b, 0)).join(', ');
   ui.seqBeats.textContent = `Beats per minute, one value per gap between beats: ${bpm}.`;
   ui.seqNotes.textContent = `${ex.sound.notes.length} notes, ${fmt(ex.sound.samples.length / ex.sound.rate, 1)} s in all: ${ex.sound.notes.map((f) => `${fmt(f, 1)} Hz`).join(', ')}.`;

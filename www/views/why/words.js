@@ -161,7 +161,7 @@ export function renderWords(app, ui, heavy) {
     w.tableKey = `${v}/${training}`;
   }
   // The chart redraws on new numbers or a resize (its data is read only then).
-  w.loss.update(v, () => ({
+  ui.chart(w.loss, v, () => ({
     series: summaries.map((s) => ({ name: modelName(s), values: s.losses })),
     title: 'Next-word models: training loss', x_desc: 'training step', y_desc: 'loss',
   }), `Line chart of the training loss of the four models: ${summaries.map((s) => `${modelName(s)} ${s.losses.length ? fmt(s.losses.at(-1), 2) : 'not trained'}`).join('; ')}.`);
@@ -169,7 +169,12 @@ export function renderWords(app, ui, heavy) {
     renderPrefix(app, ui, summaries);
     w.prefixKey = `${v}/${state.wp}`;
   }
-  renderPair(app, ui, m);
+  // The pair's answers follow the training when it stops (its vectors do not change).
+  const pairKey = `${m.generation}/${app.state.wo}/${training ? 'training' : m.version}`;
+  if (w.pairKey !== pairKey) {
+    renderPair(app, ui, m);
+    w.pairKey = pairKey;
+  }
   w.shown = { summaries, status };
   w.shownVersion = m.version;
 }
@@ -264,7 +269,7 @@ function renderPair(app, ui, m) {
   const pair = m.get(`pair:${i}`, (h) => h.order_pair(i));
   w.bagVerdict.replaceChildren(el('span', { text: 'A: ' }), el('q', { text: pair.a }), el('span', { text: ' · B: ' }), el('q', { text: pair.b }),
     el('strong', { text: pair.identical ? ' → the same vector x, so the same prediction.' : ' → different vectors.' }));
-  w.bagChart.update(`${m.generation}/${i}`, {
+  ui.chart(w.bagChart, `${m.generation}/${i}`, {
     rows: [{ label: 'A', values: pair.vector_a }, { label: 'B', values: pair.vector_b }],
     title: 'Bag of words: the two input vectors', x_desc: 'word index (vocabulary order)',
   }, `Two strips of ${pair.vector_a.length} cells, the input vectors of A and B; ${pair.identical ? 'they are identical' : 'they differ'}.`);

@@ -173,62 +173,6 @@ impl MaskedTrainer {
         Ok(trainer)
     }
 
-    pub fn config(&self) -> &MaskedTrainerConfig {
-        &self.config
-    }
-
-    pub fn vocab_size(&self) -> usize {
-        self.vocab_size
-    }
-
-    pub fn sequences(&self) -> &[MaskedSequence] {
-        &self.sequences
-    }
-
-    pub fn params(&self) -> &Params {
-        &self.params
-    }
-
-    pub fn optimizer(&self) -> &Optimizer {
-        &self.optimizer
-    }
-
-    pub fn iteration(&self) -> u64 {
-        self.iteration
-    }
-
-    /// Completed epochs.
-    pub fn epoch(&self) -> u64 {
-        self.epoch
-    }
-
-    /// Mean L over the last completed epoch.
-    pub fn epoch_loss(&self) -> Option<f64> {
-        self.epoch_loss
-    }
-
-    pub fn smooth_loss(&self) -> f64 {
-        self.smooth_loss
-    }
-
-    pub fn last_loss(&self) -> Option<f64> {
-        self.last_loss
-    }
-
-    /// Whether training stopped on NaN/Inf (cleared by reset or set_params).
-    pub fn diverged(&self) -> bool {
-        self.diverged_at.is_some()
-    }
-
-    pub fn history(&self) -> &History {
-        &self.history
-    }
-
-    /// The index (into [`MaskedTrainer::sequences`]) of the sequence the next iteration trains on.
-    pub fn next_sequence(&self) -> usize {
-        self.order[self.position]
-    }
-
     /// Replaces the parameters: shapes must match, every number must be
     /// finite, and biases must be zero when the model has none. Clears the
     /// optimiser's memory and the diverged flag.
@@ -372,48 +316,6 @@ impl MaskedTrainer {
     }
 }
 
+mod readouts;
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn reversal() -> Vec<MaskedSequence> {
-        [[0, 1], [1, 0], [1, 1], [0, 0]]
-            .iter()
-            .map(|xs| {
-                let ys: Vec<usize> = xs.iter().rev().copied().collect();
-                MaskedSequence::delayed(xs, &ys).unwrap()
-            })
-            .collect()
-    }
-
-    #[test]
-    fn every_epoch_visits_every_sequence_once() {
-        let mut t = MaskedTrainer::new(MaskedTrainerConfig::default(), 2, reversal()).unwrap();
-        for _ in 0..3 {
-            let mut seen: Vec<usize> = (0..4)
-                .map(|_| {
-                    let i = t.next_sequence();
-                    t.train(1).unwrap();
-                    i
-                })
-                .collect();
-            seen.sort_unstable();
-            assert_eq!(seen, [0, 1, 2, 3]);
-        }
-        assert_eq!((t.epoch(), t.iteration()), (3, 12));
-        assert!(t.epoch_loss().is_some());
-    }
-
-    #[test]
-    fn bad_settings_are_errors() {
-        let cfg = MaskedTrainerConfig::default();
-        assert!(MaskedTrainer::new(cfg.clone(), 2, vec![]).is_err());
-        assert!(MaskedTrainer::new(cfg.clone(), 0, reversal()).is_err());
-        assert!(MaskedTrainer::new(cfg.clone(), 1, reversal()).is_err());
-        let bad = MaskedTrainerConfig {
-            truncation: Some((3, 2)),
-            ..cfg
-        };
-        assert!(MaskedTrainer::new(bad, 2, reversal()).is_err());
-    }
-}
+mod tests;
