@@ -12,7 +12,8 @@
 //
 //   node scripts/sizes.mjs [--short | --json]   (exits 1 over a budget; tests/e2e/smoke.test.mjs)
 //
-// Budgets: the measured sizes of 2026-12-04 (first load 444 KB, total 980 KB) and a little
+// Budgets: the measured sizes of 2026-12-04 (first load 462 KB, total 1034 KB, with the f32
+// engine of the fast32 branch) and a little
 // room. The size issue's goal for the first load is 300 KB: docs/sizes.md says where the
 // bytes are and what would cut them.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
@@ -21,8 +22,8 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-export const FIRST_BUDGET = 470 * 1024;
-export const TOTAL_BUDGET = 1020 * 1024;
+export const FIRST_BUDGET = 480 * 1024;
+export const TOTAL_BUDGET = 1060 * 1024;
 const args = process.argv.slice(2);
 
 const FIRST = [
