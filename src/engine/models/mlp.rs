@@ -249,15 +249,7 @@ impl MlpConfig {
 }
 
 impl Model for Mlp {
-    fn tensors(&self) -> &[Tensor] {
-        &self.tensors
-    }
-    fn params(&self) -> &[f64] {
-        &self.theta
-    }
-    fn params_mut(&mut self) -> &mut [f64] {
-        &mut self.theta
-    }
+    super::flat_parameters!();
     fn examples(&self) -> usize {
         self.points.len()
     }

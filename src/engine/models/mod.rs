@@ -16,6 +16,25 @@
 //! gradient-checked with [`check_gradient`] in its tests; nothing else in the
 //! tree changes until a chapter shows it.
 
+/// The storage half of a [`Model`] whose parameters live in two fields,
+/// `tensors: Vec<Tensor>` (the layout) and `theta: Vec<f64>` (flat θ):
+/// `tensors()`, `params()` and `params_mut()`, written once. Used inside an
+/// `impl Model for …` block: `flat_parameters!();`.
+macro_rules! flat_parameters {
+    () => {
+        fn tensors(&self) -> &[$crate::engine::models::Tensor] {
+            &self.tensors
+        }
+        fn params(&self) -> &[f64] {
+            &self.theta
+        }
+        fn params_mut(&mut self) -> &mut [f64] {
+            &mut self.theta
+        }
+    };
+}
+pub(crate) use flat_parameters;
+
 pub mod autocomplete;
 #[cfg(test)]
 mod autocomplete_tests;

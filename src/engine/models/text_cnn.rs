@@ -291,15 +291,7 @@ impl TextCnn {
 }
 
 impl Model for TextCnn {
-    fn tensors(&self) -> &[Tensor] {
-        &self.tensors
-    }
-    fn params(&self) -> &[f64] {
-        &self.theta
-    }
-    fn params_mut(&mut self) -> &mut [f64] {
-        &mut self.theta
-    }
+    super::flat_parameters!();
     fn examples(&self) -> usize {
         self.examples.len()
     }

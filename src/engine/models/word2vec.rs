@@ -323,15 +323,7 @@ impl Word2Vec {
 }
 
 impl Model for Word2Vec {
-    fn tensors(&self) -> &[Tensor] {
-        &self.tensors
-    }
-    fn params(&self) -> &[f64] {
-        &self.theta
-    }
-    fn params_mut(&mut self) -> &mut [f64] {
-        &mut self.theta
-    }
+    super::flat_parameters!();
     fn examples(&self) -> usize {
         self.targets.len()
     }

@@ -184,15 +184,7 @@ fn trace(params: &Params, seq: &[usize]) -> Result<Trace> {
 }
 
 impl Model for TokenRnn {
-    fn tensors(&self) -> &[Tensor] {
-        &self.tensors
-    }
-    fn params(&self) -> &[f64] {
-        &self.theta
-    }
-    fn params_mut(&mut self) -> &mut [f64] {
-        &mut self.theta
-    }
+    super::flat_parameters!();
     fn examples(&self) -> usize {
         self.seqs.len()
     }
