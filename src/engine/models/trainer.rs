@@ -245,6 +245,7 @@ impl Trainer {
         self.optimizer.steps()
     }
 
+    /// Completed passes over the examples (a pass ends with its last example).
     pub fn epoch(&self) -> u64 {
         self.epoch
     }
@@ -263,9 +264,6 @@ impl Trainer {
         let mut out = Vec::with_capacity(size);
         while out.len() < size {
             if self.cursor >= self.order.len() {
-                if !self.order.is_empty() {
-                    self.epoch += 1;
-                }
                 self.order = (0..examples).collect();
                 // Fisher–Yates with the seeded generator.
                 for i in (1..examples).rev() {
@@ -276,6 +274,11 @@ impl Trainer {
             }
             out.push(self.order[self.cursor]);
             self.cursor += 1;
+            // Counted when the pass ends, not when the next begins: after
+            // exactly k passes the count is k.
+            if self.cursor == self.order.len() {
+                self.epoch += 1;
+            }
         }
         out
     }
@@ -425,9 +428,14 @@ mod tests {
     fn batches_cover_every_example_once_per_epoch() {
         let m = line();
         let mut t = Trainer::new(&m, OptimizerConfig::default(), 5, 0.0, 1).unwrap();
-        let mut seen: Vec<usize> = (0..4).flat_map(|_| t.next_batch(20)).collect();
+        let mut seen: Vec<usize> = (0..3).flat_map(|_| t.next_batch(20)).collect();
+        assert_eq!(t.epoch(), 0, "15 of 20 examples: no pass completed");
+        seen.extend(t.next_batch(20));
+        assert_eq!(t.epoch(), 1, "the pass ends with its last example");
         seen.sort();
         assert_eq!(seen, (0..20).collect::<Vec<_>>());
+        t.next_batch(20);
+        assert_eq!(t.epoch(), 1);
     }
 
     #[test]
