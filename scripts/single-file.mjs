@@ -26,7 +26,7 @@ const OUT = join(ROOT, 'dist', 'rnn-lab.html');
 const PKG = join(WWW, 'pkg');
 const ENGINE = join(WWW, 'engine.js');
 /** The engine modules scripts/build makes (www/engine.js loads them by name). */
-const MODULES = ['core', 'recap', 'why', 'types'];
+const MODULES = ['core', 'charts', 'vanishing', 'recap', 'why', 'types'];
 const wasmOf = (name) => join(PKG, `${name}_bg.wasm`);
 const glueOf = (name) => join(PKG, `${name}.js`);
 

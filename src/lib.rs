@@ -17,7 +17,14 @@ pub mod engine;
 #[cfg(target_arch = "wasm32")]
 // A module of one family of chapters (scripts/build) leaves the others' helpers unused.
 #[cfg_attr(
-    not(all(feature = "lab", feature = "recap", feature = "why", feature = "types")),
+    not(all(
+        feature = "lab",
+        feature = "recap",
+        feature = "why",
+        feature = "types",
+        feature = "charts",
+        feature = "vanishing"
+    )),
     allow(dead_code, unused_imports)
 )]
 pub mod web;

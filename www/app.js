@@ -54,6 +54,8 @@ export class App {
     this.exportEngine = new Map();
     /** The engine modules in app.wasm. */
     this.engines = new Set();
+    /** The load of the charts module, once started (shell/engine-modules.js hasCharts). */
+    this.chartsLoad = null;
     this.dom = dom;
     defineChapters(CHAPTERS.map((c) => c.id), CHAPTERS.filter((c) => c.granularity === 'substep').map((c) => c.id));
     this.notices = new Notices(dom.notices);
@@ -107,6 +109,8 @@ export class App {
     this.wasm = {};
     this.addEngine(CORE, wasm);
     this.palette = wasm.palette();
+    // The charts' module downloads while the model is built and the chapter mounts.
+    this.hasCharts();
     // The chapter opened first may need a module of its own: it mounts once that is here.
     await this.loadChapterEngine(this.chapter());
     const notes = this.openNotes;

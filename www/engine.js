@@ -5,8 +5,9 @@
 //
 // The engine is several wasm modules, one per family of chapters, each loaded by name:
 // www/pkg/NAME.js (wasm-bindgen's glue) and www/pkg/NAME_bg.wasm. `core` (the word model
-// and the chapters Time steps to Vanishing gradients) loads at start; `recap`, `why` and
-// `types` when their chapter first opens (a chapter names its module: `engine: 'recap'`).
+// and the chapters Time steps to Vanishing gradients) loads at start, `charts` (every chart's
+// drawing) right after it, without holding the first paint; `recap`, `why` and `types` when
+// their chapter first opens (a chapter names its module: `engine: 'recap'`).
 // Each has its own memory: a handle is only ever passed to functions of its own module.
 //
 // The page compiles each module once and hands the compiled module to the worker
@@ -15,6 +16,8 @@
 
 /** The module every page loads first. */
 export const CORE = 'core';
+/** Every chart (plotters): loaded just after the first paint (App.hasCharts). */
+export const CHARTS = 'charts';
 
 /** name → Promise of the initialised glue module (the page's, or the worker's). */
 const engines = new Map();

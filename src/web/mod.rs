@@ -21,15 +21,19 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
 // Each family of chapters is one cargo feature, and one wasm module of the page
-// (scripts/build): www/pkg/core (`lab`), recap, why, types. What every module needs (the
-// charts' house style, the loss chart, the palette, limits, version) is always here.
+// (scripts/build): www/pkg/core (`lab`), vanishing (the `Lab` again, as `VanishingLab`,
+// with the chapter's analysis), recap, why, types, and charts (every chart, with
+// plotters: the page loads it after its first paint). What every module needs (the palette,
+// limits, version) is always here.
 #[cfg(feature = "lab")]
 pub mod bench;
+#[cfg(feature = "charts")]
 pub mod charts;
-#[cfg(feature = "lab")]
+#[cfg(any(feature = "lab", feature = "vanishing"))]
 pub mod lab;
-#[cfg(feature = "lab")]
+#[cfg(any(feature = "lab", feature = "vanishing"))]
 pub mod model_file;
+pub mod palette;
 #[cfg(feature = "recap")]
 pub mod recap;
 #[cfg(feature = "lab")]
@@ -38,7 +42,7 @@ pub mod training;
 pub mod types;
 #[cfg(feature = "lab")]
 pub mod unrolled;
-#[cfg(feature = "lab")]
+#[cfg(feature = "vanishing")]
 pub mod vanishing;
 #[cfg(feature = "why")]
 pub mod why;

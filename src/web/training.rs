@@ -6,6 +6,7 @@
 use super::lab::Lab;
 use super::{count, to_js};
 use crate::engine::settings::PARAGRAPH;
+use crate::engine::settings::RnnSettingsPatch;
 use crate::engine::views::training::{contributions_view, text_info, timeline_view};
 use wasm_bindgen::prelude::*;
 
@@ -31,8 +32,12 @@ impl Lab {
         k2: Option<f64>,
     ) -> Result<(), JsError> {
         let t = truncation(k1, k2)?;
-        let patch = serde_json::json!({ "k1": t.map(|t| t.0), "k2": t.map(|t| t.1) });
-        self.model.configure(&serde_json::from_value(patch)?)?;
+        let patch = RnnSettingsPatch {
+            k1: Some(t.map(|t| t.0)),
+            k2: Some(t.map(|t| t.1)),
+            ..RnnSettingsPatch::default()
+        };
+        self.model.configure(&patch)?;
         Ok(())
     }
 

@@ -22,7 +22,8 @@ struct Training {
     summary: crate::engine::views::vanishing::TrainingSummary,
 }
 
-#[wasm_bindgen]
+#[cfg_attr(feature = "lab", wasm_bindgen)]
+#[cfg_attr(not(feature = "lab"), wasm_bindgen(js_class = VanishingLab))]
 impl Lab {
     /// The chapter's model from `{source, text, loss, distance, length,
     /// hidden, act, init, lambda1, seed, lr, clip, clipc}` (missing keys: the

@@ -70,7 +70,8 @@ export async function launch() {
 }
 
 /**
- * Open the app in a fresh browser context and wait until `document.body.dataset.ready === "1"`.
+ * Open the app in a fresh browser context and wait until `document.body.dataset.ready === "1"`
+ * and the charts module is in (`data-charts="1"`).
  * Returns `{ page, errors }`; `errors` keeps collecting console errors and page errors
  * (uncaught exceptions, unhandled rejections) for the life of the page.
  */
@@ -121,6 +122,12 @@ export async function openApp(browser, { url, hash = '', viewport = { width: 128
         '  (is the app built? ./scripts/build writes www/pkg)',
     );
   }
+  // The charts arrive in a module of their own just after the first paint (www/engine.js):
+  // tests look at canvases, so they start once that module is in and its charts drawn.
+  await page.waitForFunction(() => document.body.dataset.charts === '1', null, { timeout: READY_TIMEOUT_MS, polling: 50 })
+    .catch(() => {
+      throw new Error(`openApp: the charts module did not load at ${target.href}\n  errors: ${errors.join('\n          ') || '(none)'}`);
+    });
   return { page, errors };
 }
 

@@ -72,9 +72,11 @@ test('sizes: the first load and the whole page stay under their budgets (scripts
   const out = JSON.parse(execFileSync('node', [join(ROOT, 'scripts', 'sizes.mjs'), '--json'], { encoding: 'utf8' }));
   assert.deepEqual(out.missing, [], 'run ./scripts/build');
   assert.ok(out.first_load.gzip > out.wasm.gzip, 'the first load counts the core wasm and the rest of the page');
-  assert.deepEqual(out.modules.map((m) => m.name), ['core', 'recap', 'types', 'why']);
-  assert.ok(out.total.gzip > out.first_load.gzip + 3 * 10 * 1024, 'the total counts the modules loaded later');
+  assert.deepEqual(out.modules.map((m) => m.name), ['core', 'charts', 'recap', 'types', 'vanishing', 'why']);
+  assert.ok(out.with_charts.gzip > out.first_load.gzip + 10 * 1024, 'the charts module comes after the first load');
+  assert.ok(out.total.gzip > out.with_charts.gzip + 4 * 10 * 1024, 'the total counts the modules loaded later');
   assert.ok(out.first_load.gzip < out.budget_first_gzip, `first load is ${(out.first_load.gzip / 1024).toFixed(1)} KB gzipped, budget ${out.budget_first_gzip / 1024} KB`);
+  assert.ok(out.with_charts.gzip < out.budget_charts_gzip, `first load and charts are ${(out.with_charts.gzip / 1024).toFixed(1)} KB gzipped, budget ${out.budget_charts_gzip / 1024} KB`);
   assert.ok(out.total.gzip < out.budget_total_gzip, `all chapters are ${(out.total.gzip / 1024).toFixed(1)} KB gzipped, budget ${out.budget_total_gzip / 1024} KB`);
 });
 

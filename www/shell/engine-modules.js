@@ -1,7 +1,7 @@
 // The engine's wasm modules in the app (mixed into App, like model-reads.js): app.wasm holds
 // the exports of every module loaded so far (www/engine.js loads them by name); a chapter
 // with `engine: NAME` gets its module when it first opens, and mounts once it is there.
-import { CORE, loadEngine } from '../engine.js';
+import { CHARTS, CORE, loadEngine } from '../engine.js';
 
 export const engineModules = {
   /** Adds the exports of engine module `name` (its glue, initialised) to app.wasm. */
@@ -56,6 +56,30 @@ export const engineModules = {
       this.engineLoads.set(name, loading);
     }
     return loading;
+  },
+
+  /**
+   * Whether the charts module (every draw_* function: www/pkg/charts) is in app.wasm. It
+   * is not needed for the first paint: App.start loads it once the core module is here,
+   * and the page draws its charts when it arrives. The first call while it is missing
+   * starts that load if need be; false until it is here (or if it could not be loaded:
+   * one notice says so, and the charts stay blank).
+   */
+  hasCharts() {
+    if (this.engines.has(CHARTS)) return true;
+    if (!this.chartsLoad) {
+      this.chartsLoad = loadEngine(CHARTS).then(
+        (glue) => {
+          this.addEngine(CHARTS, glue);
+          // Once started, the charts that waited are drawn now (before that, start draws
+          // them); then data-charts="1" says so (the end-to-end tests wait for it).
+          if (this.word) this.renderNow();
+          document.body.dataset.charts = '1';
+        },
+        (e) => this.notice(`The charts could not be loaded (${e.message}). Reload the page to try again.`, 'error'),
+      );
+    }
+    return false;
   },
 
   /** While the current chapter waits for its engine module: the promise of its load; else null. */

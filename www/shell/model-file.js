@@ -42,6 +42,10 @@ export function modelFileButtons(idPrefix, { save, load }) {
 /** Parses a model file's text; on failure says so (nothing changed) and returns null. */
 export function parseModelFile(app, text) {
   try {
+    // The engine reads what JSON.parse gives (Lab.import_params): the size is checked here.
+    const bytes = new TextEncoder().encode(text).length;
+    const max = app.wasm.limits().model_file_bytes;
+    if (bytes > max) throw new Error(`the file is ${bytes} bytes long; a model file is at most ${max} bytes`);
     const file = JSON.parse(text);
     if (file && typeof file === 'object') return file;
     throw new Error('it is not a JSON object');
@@ -62,13 +66,8 @@ export function exportModel(app) {
  * it was; then those settings are applied and the weights loaded. Returns { ok, error }.
  */
 export function importModel(app, text) {
-  let file;
-  try {
-    file = JSON.parse(text);
-  } catch (e) {
-    app.notice(`This is not a valid model file: ${e.message}. The model was kept as it was.`, 'error');
-    return { ok: false, error: e.message };
-  }
+  const file = parseModelFile(app, text);
+  if (!file) return { ok: false, error: 'not a model file' };
   const settings = {
     word: typeof file?.text === 'string' ? file.text : app.state.word,
     hidden: Number.isInteger(file?.hidden) ? file.hidden : app.state.hidden,
@@ -78,7 +77,7 @@ export function importModel(app, text) {
   let scratch = null;
   try {
     scratch = new app.wasm.Lab({ ...app.engineSettings(app.state), ...settings });
-    scratch.import_params(text);
+    scratch.import_params(file);
   } catch (e) {
     app.notice(`${e.message}. The model was kept as it was.`, 'error');
     return { ok: false, error: e.message };
@@ -88,7 +87,7 @@ export function importModel(app, text) {
   const r = app.setState(settings);
   if (!r.ok) return r;
   try {
-    app.word.mutate('import_params', [text], { replaces: true });
+    app.word.mutate('import_params', [file], { replaces: true });
   } catch (e) {
     app.notice(`${e.message}. The weights were not loaded.`, 'error');
     return { ok: false, error: e.message };

@@ -95,7 +95,9 @@ function observe(canvas, fn) {
 
 export class Chart {
   /**
-   * `draw(canvas, data)`: a wasm chart function (e.g. draw_loss_chart).
+   * `draw`: the name of a chart function of the charts module (e.g. 'draw_loss_chart'),
+   * called as draw(canvas, data, scale); that module arrives after the page's first paint
+   * (App.hasCharts), and a chart updated before it is drawn once it is here.
    * `label`: the figure's short name (file name of the PNG, the canvas's label).
    */
   constructor(app, { id, title, caption, draw, className = '' }) {
@@ -129,8 +131,9 @@ export class Chart {
     const resized = fitCanvas(this.canvas);
     if (!resized && key === this.key && this.fontGeneration === fontGeneration) return false;
     if (this.canvas.width < 2 || this.canvas.height < 2) return false;
+    if (!this.app.hasCharts()) return false;
     try {
-      this.drawFn(this.canvas, typeof data === 'function' ? data() : data, chartScale());
+      this.app.wasm[this.drawFn](this.canvas, typeof data === 'function' ? data() : data, chartScale());
       this.key = key;
       this.fontGeneration = fontGeneration;
     } catch (e) {

@@ -121,11 +121,11 @@ export default {
     ui.totalLabel = el('th', { scope: 'row', class: 'c-total-label' }, math('total loss L = Σ_t loss_t'));
     ui.table = el('table', { class: 'steps-table', id: 'steps-table' }, ui.caption, ui.thead, ui.tbody, el('tfoot', {}, el('tr', {}, ui.totalLabel, ui.total)));
     ui.lossChart = new Chart(app, {
-      id: 'loss-chart', title: 'Loss during training', draw: app.wasm.draw_loss_chart,
+      id: 'loss-chart', title: 'Loss during training', draw: 'draw_loss_chart',
       caption: 'Loss L of each training iteration (blue) and the smooth loss (black); a vermillion tick at the top marks an iteration where clipping fired.',
     });
     ui.dhChart = new Chart(app, {
-      id: 'dh-chart', title: '‖dL/dh_t‖ per time step', draw: app.wasm.draw_grad_bars_chart,
+      id: 'dh-chart', title: '‖dL/dh_t‖ per time step', draw: 'draw_grad_bars_chart',
       caption: 'How strongly the loss depends on the hidden state h_t, from full BPTT with the current weights. The current step is in vermillion.',
     });
     section.append(

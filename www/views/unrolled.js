@@ -183,11 +183,11 @@ export default {
     ui.eq = el('div', { class: 'eq-panel', id: 'unrolled-equations' });
     ui.backNote = el('p', { class: 'hint', hidden: true, text: 'In the backward pass the picture shows the gradients flowing from t = T back to 1 (arrow widths follow ‖·‖; a “·” marks a cell the gradient has not reached yet); the equations below are the forward ones of this step. Chapter 3 steps through the backward equations.' });
     ui.hiddenChart = new Chart(app, {
-      id: 'unrolled-hidden-chart', title: 'Hidden state h_t, units × time', draw: app.wasm.draw_hidden_heatmap_chart,
+      id: 'unrolled-hidden-chart', title: 'Hidden state h_t, units × time', draw: 'draw_hidden_heatmap_chart',
       caption: 'Each column is h_t, filled in as the steps are computed; blue below 0, red above, the current step framed.',
     });
     ui.probChart = new Chart(app, {
-      id: 'unrolled-probs-chart', title: 'Output probabilities p_t, symbols × time', draw: app.wasm.draw_output_probs_chart,
+      id: 'unrolled-probs-chart', title: 'Output probabilities p_t, symbols × time', draw: 'draw_output_probs_chart',
       caption: 'Each column is p_t (darker: more probable); the target is framed and a dot marks the predicted symbol.',
     });
     section.append(

@@ -21,7 +21,7 @@ const TRAINING_REDRAW_MS = 250;
 
 /** The five presets: settings of the URL rows, from the engine's table. */
 function presetStates(app) {
-  return app.wasm.Lab.vanishing_presets().map((p) => ({
+  return app.wasm.VanishingLab.vanishing_presets().map((p) => ({
     name: p.name,
     lesson: p.lesson,
     values: {
@@ -90,6 +90,8 @@ function chart(app, id, title, caption) {
 export default {
   id: 'vanishing',
   title: 'Vanishing gradients',
+  // Its engine module: the Lab again, as VanishingLab, with the analysis (www/engine.js).
+  engine: 'vanishing',
   // Its own model and controls: the model settings bar of the other chapters is hidden here.
   settingsBar: false,
 
@@ -210,23 +212,29 @@ export default {
       }, TRAINING_REDRAW_MS);
     }
     const scale = chartScale();
+    // Until the charts module is here, the numbers are computed (the text needs them) and
+    // the charts wait: their keys stay unset, so they are drawn when it arrives.
+    const drawing = app.hasCharts();
+    if (!drawing) {
+      for (const c of [aCanvases, tCanvases]) for (const k of Object.keys(c)) delete c[k];
+    }
     try {
-      if (Object.keys(aCanvases).length || !ui.analysis) {
+      if (Object.keys(aCanvases).length || !ui.analysis || !drawing) {
         ui.analysis = analysed.vanishing_analysis();
         ui.sequenceView = analysed.vanishing_sequence();
         const past = { analysis: ui.analysis, key_distance: distance };
         if (aCanvases.past) app.wasm.draw_vanishing_past(aCanvases.past, past, scale);
         if (aCanvases.chain) app.wasm.draw_vanishing_chain(aCanvases.chain, past, scale);
         if (aCanvases.spectrum) app.wasm.draw_vanishing_spectrum(aCanvases.spectrum, ui.analysis, scale);
-        ui.drawn.analysis = aKey;
+        ui.drawn.analysis = drawing ? aKey : null;
       }
-      if (Object.keys(tCanvases).length || !ui.training) {
+      if (Object.keys(tCanvases).length || !ui.training || !drawing) {
         const t = m.trained.vanishing_training(HEAT_COLUMNS);
         if (tCanvases.norms) app.wasm.draw_vanishing_norms(tCanvases.norms, t.view, scale);
         if (tCanvases.heat) app.wasm.draw_vanishing_heatmap(tCanvases.heat, t.view, scale);
         const { view, ...summary } = t;
         ui.training = { training: summary, diverged: m.trained.status().diverged, iteration: m.trained.status().iteration };
-        ui.drawn.training = tKey;
+        ui.drawn.training = drawing ? tKey : null;
         ui.trainingDrawnAt = now;
       }
     } catch (e) {

@@ -7,7 +7,8 @@
 //!  "w_xh": [[…V…] × H], "w_hh": [[…H…] × H], "w_hy": [[…H…] × V], "b_h": [H], "b_y": [V]}
 //! ```
 //!
-//! [`parse`] reads a file in three passes, each bounded before the next runs:
+//! [`parse`] reads a file's JSON text in three passes, each bounded before the next runs
+//! ([`read`] does passes 2 and 3 for a file already parsed, e.g. by the page's `JSON.parse`):
 //! 1. the JSON text's size against [`LIMITS`](crate::engine::LIMITS)`.model_file_bytes`;
 //! 2. the header (`format`, `version`) alone, so a file from a newer app is
 //!    refused as such rather than for a field it does not recognise;
@@ -32,7 +33,7 @@ mod parse;
 mod tests;
 mod validate;
 
-pub use parse::parse;
+pub use parse::{parse, read};
 
 use super::{Activation, Params, Session, Vocab};
 use ndarray::Array2;

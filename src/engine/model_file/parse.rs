@@ -46,6 +46,22 @@ pub fn parse(json: &str) -> Result<ValidModel> {
     file.validate()
 }
 
+/// Reads a model file already parsed by someone else, e.g. the page's `JSON.parse` (exact
+/// for doubles, and it keeps serde_json's parser out of the page's wasm), fed through two
+/// deserialisers over the same value: the header first, then the bounded whole file, then
+/// [`ModelFile::validate`]. The caller checks the text's size before parsing it
+/// (`LIMITS.model_file_bytes`). Never panics; every refusal says why.
+pub fn read<'de, D: Deserializer<'de>>(header: D, whole: D) -> Result<ValidModel>
+where
+    D::Error: fmt::Display,
+{
+    let not_valid =
+        |e: D::Error| EngineError::Invalid(format!("this is not a valid model file: {e}"));
+    let header = Header::deserialize(header).map_err(not_valid)?;
+    check_header(&header.format, header.version)?;
+    ModelFile::deserialize(whole).map_err(not_valid)?.validate()
+}
+
 /// A JSON error as the page shows it.
 fn invalid(e: serde_json::Error) -> EngineError {
     let why = if e.to_string().starts_with("number out of range") {

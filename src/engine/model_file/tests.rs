@@ -106,3 +106,25 @@ fn inconsistent_files_are_refused() {
     let e = m.params_for(&hello).unwrap_err().to_string();
     assert!(e.contains("vocabulary"), "{e}");
 }
+
+/// `read` over a value parsed elsewhere (the page's JSON.parse; here serde_json's Value):
+/// the same model as `parse` of the text, bit for bit, and the same refusals.
+#[test]
+fn a_parsed_file_reads_as_its_text_parses() {
+    let (s, json) = hello();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let model = read(&value, &value).unwrap();
+    assert_eq!(&model.params, s.params());
+    assert_eq!(model.params_for(&s).unwrap(), *s.params());
+    let refused = |text: &str| {
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        read(&v, &v).unwrap_err().to_string()
+    };
+    let e = refused(r#"{"format":"rnn-lab-model","version":7,"weights":[]}"#);
+    assert!(e.contains("newer"), "{e}");
+    let e = refused("[1, 2]");
+    assert!(e.contains("not a valid model file"), "{e}");
+    let wide = format!("[{}]", vec!["0"; MAX_DIM + 1].join(","));
+    let e = refused(&json.replacen("\"b_h\":[0.0,0.0,0.0]", &format!("\"b_h\":{wide}"), 1));
+    assert!(e.contains("more than 256 numbers"), "{e}");
+}

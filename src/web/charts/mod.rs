@@ -11,7 +11,9 @@
 //! is exported to JS by [`palette`], so diagrams drawn in JS use the very
 //! same colour for W_xh, W_hh and W_hy.
 //!
-//! Each chart is its own file; the shared pieces are `palette.rs`,
+//! The charts are a wasm module of their own (`charts`, built with the cargo feature of
+//! that name: scripts/build), which the page loads after its first paint: no other module
+//! carries plotters. Each chart is its own file; the shared pieces are `../palette.rs`,
 //! `scale.rs`, `house.rs` (margins, axes, ticks) and `legend.rs`.
 
 use plotters::chart::MeshStyle;
@@ -23,32 +25,25 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-#[cfg(feature = "lab")]
 pub mod grad_bars;
 pub mod loss;
 pub mod scales;
-#[cfg(feature = "lab")]
 mod step_grid;
 pub mod text;
-#[cfg(feature = "lab")]
 pub mod training;
-#[cfg(feature = "lab")]
 pub mod unrolled;
-#[cfg(feature = "lab")]
 pub mod vanishing;
-#[cfg(feature = "why")]
 pub mod why;
 
 mod house;
 mod legend;
-mod palette;
 mod scale;
 
+pub use super::palette::{colors, palette};
 pub use house::{
     HOUSE_LABEL_AREAS, area, axis_names, house_chart, house_mesh, tick, x_label_slots, y_top,
 };
 pub use legend::{Swatch, legend, legend_space};
-pub use palette::{colors, palette};
 pub use scale::Scale;
 
 /// Writes a centred message over a chart area (e.g. "no data yet").

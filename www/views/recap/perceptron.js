@@ -139,7 +139,7 @@ export function mountPerceptron(app) {
   });
   ui.chart.canvas.addEventListener('click', (ev) => selectAt(app, ev));
   ui.loss = new Chart(app, {
-    id: 'recap-perceptron-loss', title: 'Perceptron loss during training', draw: app.wasm.draw_loss_chart,
+    id: 'recap-perceptron-loss', title: 'Perceptron loss during training', draw: 'draw_loss_chart',
     caption: 'Mean loss over all points at each gradient step since θ was last set (cross-entropy for σ, squared error for tanh and ReLU, the perceptron criterion for the step).',
   });
   ui.sum = el('div', { class: 'recap-sum', id: 'recap-perceptron-sum', 'aria-live': 'polite' });

@@ -104,11 +104,11 @@ export function backwardPanel(app) {
   });
   ui.equation = el('div', { class: 'equation-panel backward-panel', id: 'training-equation', 'aria-live': 'off' });
   ui.dhChart = new Chart(app, {
-    id: 'training-dh-chart', title: '‖dL/dh_t‖ per time step', draw: app.wasm.draw_grad_bars_chart,
+    id: 'training-dh-chart', title: '‖dL/dh_t‖ per time step', draw: 'draw_grad_bars_chart',
     caption: 'The norm of the total gradient reaching h_t (full BPTT, current weights); the current step in vermillion.',
   });
   ui.heat = new Chart(app, {
-    id: 'training-contrib-chart', title: 'Per-step contributions to dW and their sum', draw: app.wasm.draw_heatmaps_chart,
+    id: 'training-contrib-chart', title: 'Per-step contributions to dW and their sum', draw: 'draw_heatmaps_chart',
     className: 'heatmaps',
     caption: 'Row 1: step t’s term (da_t x_tᵀ, da_t h_{t−1}ᵀ, dy_t h_tᵀ). Row 2: the terms of steps t…T added so far. Row 3 (framed): the sum over all steps, the gradient the optimiser uses. Blue < 0 < red, one scale per matrix.',
   });

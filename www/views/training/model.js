@@ -299,7 +299,7 @@ export class TrainingModel {
     let scratch = null;
     try {
       scratch = app.wasm.Lab.text(settings);
-      scratch.import_params(json);
+      scratch.import_params(file);
     } catch (e) {
       return refuse(e.message);
     } finally {
@@ -316,7 +316,7 @@ export class TrainingModel {
     try {
       // Iteration 0, then the file's weights.
       this.text.mutate('reset', [app.state.seed], { replaces: true });
-      this.text.mutate('import_params', [json], { replaces: true });
+      this.text.mutate('import_params', [file], { replaces: true });
     } catch (e) {
       app.notice(`${e.message}. The weights were not loaded.`, 'error');
       return { ok: false, error: e.message };

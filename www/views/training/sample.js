@@ -44,7 +44,7 @@ export function samplePanel(app, model) {
   ui.text = el('p', { class: 'sample-text', id: 'training-sample-text', 'aria-live': 'polite' });
   ui.step = el('p', { class: 'readout', id: 'training-sample-step-text' });
   ui.bars = new Chart(app, {
-    id: 'training-softmax-chart', title: 'Softmax of the sampled step', draw: app.wasm.draw_grad_bars_chart,
+    id: 'training-softmax-chart', title: 'Softmax of the sampled step', draw: 'draw_grad_bars_chart',
     caption: 'p = softmax(y/τ) at the current sampling step; the character drawn is in vermillion.',
   });
   const root = el('div', { class: 'training-sample' },

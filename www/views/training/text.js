@@ -36,7 +36,7 @@ export function textPanel(app, model) {
     ui.info);
 
   ui.timeline = new Chart(app, {
-    id: 'training-timeline-chart', title: 'Truncated BPTT timeline', draw: app.wasm.draw_timeline_chart,
+    id: 'training-timeline-chart', title: 'Truncated BPTT timeline', draw: 'draw_timeline_chart',
     className: 'timeline',
     caption: 'Top: the input characters and the hidden state h_t, carried forward across every chunk border (vermillion). Middle: each chunk’s backward pass (blue arrows, width ∝ ‖dL/dh_t‖) stops at the thick bar where the chunk starts; ✕ gives the norm of the gradient dropped there. A black line with ◆ marks each update of W: after every chunk, or once after the sequence. Bottom: ‖dL/dh_t‖ of this backward pass (filled) and of full BPTT (outlined).',
   });

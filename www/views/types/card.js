@@ -216,7 +216,7 @@ export class Card {
         field('hidden', 'th', 'Hidden units H', { min: 1, max: 64, step: 1, inputmode: 'numeric' }),
         field('lr', 'tlr', 'Learning rate (Adagrad)', { min: 0.0001, max: 10, step: 'any', inputmode: 'decimal' })));
     this.chart = new Chart(this.app, {
-      id: `${id}-loss`, title: `Loss, ${m.title}`, draw: this.app.wasm.draw_loss_chart, className: 'types-loss',
+      id: `${id}-loss`, title: `Loss, ${m.title}`, draw: 'draw_loss_chart', className: 'types-loss',
       caption: 'L of each training item (its scored steps only), and its mean over the last epoch (the smooth line).',
     });
     this.el = el('article', { class: 'types-card', id, 'aria-labelledby': `${id}-title` },

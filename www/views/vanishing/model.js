@@ -1,6 +1,6 @@
 // The vanishing-gradient chapter's models: two www/model.js Models of its own (the other
 // chapters' model is never touched), both built from the chapter's URL state by
-// Lab.vanishing(settings):
+// VanishingLab.vanishing(settings) (the Lab of the chapter's own engine module, www/pkg/vanishing):
 //   - `init`: the weights as initialised (W_hh rescaled to the λ1 of the slider);
 //   - `trained`: the same start, trained `vit` iterations (in the worker), so the
 //     session's histories feed the training charts.
@@ -100,10 +100,10 @@ export class VanishingModel {
   }
 
   rebuild(settings, key, notes) {
-    const spec = { ctor: 'vanishing', settings };
+    const spec = { cls: 'VanishingLab', ctor: 'vanishing', settings };
     try {
       // The engine checks the settings once, on a scratch handle, before either model changes.
-      this.app.wasm.Lab.vanishing(settings).free();
+      this.app.wasm.VanishingLab.vanishing(settings).free();
       if (this.initModel) {
         this.initModel.rebuild(spec);
         this.trainedModel.rebuild(spec);
@@ -174,8 +174,8 @@ export class VanishingModel {
     const { settings } = chapterSettings({ ...app.state, ...patch }, this.paragraph);
     let scratch = null;
     try {
-      scratch = app.wasm.Lab.vanishing(settings);
-      scratch.import_params(json);
+      scratch = app.wasm.VanishingLab.vanishing(settings);
+      scratch.import_params(file);
     } catch (e) {
       return refuse(e.message);
     } finally {
@@ -187,7 +187,7 @@ export class VanishingModel {
       // Iteration 0 and empty histories, then the file's weights.
       for (const m of [this.initModel, this.trainedModel]) {
         m.mutate('reset', [app.state.vseed], { replaces: true });
-        m.mutate('import_params', [json], { replaces: true });
+        m.mutate('import_params', [file], { replaces: true });
       }
     } catch (e) {
       return refuse(e.message);

@@ -15,7 +15,7 @@ export function autocompleteSection(app, ui) {
   a.progress = el('progress', { id: 'why-auto-progress', max: 1, value: 0, 'aria-labelledby': 'why-auto-status' });
   a.status = el('p', { class: 'readout', id: 'why-auto-status', 'aria-live': 'polite' });
   a.loss = new Chart(app, {
-    id: 'why-auto-loss', title: 'Autocomplete: loss while it learns', draw: app.wasm.draw_why_curves_chart,
+    id: 'why-auto-loss', title: 'Autocomplete: loss while it learns', draw: 'draw_why_curves_chart',
     caption: 'Mean −log p of the next character, per training step (a batch of 8 queries).',
   });
   a.more = el('button', {

@@ -12,7 +12,7 @@ export function helloSection(app, ui) {
   const o = {};
   ui.hello = o;
   o.loss = new Chart(app, {
-    id: 'why-hello-loss', title: '“hello”: loss per step', draw: app.wasm.draw_why_curves_chart,
+    id: 'why-hello-loss', title: '“hello”: loss per step', draw: 'draw_why_curves_chart',
     caption: 'Mean loss per time step of each model over the four steps h→e, e→l, l→l, l→o; the dashed line is ln 2 / 2, the best a window-1 model can reach.',
   });
   o.tbody = el('tbody');

@@ -10,11 +10,11 @@ export function sequencesSection(app, ui) {
   const chart = (id, title, caption, draw) => new Chart(app, { id, title, caption, draw, className: 'why-seq-chart' });
   ui.seq = {
     sentence: chart('why-sentence', 'A sentence, one character at a time',
-      'Each box is one character x_t of the sentence, in reading order; t is under the box.', app.wasm.draw_why_chars_chart),
+      'Each box is one character x_t of the sentence, in reading order; t is under the box.', 'draw_why_chars_chart'),
     heart: chart('why-heart', 'A heartbeat trace',
-      'A synthetic heartbeat (the engine draws the beats from the seed, with a little irregularity), 100 samples per second.', app.wasm.draw_why_signal_chart),
+      'A synthetic heartbeat (the engine draws the beats from the seed, with a little irregularity), 100 samples per second.', 'draw_why_signal_chart'),
     sound: chart('why-sound', 'A sound wave',
-      'The first 30 ms of a synthetic sound, 8000 samples per second: the wave repeats, but it also changes.', app.wasm.draw_why_signal_chart),
+      'The first 30 ms of a synthetic sound, 8000 samples per second: the wave repeats, but it also changes.', 'draw_why_signal_chart'),
   };
   ui.seqBeats = el('p', { class: 'note', id: 'why-heart-note' });
   ui.seqNotes = el('p', { class: 'note', id: 'why-sound-note' });

@@ -44,7 +44,7 @@ export function wordsSection(app, ui) {
       .map((t) => el('th', { scope: 'col', text: t })))),
     w.tbody);
   w.loss = new Chart(app, {
-    id: 'why-words-loss', title: 'Next-word models: training loss', draw: app.wasm.draw_why_curves_chart,
+    id: 'why-words-loss', title: 'Next-word models: training loss', draw: 'draw_why_curves_chart',
     caption: 'Mean −log p of the next word over each step’s batch, for the four models.',
   });
   w.prefix = el('input', {
@@ -83,7 +83,7 @@ function failures(app, ui) {
   const w = ui.words;
   w.probes = el('tbody');
   w.bagChart = new Chart(app, {
-    id: 'why-bag-chart', title: 'Bag of words: the two input vectors', draw: app.wasm.draw_why_strips_chart,
+    id: 'why-bag-chart', title: 'Bag of words: the two input vectors', draw: 'draw_why_strips_chart',
     caption: 'x for each prefix: one cell per word of the vocabulary, dark where the word occurs. The two strips are the same.',
   });
   w.pair = el('select', { id: 'why-pair', dataset: { prop: 'wo' } });

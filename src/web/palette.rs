@@ -2,6 +2,7 @@
 //! its export to JS ([`palette`]) for the diagrams drawn there.
 
 use super::*;
+use plotters::style::RGBColor;
 
 /// Okabe–Ito colours, with the dark ones used for lines and text so every
 /// mark keeps ≥ 3:1 contrast on the white background (WCAG 1.4.11).
