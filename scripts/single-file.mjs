@@ -41,7 +41,7 @@ function swappedEngine({ wasm = null, workerSource = null } = {}) {
   return `
 ${MODULES.map((m) => `import * as glue_${m} from ${JSON.stringify(glueOf(m))};`).join('\n')}
 import { withEngine } from ${JSON.stringify(ENGINE)};
-export { CORE, withEngine } from ${JSON.stringify(ENGINE)};
+export { CHARTS, CORE, withEngine } from ${JSON.stringify(ENGINE)};
 const GLUES = { ${MODULES.map((m) => `${m}: glue_${m}`).join(', ')} };
 const WASM_BASE64 = ${JSON.stringify(wasm)};
 const WORKER_SOURCE = ${JSON.stringify(workerSource)};

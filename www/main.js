@@ -82,6 +82,10 @@ function makeApi(app, wasm) {
       },
       /** The engine's Lab class, for a test's own independent model (never the page's). */
       Lab: wasm.Lab,
+      /** The Vanishing chapter's Lab class (its own module: undefined until it opened). */
+      get VanishingLab() {
+        return app.wasm.VanishingLab;
+      },
     }),
     /** The word model, read-only (its views and numbers; change it through set/train/reset). */
     lab: readOnly(() => app.lab),

@@ -83,17 +83,18 @@ for (const [chapter, title] of [['steps', 'Time steps'], ['unrolled', 'The recur
   });
 }
 
-test('the wasm is downloaded and compiled once: the training worker gets the page\'s module', async () => {
+test('each wasm module is downloaded and compiled once: the training worker gets the page\'s core module', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   const wasm = [];
   page.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(r.url()));
   try {
     await page.goto(server.url);
-    await page.waitForFunction(() => document.body.dataset.ready === '1' && window.rnnLab.state().worker === true, null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.body.dataset.ready === '1' && document.body.dataset.charts === '1' && window.rnnLab.state().worker === true, null, { timeout: 30_000 });
     await page.evaluate(() => window.rnnLab.train(20));
     assert.equal(await page.evaluate(() => window.rnnLab.state().iteration), 20);
-    assert.equal(wasm.length, 1, `wasm requests: ${wasm.join(', ')}`);
+    // Core and, right after it, the charts: each once (the worker gets the compiled core).
+    assert.deepEqual(wasm.map((u) => u.replace(/.*\//, '')).sort(), ['charts_bg.wasm', 'core_bg.wasm'], `wasm requests: ${wasm.join(', ')}`);
   } finally {
     await context.close();
   }

@@ -33,7 +33,7 @@ async function openChapter(hash = 'chapter=vanishing', options = {}) {
 async function presetLinks() {
   const { page } = await openChapter();
   const out = await page.evaluate(() => {
-    const lab = window.rnnLab.debug.Lab;
+    const lab = window.rnnLab.debug.VanishingLab;
     return lab.vanishing_presets().map((p) => ({
       ...p, href: document.querySelector(`#vanishing-preset-${p.name}`).getAttribute('href'),
     }));

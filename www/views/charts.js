@@ -97,7 +97,8 @@ export class Chart {
   /**
    * `draw`: the name of a chart function of the charts module (e.g. 'draw_loss_chart'),
    * called as draw(canvas, data, scale); that module arrives after the page's first paint
-   * (App.hasCharts), and a chart updated before it is drawn once it is here.
+   * (App.hasCharts), and a chart updated before it is drawn once it is here. Or a JS
+   * function with the same arguments (a chart drawn in JS).
    * `label`: the figure's short name (file name of the PNG, the canvas's label).
    */
   constructor(app, { id, title, caption, draw, className = '' }) {
@@ -131,9 +132,12 @@ export class Chart {
     const resized = fitCanvas(this.canvas);
     if (!resized && key === this.key && this.fontGeneration === fontGeneration) return false;
     if (this.canvas.width < 2 || this.canvas.height < 2) return false;
-    if (!this.app.hasCharts()) return false;
+    // A name is a function of the charts module (it may still be on its way); a function
+    // draws in JS.
+    const named = typeof this.drawFn === 'string';
+    if (named && !this.app.hasCharts()) return false;
     try {
-      this.app.wasm[this.drawFn](this.canvas, typeof data === 'function' ? data() : data, chartScale());
+      (named ? this.app.wasm[this.drawFn] : this.drawFn)(this.canvas, typeof data === 'function' ? data() : data, chartScale());
       this.key = key;
       this.fontGeneration = fontGeneration;
     } catch (e) {
