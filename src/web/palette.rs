@@ -1,5 +1,5 @@
 //! One palette (Okabe & Ito's colour-blind-safe set) for every chart, and
-//! its export to JS ([`palette`]) for the diagrams drawn there.
+//! its export to JS ([`palette()`]) for the diagrams drawn there.
 
 use super::*;
 use plotters::style::RGBColor;
