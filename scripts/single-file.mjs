@@ -99,6 +99,11 @@ export function listenForEngines() {
   });
 }
 
+// One build in the single file: the plain simd128 one (no relaxed-SIMD variant).
+export function engineVariant() {
+  return 'simd128';
+}
+
 export function workerEngine(name = 'core') {
   return once(name, async () => {
     const module = sent.has(name) ? sent.get(name) : await new Promise((resolve) => {

@@ -7,7 +7,7 @@
 // page's bytes), so that on a slow phone it never competes with the first paint.
 import { App, CHAPTERS } from './app.js';
 import { fontsReady } from './fonts.js';
-import { loadEngine } from './engine.js';
+import { engineVariant, loadEngine } from './engine.js';
 import { readOnly, checkedCount, MAX_API_ITERATIONS } from './shell/api-guards.js';
 
 const $ = (id) => document.getElementById(id);
@@ -44,6 +44,8 @@ function makeApi(app, wasm) {
   };
   return Object.freeze({
     version: wasm.version(),
+    /** The build of the core engine this page runs: 'relaxed' (relaxed SIMD, fused multiply-add in float32) or 'simd128'. */
+    engineVariant: engineVariant(),
     state,
     snapshot: () => app.snapshot(),
     step: (n = 1) => drawn({ moved: app.player.step(n), ...state() }),

@@ -1,0 +1,231 @@
+//! The fast mode's two hot kernels, the matrix product and the mat-vec, in f32.
+//!
+//! In wasm they are written with simd128's four-lane f32 vectors (`f32x4`)
+//! rather than left to the auto-vectoriser, so every multiply-add really uses
+//! four lanes and the tails of the rows stay short; where the build has
+//! relaxed SIMD (`-C target-feature=+relaxed-simd`, the second build of
+//! scripts/build, `www/pkg-relaxed`) each multiply-add is one
+//! `f32x4.relaxed_madd`, which the browser may fuse (one rounding instead of
+//! two). Natively they are the generic kernels of [`crate::engine::kernels`].
+//!
+//! Without relaxed SIMD the wasm kernels sum in the order of the generic ones
+//! with the same roundings, so they give the same bits (a wasm test checks it);
+//! fused, the bits may differ from the unfused ones by rounding only, but are
+//! fixed for one build on one machine (the page and its worker agree).
+
+/// C += A·B for `dims = (m, k, n)`: C [m, n] and B [k, n] row-major, A [m, k] read as
+/// `A[i, p] = a[i·rs + p·cs]` (see [`crate::engine::kernels::gemm_acc`]).
+#[inline(always)]
+pub fn gemm_acc(
+    dims: (usize, usize, usize),
+    a: &[f32],
+    strides: (usize, usize),
+    b: &[f32],
+    c: &mut [f32],
+) {
+    #[cfg(target_arch = "wasm32")]
+    wasm::gemm_acc(dims, a, strides, b, c);
+    #[cfg(not(target_arch = "wasm32"))]
+    crate::engine::kernels::gemm_acc_f32(dims, a, strides, b, c);
+}
+
+/// y += Σ_j c_j·M\[j\] over the rows M\[j\] of `m` (\[len(c), len(y)\], row-major), the
+/// rows added in order j = 0, 1, … (see [`crate::engine::kernels::rows_times`]).
+#[inline(always)]
+pub fn rows_times(c: &[f32], m: &[f32], y: &mut [f32]) {
+    #[cfg(target_arch = "wasm32")]
+    wasm::rows_times(c, m, y);
+    #[cfg(not(target_arch = "wasm32"))]
+    crate::engine::kernels::rows_times(c, m, y);
+}
+
+// Index loops over the tile's rows and vectors: the indices are the tile's coordinates.
+#[cfg(target_arch = "wasm32")]
+#[allow(clippy::needless_range_loop)]
+pub mod wasm {
+    use core::arch::wasm32::{f32x4_add, f32x4_mul, f32x4_splat, v128, v128_load, v128_store};
+
+    /// acc + a·b in four lanes: one relaxed multiply-add where the build has relaxed
+    /// SIMD, else a multiply then an add (the generic kernels' two roundings).
+    #[inline(always)]
+    fn madd(a: v128, b: v128, acc: v128) -> v128 {
+        #[cfg(target_feature = "relaxed-simd")]
+        {
+            core::arch::wasm32::f32x4_relaxed_madd(a, b, acc)
+        }
+        #[cfg(not(target_feature = "relaxed-simd"))]
+        {
+            f32x4_add(acc, f32x4_mul(a, b))
+        }
+    }
+
+    /// The scalar form of [`madd`] for the tails (unfused: the tails are a few
+    /// columns, and scalar wasm has no fused multiply-add).
+    #[inline(always)]
+    fn madd1(a: f32, b: f32, acc: f32) -> f32 {
+        acc + a * b
+    }
+
+    /// Four lanes of `s` from `at` (bounds checked once by the slice).
+    #[inline(always)]
+    fn load(s: &[f32], at: usize) -> v128 {
+        let four = &s[at..at + 4];
+        // SAFETY: `four` is 4 f32 in bounds; wasm loads need no alignment.
+        unsafe { v128_load(four.as_ptr().cast()) }
+    }
+
+    #[inline(always)]
+    fn store(s: &mut [f32], at: usize, v: v128) {
+        let four = &mut s[at..at + 4];
+        // SAFETY: as in `load`.
+        unsafe { v128_store(four.as_mut_ptr().cast(), v) }
+    }
+
+    /// One R×(4·V) tile of C at (i, j): R·V vector accumulators in registers
+    /// while p runs over k (`a_pack[p·R + r] = A[i+r, p]`).
+    #[inline(always)]
+    fn tile<const R: usize, const V: usize>(
+        n: usize,
+        (i, j): (usize, usize),
+        a_pack: &[f32],
+        b: &[f32],
+        c: &mut [f32],
+    ) {
+        let mut acc = [[f32x4_splat(0.0); V]; R];
+        for (r, row) in acc.iter_mut().enumerate() {
+            for (v, x) in row.iter_mut().enumerate() {
+                *x = load(c, (i + r) * n + j + 4 * v);
+            }
+        }
+        for (ap, b_row) in a_pack.chunks_exact(R).zip(b.chunks_exact(n)) {
+            let b_row = &b_row[j..j + 4 * V];
+            let bp: [v128; V] = std::array::from_fn(|v| load(b_row, 4 * v));
+            for r in 0..R {
+                let a = f32x4_splat(ap[r]);
+                for v in 0..V {
+                    acc[r][v] = madd(a, bp[v], acc[r][v]);
+                }
+            }
+        }
+        for (r, row) in acc.iter().enumerate() {
+            for (v, &x) in row.iter().enumerate() {
+                store(c, (i + r) * n + j + 4 * v, x);
+            }
+        }
+    }
+
+    /// Rows i..i+R of C: A packed, then columns in tiles of 8, 4 and 1.
+    #[inline(always)]
+    fn rows<const R: usize>(
+        (k, n): (usize, usize),
+        i: usize,
+        (a, (rs, cs)): (&[f32], (usize, usize)),
+        a_pack: &mut Vec<f32>,
+        b: &[f32],
+        c: &mut [f32],
+    ) {
+        a_pack.clear();
+        for p in 0..k {
+            for r in 0..R {
+                a_pack.push(a[(i + r) * rs + p * cs]);
+            }
+        }
+        let mut j = 0;
+        while j + 8 <= n {
+            tile::<R, 2>(n, (i, j), a_pack, b, c);
+            j += 8;
+        }
+        if j + 4 <= n {
+            tile::<R, 1>(n, (i, j), a_pack, b, c);
+            j += 4;
+        }
+        for j in j..n {
+            for r in 0..R {
+                let mut t = c[(i + r) * n + j];
+                for p in 0..k {
+                    t = madd1(a_pack[p * R + r], b[p * n + j], t);
+                }
+                c[(i + r) * n + j] = t;
+            }
+        }
+    }
+
+    /// See [`super::gemm_acc`]: rows of C in blocks of 4 (then 1), each a
+    /// 4×8 tile of 8 vector accumulators (2 loads of B, 4 splats of A per p).
+    pub fn gemm_acc(
+        (m, k, n): (usize, usize, usize),
+        a: &[f32],
+        strides: (usize, usize),
+        b: &[f32],
+        c: &mut [f32],
+    ) {
+        assert!(
+            b.len() >= k * n && c.len() >= m * n,
+            "gemm_acc: B or C too short"
+        );
+        if m > 0 && k > 0 {
+            assert!(
+                a.len() > (m - 1) * strides.0 + (k - 1) * strides.1,
+                "gemm_acc: A too short"
+            );
+        }
+        let b = &b[..k * n];
+        let mut a_pack = Vec::with_capacity(4 * k);
+        let mut i = 0;
+        while i + 4 <= m {
+            rows::<4>((k, n), i, (a, strides), &mut a_pack, b, c);
+            i += 4;
+        }
+        for i in i..m {
+            rows::<1>((k, n), i, (a, strides), &mut a_pack, b, c);
+        }
+    }
+
+    /// y\[q..q+4\] += Σ_j c_j·M\[j\]\[q..q+4\] over the R rows from `first`, in order.
+    #[inline(always)]
+    fn rows_pass<const R: usize>(c: &[f32; R], m: &[f32], first: usize, y: &mut [f32]) {
+        let n = y.len();
+        let cs: [v128; R] = std::array::from_fn(|r| f32x4_splat(c[r]));
+        let block = &m[first * n..(first + R) * n];
+        let mut q = 0;
+        while q + 4 <= n {
+            let mut t = load(y, q);
+            for r in 0..R {
+                t = madd(cs[r], load(block, r * n + q), t);
+            }
+            store(y, q, t);
+            q += 4;
+        }
+        for q in q..n {
+            let mut t = y[q];
+            for r in 0..R {
+                t = madd1(c[r], block[r * n + q], t);
+            }
+            y[q] = t;
+        }
+    }
+
+    /// See [`super::rows_times`]: 8 rows per pass (y loaded and stored once per
+    /// 8 multiply-adds), then 4, then 1.
+    pub fn rows_times(c: &[f32], m: &[f32], y: &mut [f32]) {
+        let n = y.len();
+        if n == 0 {
+            return;
+        }
+        let rows = c.len().min(m.len() / n);
+        let mut j = 0;
+        while j + 8 <= rows {
+            let cs: &[f32; 8] = c[j..j + 8].try_into().expect("8 coefficients");
+            rows_pass(cs, m, j, y);
+            j += 8;
+        }
+        if j + 4 <= rows {
+            let cs: &[f32; 4] = c[j..j + 4].try_into().expect("4 coefficients");
+            rows_pass(cs, m, j, y);
+            j += 4;
+        }
+        for j in j..rows {
+            rows_pass(&[c[j]], m, j, y);
+        }
+    }
+}
