@@ -43,7 +43,7 @@ pub fn rows_times(c: &[f32], m: &[f32], y: &mut [f32]) {
 #[cfg(target_arch = "wasm32")]
 #[allow(clippy::needless_range_loop)]
 pub mod wasm {
-    use core::arch::wasm32::{f32x4_add, f32x4_mul, f32x4_splat, v128, v128_load, v128_store};
+    use core::arch::wasm32::{f32x4_splat, v128, v128_load, v128_store};
 
     /// acc + a·b in four lanes: one relaxed multiply-add where the build has relaxed
     /// SIMD, else a multiply then an add (the generic kernels' two roundings).
@@ -55,6 +55,7 @@ pub mod wasm {
         }
         #[cfg(not(target_feature = "relaxed-simd"))]
         {
+            use core::arch::wasm32::{f32x4_add, f32x4_mul};
             f32x4_add(acc, f32x4_mul(a, b))
         }
     }
@@ -97,13 +98,20 @@ pub mod wasm {
                 *x = load(c, (i + r) * n + j + 4 * v);
             }
         }
-        for (ap, b_row) in a_pack.chunks_exact(R).zip(b.chunks_exact(n)) {
-            let b_row = &b_row[j..j + 4 * V];
-            let bp: [v128; V] = std::array::from_fn(|v| load(b_row, 4 * v));
-            for r in 0..R {
-                let a = f32x4_splat(ap[r]);
-                for v in 0..V {
-                    acc[r][v] = madd(a, bp[v], acc[r][v]);
+        let k = a_pack.len() / R;
+        assert!(b.len() >= k * n && j + 4 * V <= n, "gemm tile in bounds");
+        let (ap, bp) = (a_pack.as_ptr(), b.as_ptr());
+        for p in 0..k {
+            // SAFETY: p < k, so a_pack[p·R + r] (r < R) and b[p·n + j .. p·n + j + 4·V]
+            // are in bounds (asserted above).
+            unsafe {
+                let b_p: [v128; V] =
+                    std::array::from_fn(|v| v128_load(bp.add(p * n + j + 4 * v).cast()));
+                for r in 0..R {
+                    let a = f32x4_splat(*ap.add(p * R + r));
+                    for v in 0..V {
+                        acc[r][v] = madd(a, b_p[v], acc[r][v]);
+                    }
                 }
             }
         }
@@ -182,18 +190,25 @@ pub mod wasm {
     }
 
     /// y\[q..q+4\] += Σ_j c_j·M\[j\]\[q..q+4\] over the R rows from `first`, in order.
+    /// The loads go through raw pointers: the bounds are checked once here, not per
+    /// load (a checked load per vector measured as slow as the auto-vectorised loop).
     #[inline(always)]
     fn rows_pass<const R: usize>(c: &[f32; R], m: &[f32], first: usize, y: &mut [f32]) {
         let n = y.len();
         let cs: [v128; R] = std::array::from_fn(|r| f32x4_splat(c[r]));
         let block = &m[first * n..(first + R) * n];
+        let rows: [*const f32; R] = std::array::from_fn(|r| block[r * n..].as_ptr());
+        let yp = y.as_mut_ptr();
         let mut q = 0;
         while q + 4 <= n {
-            let mut t = load(y, q);
-            for r in 0..R {
-                t = madd(cs[r], load(block, r * n + q), t);
+            // SAFETY: q + 4 ≤ n, and y and each of the R rows of `block` hold n entries.
+            unsafe {
+                let mut t = v128_load(yp.add(q).cast());
+                for r in 0..R {
+                    t = madd(cs[r], v128_load(rows[r].add(q).cast()), t);
+                }
+                v128_store(yp.add(q).cast(), t);
             }
-            store(y, q, t);
             q += 4;
         }
         for q in q..n {
