@@ -367,3 +367,16 @@ fn fast_f32_simd_kernels_give_the_generic_kernels_bits() {
         assert_eq!(got, want, "rows_times {rows}×{n}");
     }
 }
+
+/// The fast mode's transpose in 4×4 register blocks is the plain one, edges included.
+#[wasm_bindgen_test]
+fn fast_f32_simd_transpose_transposes() {
+    for (rows, cols) in [(1, 1), (4, 4), (5, 7), (65, 100), (100, 100), (3, 9)] {
+        let m: Vec<f32> = (0..rows * cols).map(|v| v as f32).collect();
+        let mut got = vec![-1.0; 3];
+        engine::fast::simd::transpose_into(&m, (rows, cols), &mut got);
+        let mut want = Vec::new();
+        engine::kernels::transpose_into(&m, (rows, cols), &mut want);
+        assert_eq!(got, want, "{rows}×{cols}");
+    }
+}

@@ -39,6 +39,15 @@ pub fn rows_times(c: &[f32], m: &[f32], y: &mut [f32]) {
     crate::engine::kernels::rows_times(c, m, y);
 }
 
+/// `out` ← Mᵀ for M: [rows, cols] row-major (see [`crate::engine::kernels::transpose_into`]).
+#[inline(always)]
+pub fn transpose_into(m: &[f32], dims: (usize, usize), out: &mut Vec<f32>) {
+    #[cfg(target_arch = "wasm32")]
+    wasm::transpose_into(m, dims, out);
+    #[cfg(not(target_arch = "wasm32"))]
+    crate::engine::kernels::transpose_into(m, dims, out);
+}
+
 // Index loops over the tile's rows and vectors: the indices are the tile's coordinates.
 #[cfg(target_arch = "wasm32")]
 #[allow(clippy::needless_range_loop)]
@@ -267,6 +276,50 @@ pub mod wasm {
         }
         for j in j..rows {
             rows_pass(&[c[j]], m, j, y);
+        }
+    }
+
+    /// See [`super::transpose_into`]: 4×4 blocks through registers (four loads, eight
+    /// shuffles, four stores; element by element it took 5% of an iteration), the
+    /// edges one at a time.
+    pub fn transpose_into(m: &[f32], (rows, cols): (usize, usize), out: &mut Vec<f32>) {
+        use core::arch::wasm32::i32x4_shuffle;
+        let m = &m[..rows * cols];
+        out.clear();
+        out.resize(rows * cols, 0.0);
+        let (r4, c4) = (rows - rows % 4, cols - cols % 4);
+        for i in (0..r4).step_by(4) {
+            for j in (0..c4).step_by(4) {
+                let [a, b, c, d]: [v128; 4] = std::array::from_fn(|q| load(m, (i + q) * cols + j));
+                // [a0 b0 a1 b1], [a2 b2 a3 b3], [c0 d0 c1 d1], [c2 d2 c3 d3] …
+                let ab_lo = i32x4_shuffle::<0, 4, 1, 5>(a, b);
+                let ab_hi = i32x4_shuffle::<2, 6, 3, 7>(a, b);
+                let cd_lo = i32x4_shuffle::<0, 4, 1, 5>(c, d);
+                let cd_hi = i32x4_shuffle::<2, 6, 3, 7>(c, d);
+                // … then column q of the block = row q of Mᵀ's block: [a_q b_q c_q d_q].
+                store(out, j * rows + i, i32x4_shuffle::<0, 1, 4, 5>(ab_lo, cd_lo));
+                store(
+                    out,
+                    (j + 1) * rows + i,
+                    i32x4_shuffle::<2, 3, 6, 7>(ab_lo, cd_lo),
+                );
+                store(
+                    out,
+                    (j + 2) * rows + i,
+                    i32x4_shuffle::<0, 1, 4, 5>(ab_hi, cd_hi),
+                );
+                store(
+                    out,
+                    (j + 3) * rows + i,
+                    i32x4_shuffle::<2, 3, 6, 7>(ab_hi, cd_hi),
+                );
+            }
+        }
+        for i in 0..rows {
+            let from = if i < r4 { c4 } else { 0 };
+            for j in from..cols {
+                out[j * rows + i] = m[i * cols + j];
+            }
         }
     }
 }
