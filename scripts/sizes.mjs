@@ -3,12 +3,13 @@
 // server sends it; the fonts are WOFF2, already compressed).
 //
 //   first load  what opening the page on its default chapter (Time steps) downloads:
-//               dist/web/index.html, its script and stylesheet (www/main.js, www/style.css),
-//               the training worker's script (www/worker.js), the fonts, and the core engine
-//               module (www/pkg/core.js + core_bg.wasm). Budget FIRST_BUDGET.
-//   total       the first load and every other engine module (www/pkg/NAME.*, each loaded
-//               when its chapter first opens): all a visit of every chapter downloads.
-//               Budget TOTAL_BUDGET.
+//               dist/web/index.html, its script and stylesheet (www/main.js and the chunks
+//               it imports, dist/web/chunks.json "first"; www/style.css), the training
+//               worker's script (www/worker.js), the fonts, and the core engine module
+//               (www/pkg/core.js + core_bg.wasm). Budget FIRST_BUDGET.
+//   total       the first load and what each other chapter loads when it first opens: its
+//               code (chunks.json "chapters") and its engine module (www/pkg/NAME.*): all
+//               a visit of every chapter downloads. Budget TOTAL_BUDGET.
 //
 //   node scripts/sizes.mjs [--short | --json]   (exits 1 over a budget; tests/e2e/smoke.test.mjs)
 //
@@ -26,9 +27,12 @@ export const FIRST_BUDGET = 480 * 1024;
 export const TOTAL_BUDGET = 1100 * 1024;
 const args = process.argv.slice(2);
 
+const chunksFile = join(root, 'dist', 'web', 'chunks.json');
+const chunks = existsSync(chunksFile) ? JSON.parse(readFileSync(chunksFile, 'utf8')) : { first: [], chapters: {} };
 const FIRST = [
   'dist/web/index.html',
   'dist/web/www/main.js',
+  ...chunks.first.map((f) => `dist/web/${f}`),
   'dist/web/www/style.css',
   'dist/web/www/worker.js',
   'www/fonts/rnn-lab-sans.woff2',
@@ -38,9 +42,10 @@ const FIRST = [
   'www/pkg/core_bg.wasm',
 ];
 const pkg = join(root, 'www', 'pkg');
-const LATER = existsSync(pkg)
-  ? readdirSync(pkg).filter((n) => /\.(js|wasm)$/.test(n) && !n.startsWith('core')).sort().map((n) => `www/pkg/${n}`)
-  : [];
+const LATER = [
+  ...[...new Set(Object.values(chunks.chapters).flat())].sort().map((f) => `dist/web/${f}`),
+  ...(existsSync(pkg) ? readdirSync(pkg).filter((n) => /\.(js|wasm)$/.test(n) && !n.startsWith('core')).sort().map((n) => `www/pkg/${n}`) : []),
+];
 
 function measure(file) {
   const p = join(root, file);
@@ -56,7 +61,7 @@ const firstLoad = { bytes: sum(first, 'bytes'), gzip: sum(first, 'gzip') };
 const total = { bytes: firstLoad.bytes + sum(later, 'bytes'), gzip: firstLoad.gzip + sum(later, 'gzip') };
 const missing = first.filter((r) => r.missing).map((r) => r.file);
 const wasm = first.find((r) => r.file === 'www/pkg/core_bg.wasm');
-const modules = ['core', ...new Set(LATER.map((f) => f.match(/pkg\/([^._]+)/)[1]))].map((name) => {
+const modules = ['core', ...new Set(LATER.filter((f) => f.startsWith('www/pkg/')).map((f) => f.match(/pkg\/([^._]+)/)[1]))].map((name) => {
   const rows = [...first, ...later].filter((r) => r.file.startsWith(`www/pkg/${name}.`) || r.file.startsWith(`www/pkg/${name}_bg.`));
   return { name, bytes: sum(rows, 'bytes'), gzip: sum(rows, 'gzip') };
 });

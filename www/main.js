@@ -42,7 +42,7 @@ function makeApi(app, wasm) {
     app.renderNow();
     return value;
   };
-  return Object.freeze({
+  const api = {
     version: wasm.version(),
     state,
     snapshot: () => app.snapshot(),
@@ -57,10 +57,10 @@ function makeApi(app, wasm) {
     pause: () => drawn((app.player.pause(), state())),
     train: (n = 1) => app.train(checkedCount('train(n): n', n, MAX_API_ITERATIONS)).then(drawn),
     reset: (seed) => drawn((app.reset(seed), state())),
-    /** Returns the result; a promise of it when the new chapter waits for its engine module. */
+    /** Returns the result; a promise of it when the new chapter waits for its engine module or its code. */
     set: (patch) => {
       const result = app.setState(patch);
-      const loading = app.engineLoading();
+      const loading = app.chapterLoading();
       return loading ? loading.then(() => drawn(result)) : drawn(result);
     },
     frame: () => app.frame(),
@@ -85,9 +85,30 @@ function makeApi(app, wasm) {
     }),
     /** The word model, read-only (its views and numbers; change it through set/train/reset). */
     lab: readOnly(() => app.lab),
-    // Chapters with an `api(app)` add their own object under their id (e.g. rnnLab.training).
-    ...Object.fromEntries(CHAPTERS.filter((c) => c.api).map((c) => [c.id, c.api(app)])),
-  });
+  };
+  // Chapters with an `api(app)` add their own object under their id (e.g. rnnLab.training).
+  addChapterApis(api, app);
+  return Object.freeze(api);
+}
+
+/**
+ * rnnLab.<id> for each chapter with an `api(app)`: a getter, since a chapter's body (and
+ * its api) arrives when the chapter first opens; before that, reading it says so.
+ */
+function addChapterApis(apis, app) {
+  const made = new Map();
+  for (const c of CHAPTERS.filter((c) => c.api || c.body)) {
+    Object.defineProperty(apis, c.id, {
+      enumerable: true,
+      get() {
+        if (!made.has(c.id)) {
+          if (!c.mount) throw new Error(`the chapter "${c.id}" is not loaded yet: open it first (await rnnLab.set({chapter: "${c.id}"}))`);
+          made.set(c.id, c.api ? c.api(app) : undefined);
+        }
+        return made.get(c.id);
+      },
+    });
+  }
 }
 
 /**

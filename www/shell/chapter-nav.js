@@ -12,6 +12,14 @@ export class ChapterNav {
     this.links = new Map();
     /** Chapter id → its section, once mounted. */
     this.sections = new Map();
+    /** Chapter id → the "Loading" line of its section, until the chapter mounts. */
+    this.waiting = new Map();
+  }
+
+  /** Chapter `c`'s code or engine could not be loaded: its section says so (`why`) in place of "Loading". */
+  loadFailed(c, why) {
+    const line = this.waiting.get(c.id);
+    if (line) line.textContent = why;
   }
 
   /** Fills dom.nav with one link per chapter. */
@@ -41,16 +49,29 @@ export class ChapterNav {
     const c = app.chapter();
     if (!this.sections.has(c.id)) {
       const section = el('section', { class: 'chapter', id: `chapter-${c.id}`, 'aria-labelledby': `${c.id}-title` }, c.intro?.() ?? []);
+      // Until the chapter mounts: one line under the opening text, never an empty section.
+      const waiting = el('p', { class: 'chapter-loading', role: 'status', text: 'Loading this chapter…' });
+      section.append(waiting);
       app.dom.main.append(section);
       this.sections.set(c.id, section);
+      this.waiting.set(c.id, waiting);
     }
+    // The chapter's code needs no engine: it loads from the first show on.
+    if (!app.views.has(c.id)) app.loadChapterBody(c);
     if (app.wasm && !app.views.has(c.id)) {
       // The chapter builds its UI here and hands it back: the app keeps it (app.views),
       // and passes it to the chapter's render, describeStep, extendSnapshot. A chapter
-      // whose engine module is not loaded yet mounts when it arrives (App.loadChapterEngine
-      // calls show again).
-      if (app.hasEngine(c)) app.views.set(c.id, c.mount(this.sections.get(c.id), app) ?? {});
-      else app.loadChapterEngine(c);
+      // whose engine module or body is not loaded yet mounts when it arrives
+      // (App.loadChapter calls show again).
+      if (app.chapterLoaded(c)) {
+        const waiting = this.waiting.get(c.id);
+        waiting.remove();
+        app.views.set(c.id, c.mount(this.sections.get(c.id), app) ?? {});
+        this.waiting.delete(c.id);
+      } else {
+        this.waiting.get(c.id).textContent = 'Loading this chapter…';
+        app.loadChapter(c);
+      }
     }
     for (const [id, section] of this.sections) section.hidden = id !== c.id;
     for (const [id, a] of this.links) {

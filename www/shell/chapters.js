@@ -1,9 +1,14 @@
-// The chapter registry: every chapter module of the page, in lecture order.
+// The chapter registry: every chapter of the page, in lecture order.
 //
-// A chapter is a module in www/views/ exporting
-//   { id, title, intro?() → nodes, mount(sectionEl, app) → ui, render(app, ui), granularity?,
-//     describeStep?(app, ui), settingsBar?, extendSnapshot?(app, snap, ui), api?(app),
-//     steps?(app), snapshot?(app) }
+// A chapter is an opening, a module in www/views/ exporting
+//   { id, title, intro?() → nodes, granularity?, settingsBar?, limits?, engine?, body?() }
+// and the rest of its parts, its body:
+//   { mount(sectionEl, app) → ui, render(app, ui), describeStep?(app, ui),
+//     extendSnapshot?(app, snap, ui), api?(app), steps?(app), snapshot?(app) }
+// either in the same module (the default chapter, Time steps: the first paint needs it) or
+// in a module of its own that `body()` imports (www/views/NAME/body.js, default export):
+// the page loads that code only when the chapter first opens (loadBody below; a chunk of its
+// own in the served build, scripts/bundle.mjs), showing the opening meanwhile.
 // intro returns the chapter's opening text (its h2 and lead paragraph): static, no app
 // and no engine, so that it paints before the wasm has arrived (a phone's first paint);
 // mount then appends the rest below it. mount builds the chapter's DOM and returns its parts (`ui`); the app keeps it
@@ -27,6 +32,26 @@ import vanishing from '../views/vanishing.js';
 
 /** The chapters, in lecture order. The default chapter (state.js: `steps`) need not be the first. */
 export const CHAPTERS = [recap, why, steps, unrolled, types, training, vanishing];
+
+/** Whether chapter `c` has all its parts (its body is loaded, or it has none of its own). */
+export function hasBody(c) {
+  return typeof c.mount === 'function';
+}
+
+/**
+ * Loads chapter `c`'s body (`c.body()`, once) and adds its parts to `c`: the same code for
+ * every app, so the registry's chapter object takes it. Resolves with `c`; rejects if the
+ * module could not be loaded (a later call tries again).
+ */
+export function loadBody(c) {
+  if (hasBody(c)) return Promise.resolve(c);
+  if (typeof c.body !== 'function') return Promise.reject(new Error(`chapter ${c.id} has neither mount() nor body()`));
+  return c.body().then((module) => {
+    const { id, title, intro, ...parts } = module.default;
+    if (id || title || intro) throw new Error(`the body of chapter ${c.id} names its own id, title or intro: those belong to its opening`);
+    return Object.assign(c, parts);
+  });
+}
 
 /** The chapter module with this id; the default chapter (`steps`) if there is none. */
 export function chapterById(id) {
