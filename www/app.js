@@ -71,6 +71,8 @@ export class App {
     this.renderQueued = false;
     this.frameQueued = false;
     this.frameWaiters = [];
+    /** The training slices' times ([{at, ms}]) once rnnLab.debug.recordSlices() asks; else null. */
+    this.sliceLog = null;
     this.nav = new ChapterNav(this);
     this.settingsBar = new SettingsBar(this);
     this.hash = new HashSync(this);

@@ -82,6 +82,12 @@ function makeApi(app, wasm) {
       },
       /** The engine's Lab class, for a test's own independent model (never the page's). */
       Lab: wasm.Lab,
+      /** Starts timing the page's training slices (each model's share of a frame): for benchmarks. */
+      recordSlices: () => {
+        app.sliceLog ??= [];
+      },
+      /** The training slices timed since page time `since` (ms): [{at, ms}]. */
+      slices: (since = 0) => (app.sliceLog ?? []).filter((x) => x.at >= since),
     }),
     /** The word model, read-only (its views and numbers; change it through set/train/reset). */
     lab: readOnly(() => app.lab),
