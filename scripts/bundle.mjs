@@ -1,11 +1,10 @@
 // The served build: dist/web/, what scripts/server.mjs serves over the project root
-// (scripts/build runs this after the wasm). A phone then asks for one script, one
-// stylesheet and the fonts before the first paint, instead of ~70 modules and 7 stylesheets.
+// (scripts/build runs this after the wasm). A phone then asks for one script (and the
+// chunks it imports), one stylesheet and the fonts before the first paint, instead of ~70
+// modules and 7 stylesheets; the rest comes when its chapter opens.
 //
-//   dist/web/index.html      index.html without its modulepreload links; the chapters'
-//                            stylesheets are in www/style.css, and an empty
-//                            <style id="NAME-css"> stands for each (a chapter adds its
-//                            <link> only where no element has that id)
+//   dist/web/index.html      index.html without its modulepreload links and stylesheets,
+//                            preloading the chunks main.js imports
 //   dist/web/www/main.js     www/main.js and every module it imports, bundled and minified
 //                            (esbuild), split: the body of each chapter but the default one
 //                            (www/views/NAME/body.js, imported when the chapter opens) is a
@@ -13,10 +12,13 @@
 //                            main.js shares with a body (main.js imports it: index.html
 //                            preloads it); the engine's glue (www/pkg) stays separate, loaded
 //                            by name at run time (www/engine.js)
-//   dist/web/chunks.json     which chunks the first load takes, which each chapter adds
-//                            (scripts/sizes.mjs)
+//   dist/web/chunks.json     which chunks the first load takes, which each chapter adds,
+//                            and the chapters' stylesheets (scripts/sizes.mjs)
 //   dist/web/www/worker.js   the training worker, bundled the same way
-//   dist/web/www/style.css   style.css and every other www/…/NAME.css, minified
+//   dist/web/www/style.css   style.css, minified: what the page and the default chapter use
+//   dist/web/www/…/NAME.css  every other stylesheet (the chapters' and the diagram's),
+//                            minified at its own path: a chapter loads its own with its
+//                            body (www/shell/chapters.js loadBody, the opening's `styles`)
 //
 // The paths are those of the source tree, so everything relative to a module
 // (new URL('./pkg/core.js', import.meta.url), './worker.js', the fonts from style.css)
@@ -24,7 +26,7 @@
 // takes from the project root. `./scripts/serve --dev` serves the source modules instead.
 import { build, transform } from 'esbuild';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -91,24 +93,22 @@ async function bundleWorker() {
 }
 
 async function bundleStyles(sheets) {
-  const parts = [];
   for (const file of [join(WWW, 'style.css'), ...sheets]) {
     const { code } = await transform(readFileSync(file, 'utf8'), { loader: 'css', minify: true });
-    parts.push(`/* ${relative(WWW, file)} */\n${code}`);
+    const out = join(DIST_WEB, relative(ROOT, file));
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, code);
   }
-  writeFileSync(join(DIST_WEB, 'www', 'style.css'), parts.join(''));
 }
 
-function page(sheets, chunks) {
+function page(chunks) {
   const html = readFileSync(join(ROOT, 'index.html'), 'utf8');
   const begin = html.indexOf(BEGIN);
   const end = html.indexOf(END);
   if (begin < 0 || end < begin) throw new Error('index.html has no preloads block (scripts/preloads.mjs)');
-  const markers = sheets.map((f) => `  <style id="${basename(f, '.css')}-css"></style>`).join('\n');
   // The chunks main.js imports: asked for with it, not one import level later.
   const preloads = chunks.first.map((f) => `  <link rel="modulepreload" href="${f}">`).join('\n');
-  const block = `<!-- the chapters' stylesheets are in www/style.css (scripts/bundle.mjs) -->\n${markers}\n` +
-    (preloads ? `${preloads}\n` : '') + '  ';
+  const block = `<!-- the chunks main.js imports; a chapter's stylesheets come with its body (scripts/bundle.mjs) -->\n${preloads}\n  `;
   return html.slice(0, begin) + block + html.slice(end + END.length).replace(/^\n/, '\n');
 }
 
@@ -117,7 +117,8 @@ export async function bundle() {
   mkdirSync(join(DIST_WEB, 'www'), { recursive: true });
   const sheets = otherStylesheets();
   const [chunks] = await Promise.all([bundlePage(), bundleWorker(), bundleStyles(sheets)]);
-  writeFileSync(join(DIST_WEB, 'index.html'), page(sheets, chunks));
+  chunks.styles = sheets.map((f) => relative(ROOT, f).split(sep).join('/'));
+  writeFileSync(join(DIST_WEB, 'index.html'), page(chunks));
   writeFileSync(join(DIST_WEB, 'chunks.json'), `${JSON.stringify(chunks, null, 2)}\n`);
   return chunks;
 }

@@ -8,7 +8,8 @@
 //               worker's script (www/worker.js), the fonts, and the core engine module
 //               (www/pkg/core.js + core_bg.wasm). Budget FIRST_BUDGET.
 //   total       the first load and what each other chapter loads when it first opens: its
-//               code (chunks.json "chapters") and its engine module (www/pkg/NAME.*): all
+//               code (chunks.json "chapters"), its stylesheets (chunks.json "styles") and its
+//               engine module (www/pkg/NAME.*): all
 //               a visit of every chapter downloads. Budget TOTAL_BUDGET.
 //
 //   node scripts/sizes.mjs [--short | --json]   (exits 1 over a budget; tests/e2e/smoke.test.mjs)
@@ -28,7 +29,7 @@ export const TOTAL_BUDGET = 1100 * 1024;
 const args = process.argv.slice(2);
 
 const chunksFile = join(root, 'dist', 'web', 'chunks.json');
-const chunks = existsSync(chunksFile) ? JSON.parse(readFileSync(chunksFile, 'utf8')) : { first: [], chapters: {} };
+const chunks = existsSync(chunksFile) ? JSON.parse(readFileSync(chunksFile, 'utf8')) : { first: [], chapters: {}, styles: [] };
 const FIRST = [
   'dist/web/index.html',
   'dist/web/www/main.js',
@@ -44,6 +45,7 @@ const FIRST = [
 const pkg = join(root, 'www', 'pkg');
 const LATER = [
   ...[...new Set(Object.values(chunks.chapters).flat())].sort().map((f) => `dist/web/${f}`),
+  ...chunks.styles.map((f) => `dist/web/${f}`),
   ...(existsSync(pkg) ? readdirSync(pkg).filter((n) => /\.(js|wasm)$/.test(n) && !n.startsWith('core')).sort().map((n) => `www/pkg/${n}`) : []),
 ];
 

@@ -23,5 +23,6 @@ export default {
     ];
   },
 
+  styles: ['views/recap/recap.css'],
   body: () => import('./recap/body.js'),
 };

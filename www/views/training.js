@@ -20,5 +20,6 @@ export default {
     ];
   },
 
+  styles: ['diagram/diagram.css', 'views/training/training.css'],
   body: () => import('./training/body.js'),
 };

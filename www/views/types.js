@@ -23,5 +23,6 @@ export default {
     ];
   },
 
+  styles: ['views/types/types.css'],
   body: () => import('./types/body.js'),
 };

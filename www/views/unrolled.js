@@ -24,5 +24,6 @@ export default {
     ];
   },
 
+  styles: ['diagram/diagram.css'],
   body: () => import('./unrolled/body.js'),
 };

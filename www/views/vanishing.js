@@ -20,5 +20,6 @@ export default {
     ];
   },
 
+  styles: ['views/vanishing/vanishing.css'],
   body: () => import('./vanishing/body.js'),
 };

@@ -24,5 +24,6 @@ export default {
     ];
   },
 
+  styles: ['views/why/why.css'],
   body: () => import('./why/body.js'),
 };

@@ -12,18 +12,12 @@ import { mountAnalogy, renderAnalogy, analogyApi } from './analogy.js';
 import { mountCnn, renderCnn, cnnApi } from './cnn.js';
 
 
-function stylesheet() {
-  if (document.getElementById('recap-css')) return;
-  document.head.append(el('link', { rel: 'stylesheet', id: 'recap-css', href: new URL('./recap.css', import.meta.url).href }));
-}
-
 function ready(app) {
   if (!app.view('recap')) throw new Error('open the chapter first: rnnLab.set({chapter: "recap"})');
 }
 
 export default {
   mount(root, app) {
-    stylesheet();
     root.append(
       el('nav', { class: 'recap-toc', 'aria-label': 'Recap parts' }, el('ul', {},
         [['perceptron', 'Perceptron'], ['mlp', 'MLP'], ['word2vec', 'word2vec'], ['analogy', 'Analogies'], ['cnn', 'CNN for text']]

@@ -18,18 +18,11 @@ import { checkedCount, MAX_API_ITERATIONS, readOnly } from '../../shell/api-guar
 /** While running, how often the pictures follow the model (ms). */
 const LIVE_REDRAW_MS = 250;
 
-function stylesheet() {
-  if (document.getElementById('training-css')) return;
-  const link = el('link', { rel: 'stylesheet', id: 'training-css', href: new URL('./training.css', import.meta.url).href });
-  document.head.append(link);
-}
-
 const section = (id, title, ...body) =>
   el('section', { class: 'training-part', id, 'aria-labelledby': `${id}-title` }, el('h3', { id: `${id}-title`, text: title }), ...body);
 
 export default {
   mount(root, app) {
-    stylesheet();
     const ui = {};
     ui.model = new TrainingModel(app);
     ui.player = playerBar(app, { idPrefix: 'training', substepText: (name, t) => substepText(app, name, t) });

@@ -10,11 +10,6 @@ import { CARD_DEFAULTS, Card, KINDS } from './card.js';
 /** The five cards of each App (made on first use: the player may ask for T before mount). */
 const cardsOf = new WeakMap();
 
-function stylesheet() {
-  if (document.getElementById('types-css')) return;
-  document.head.append(el('link', { rel: 'stylesheet', id: 'types-css', href: new URL('./types.css', import.meta.url).href }));
-}
-
 /** The five cards (made on first use: the player may ask for T before the chapter is mounted). */
 function cards(app) {
   if (!cardsOf.has(app)) {
@@ -108,7 +103,6 @@ export default {
 
   mount(section, app) {
     const ui = {};
-    stylesheet();
     const all = cards(app);
     ui.player = playerBar(app, { idPrefix: 'types' });
     // One pass here (forward): the pass chooser has nothing to choose.

@@ -32,11 +32,6 @@ function presetStates(app) {
   }));
 }
 
-function stylesheet() {
-  if (document.getElementById('vanishing-css')) return;
-  document.head.append(el('link', { rel: 'stylesheet', id: 'vanishing-css', href: new URL('./vanishing.css', import.meta.url).href }));
-}
-
 /** The λ1 slider: a range input and its value, committing on every move. */
 function lambdaSlider(app, ui) {
   const p = prop('vl1');
@@ -90,7 +85,6 @@ function chart(app, id, title, caption) {
 export default {
   mount(root, app) {
     const ui = {};
-    stylesheet();
     ui.model = new VanishingModel(app);
     ui.charts = {
       past: chart(app, 'vanishing-past', 'Gradient reaching the past, ‖∂loss_T/∂h_t‖ against t',

@@ -7,7 +7,6 @@
 // Its models (why/models.js) are built from the URL state and trained in the training worker
 // (on the page without one); every number shown comes from them (engine::models, through
 // src/web/why.rs).
-import { el } from '../common.js';
 import { WhyModels } from './models.js';
 import { sequencesSection, renderSequences } from './sequences.js';
 import { autocompleteSection, renderAutocomplete, useList } from './autocomplete.js';
@@ -22,17 +21,11 @@ import { closingSection, renderClosing } from './closing.js';
  */
 const REDRAW_MS = 500;
 
-function stylesheet() {
-  if (document.getElementById('why-css')) return;
-  document.head.append(el('link', { rel: 'stylesheet', id: 'why-css', href: new URL('./why.css', import.meta.url).href }));
-}
-
 /** The chapter's rows of the state, for window.rnnLab.why.state(). */
 const ROWS = ['ws', 'wr', 'wa', 'wq', 'wb', 'wn', 'wl', 'wt', 'wp', 'wo', 'wh'];
 
 export default {
   mount(root, app) {
-    stylesheet();
     const ui = { drawnAt: 0, charts: [] };
     /** Queues chart.update(key, data, label) for the end of this frame's render. */
     ui.chart = (chart, ...args) => ui.charts.push([chart, args]);
