@@ -49,6 +49,23 @@ function otherStylesheets(dir = WWW, out = []) {
 const OPTIONS = { bundle: true, format: 'esm', target: ['es2022'], minify: true, legalComments: 'none', logLevel: 'warning' };
 
 /**
+ * esbuild puts each module shared by main.js and some bodies into a chunk per set of
+ * importers: eight small chunks for the first load, each a request and gzipped alone. Seen
+ * from the bundler, each body also imports www/app.js (which it runs beside anyway), so that
+ * everything main.js shares with any body is one chunk. The sources are not changed.
+ */
+const oneSharedChunk = {
+  name: 'one-shared-chunk',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]www[\\/]views[\\/][a-z]+[\\/]body\.js$/ }, (args) => ({
+      contents: `${readFileSync(args.path, 'utf8')}\nimport ${JSON.stringify(join(WWW, 'app.js'))};\n`,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
+/**
  * The page's script, split (esbuild `splitting`): www/main.js, the chunks it imports
  * statically (code it shares with a chapter's body), and one chunk per chapter body that
  * www/shell/chapters.js imports when the chapter first opens, all in dist/web/www/chunks/.
@@ -59,6 +76,7 @@ const OPTIONS = { bundle: true, format: 'esm', target: ['es2022'], minify: true,
 async function bundlePage() {
   const { metafile } = await build({
     ...OPTIONS,
+    plugins: [oneSharedChunk],
     entryPoints: [join(WWW, 'main.js')],
     outdir: join(DIST_WEB, 'www'),
     splitting: true,

@@ -16,7 +16,8 @@
 //
 // Budgets: the measured sizes of 2026-12-04 (first load 462 KB, total 1034 KB, with the f32
 // engine of the fast32 branch) and a little
-// room. The size issue's goal for the first load is 300 KB: docs/sizes.md says where the
+// room; then, with the chapters' code and stylesheets loaded when they open (jssize
+// branch): first load 393 KB, total 1103 KB. The size issue's goal for the first load is 300 KB: docs/sizes.md says where the
 // bytes are and what would cut them.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,8 +25,8 @@ import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-export const FIRST_BUDGET = 480 * 1024;
-export const TOTAL_BUDGET = 1100 * 1024;
+export const FIRST_BUDGET = 400 * 1024;
+export const TOTAL_BUDGET = 1110 * 1024;
 const args = process.argv.slice(2);
 
 const chunksFile = join(root, 'dist', 'web', 'chunks.json');
