@@ -8,9 +8,9 @@
 //   dist/web/www/main.js     www/main.js and every module it imports, bundled and minified
 //                            (esbuild), split: the body of each chapter but the default one
 //                            (www/views/NAME/body.js, imported when the chapter opens) is a
-//                            chunk of its own in dist/web/www/chunks/, and so is code that
+//                            chunk of its own (dist/web/www/body-HASH.js), and so is code that
 //                            main.js shares with a body (main.js imports it: index.html
-//                            preloads it); the engine's glue (www/pkg) stays separate, loaded
+//                            preloads it: www/chunk-HASH.js); the engine's glue (www/pkg) stays separate, loaded
 //                            by name at run time (www/engine.js)
 //   dist/web/chunks.json     which chunks the first load takes, which each chapter adds,
 //                            and the chapters' stylesheets (scripts/sizes.mjs)
@@ -68,7 +68,7 @@ const oneSharedChunk = {
 /**
  * The page's script, split (esbuild `splitting`): www/main.js, the chunks it imports
  * statically (code it shares with a chapter's body), and one chunk per chapter body that
- * www/shell/chapters.js imports when the chapter first opens, all in dist/web/www/chunks/.
+ * www/shell/chapters.js imports when the chapter first opens, all in dist/web/www/.
  * Returns the chunks, read from esbuild's metafile: `first`, what main.js imports
  * statically, directly or not (what opening the page downloads), and `chapters`, chapter id
  * → the chunks its body adds (scripts/sizes.mjs counts both; the page preloads `first`).
@@ -80,7 +80,9 @@ async function bundlePage() {
     entryPoints: [join(WWW, 'main.js')],
     outdir: join(DIST_WEB, 'www'),
     splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
+    // Beside main.js, so that what a module finds by its own URL (www/engine.js: ./pkg/,
+    // ./worker.js) is where it is for main.js.
+    chunkNames: '[name]-[hash]',
     metafile: true,
   });
   const web = (file) => relative(DIST_WEB, join(ROOT, file)).split(sep).join('/');
@@ -143,5 +145,5 @@ export async function bundle() {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await bundle();
-  console.log(`bundle: ${relative(ROOT, DIST_WEB)}/ (index.html, www/main.js, www/worker.js, www/style.css, www/chunks/)`);
+  console.log(`bundle: ${relative(ROOT, DIST_WEB)}/ (index.html, www/main.js and its chunks, www/worker.js, www/style.css and the chapters' stylesheets)`);
 }
