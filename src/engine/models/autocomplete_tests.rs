@@ -142,6 +142,8 @@ fn a_pasted_list_is_learned_and_its_text_rebuilds_the_same_model() {
     assert_eq!(b.losses(), a.losses(), "same list, same seed, same bits");
     let status = a.status();
     assert_eq!((status.iteration, status.diverged), (3, false));
+    // One entry a step until the history is full: the chart's x is entry × stride.
+    assert_eq!((status.losses.len(), status.loss_stride), (3, 1));
     for bad in ["", "🙂🙂\n", "a\u{0}b"] {
         assert!(Autocomplete::from_text(Some(bad), s).is_err(), "{bad:?}");
     }

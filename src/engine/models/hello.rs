@@ -34,8 +34,10 @@ pub const WINDOW_BEST_LOSS: f64 = std::f64::consts::LN_2 / 2.0;
 pub struct HelloSnapshot {
     /// Iterations each model has been trained (one full pass over "hello" each).
     pub steps: usize,
-    /// The window model's mean loss per step, one entry per iteration.
+    /// The window model's mean loss per step, one entry per iteration
+    /// until its history is full, then per `window_loss_stride` iterations.
     pub window_losses: Vec<f64>,
+    pub window_loss_stride: u64,
     /// The RNN's mean loss per step (the session's summed loss / 4), one entry per iteration.
     pub rnn_losses: Vec<f64>,
     /// The window model's p(· | l) over [h, e, l, o].
@@ -180,6 +182,7 @@ impl HelloRace {
         HelloSnapshot {
             steps: self.rnn_losses.len(),
             window_losses: self.trainer.losses.clone(),
+            window_loss_stride: self.trainer.loss_stride(),
             rnn_losses: self.rnn_losses.clone(),
             window_after_l: self.window_after_l(),
             rnn_after_first_l: trace.p.row(2).to_vec(),

@@ -43,6 +43,8 @@ pub struct ModelCurve {
     pub parameter_count: usize,
     pub steps: u64,
     pub losses: Vec<f64>,
+    /// Steps per entry of `losses`.
+    pub loss_stride: u64,
 }
 
 /// A prefix the chapter offers, with what it shows.
@@ -107,6 +109,7 @@ impl NextWordLab {
                     parameter_count,
                     steps: t.steps(),
                     losses: t.losses.clone(),
+                    loss_stride: t.loss_stride(),
                 }
             })
             .collect()

@@ -20,8 +20,10 @@ pub struct ModelSummary {
     pub parameter_count: usize,
     pub steps: u64,
     pub epoch: u64,
-    /// Loss of every training step, oldest first.
+    /// Loss of every training step, oldest first; each entry the mean of
+    /// `loss_stride` steps (1 until the history is full).
     pub losses: Vec<f64>,
+    pub loss_stride: u64,
     pub test_accuracy: Accuracy,
     pub probe_accuracy: Accuracy,
 }
@@ -90,6 +92,7 @@ impl NextWordLab {
             steps: t.steps(),
             epoch: t.epoch(),
             losses: t.losses.clone(),
+            loss_stride: t.loss_stride(),
             test_accuracy: accuracy(self.predictor(which), &self.corpus.test),
             probe_accuracy: self.probe_accuracy(which),
         }

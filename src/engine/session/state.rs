@@ -116,28 +116,29 @@ impl Session {
         }
         out.extend(self.h_prev.iter().copied());
         let h = &self.history;
-        let newer: Vec<usize> = (0..h.len())
-            .filter(|&i| *h.iteration.iter().nth(i).expect("i < len") > history_since)
-            .collect();
-        out.push(newer.len() as f64);
-        let (its, losses, smooth, grads, totals, dh, fired) = (
-            h.iteration.to_vec(),
-            h.loss.to_vec(),
-            h.smooth_loss.to_vec(),
-            h.grad_norms.to_vec(),
-            h.grad_norm_total.to_vec(),
-            h.dh_norms.to_vec(),
-            h.clip_fired.to_vec(),
-        );
-        for i in newer {
-            out.extend([its[i] as f64, losses[i], smooth[i]]);
-            out.extend(grads[i]);
-            out.extend([
-                totals[i],
-                if fired[i] { 1.0 } else { 0.0 },
-                dh[i].len() as f64,
-            ]);
-            out.extend(&dh[i]);
+        // Only the entries newer than `history_since` (iterations only grow
+        // in a history), read in place: a frame's export copies what it sends.
+        let older = h
+            .iteration
+            .iter()
+            .take_while(|&&it| it <= history_since)
+            .count();
+        out.push((h.len() - older) as f64);
+        let rows = h
+            .iteration
+            .iter()
+            .zip(h.loss.iter())
+            .zip(h.smooth_loss.iter())
+            .zip(h.grad_norms.iter())
+            .zip(h.grad_norm_total.iter())
+            .zip(h.dh_norms.iter())
+            .zip(h.clip_fired.iter())
+            .skip(older);
+        for ((((((&it, &loss), &smooth), grads), &total), dh), &fired) in rows {
+            out.extend([it as f64, loss, smooth]);
+            out.extend(grads);
+            out.extend([total, if fired { 1.0 } else { 0.0 }, dh.len() as f64]);
+            out.extend(dh);
         }
         out
     }

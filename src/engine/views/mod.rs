@@ -4,6 +4,7 @@
 //! The web boundary only forwards these; nothing in `src/web` computes math,
 //! so every number the page shows is covered by native `cargo test`.
 //!
+//! - [`curve`]: a loss curve pooled to a chart's width;
 //! - [`steps`]: one time step's forward and backward terms, the trace and the gradients;
 //! - [`unrolled`]: all steps at once for the unrolled diagram, and "learnt" (converged);
 //! - [`training`]: one step's share of the shared-weight gradients, the loss curve,
@@ -11,6 +12,7 @@
 //! - [`types`]: the "Types of RNN" cards: a model per example, its status and snapshots;
 //! - [`vanishing`]: the sequence and training read-outs of the vanishing chapter.
 
+pub mod curve;
 pub mod steps;
 pub mod training;
 pub mod types;

@@ -136,9 +136,9 @@ export function renderAutocomplete(app, ui, heavy) {
   a.status.dataset.ready = done ? '1' : '0';
   if (!heavy && a.shownVersion !== undefined) return;
   ui.chart(a.loss, `${m.generation}/${m.version}`, {
-    series: [{ name: 'loss per character', values: info.losses }], title: 'Autocomplete: loss while it learns',
+    series: [{ name: 'loss per character', values: info.losses, step: info.loss_stride }], title: 'Autocomplete: loss while it learns',
     x_desc: 'training step', y_desc: 'loss',
-  }, `Line chart of the autocomplete's loss over ${info.losses.length} steps${info.losses.length ? `, now ${fmt(info.losses.at(-1), 3)}` : ''}.`);
+  }, `Line chart of the autocomplete's loss over ${info.steps} steps${info.losses.length ? `, now ${fmt(info.losses.at(-1), 3)}` : ''}.`);
   const key = `${m.generation}/${m.version}/${state.wq}/${state.wb}`;
   if (a.shownKey === key) return;
   let primed;

@@ -46,7 +46,7 @@ export function renderHello(app, ui, heavy) {
   const snap = m.get('snapshot', (h) => h.snapshot());
   const best = app.wasm.HelloRaceHandle.window_best_loss();
   ui.chart(o.loss, `${m.generation}/${m.version}`, {
-    series: [{ name: 'window-1 model', values: snap.window_losses }, { name: 'RNN', values: snap.rnn_losses }],
+    series: [{ name: 'window-1 model', values: snap.window_losses, step: snap.window_loss_stride }, { name: 'RNN', values: snap.rnn_losses }],
     reference: { name: 'ln 2 / 2', value: best }, title: '“hello”: loss per step', x_desc: 'iteration', y_desc: 'loss per step',
   }, `Line chart of the loss per step over ${snap.steps} iterations: window-1 model ${fmt(snap.window_losses.at(-1), 3)}, RNN ${fmt(snap.rnn_losses.at(-1), 3)}.`);
   const row = (label, p, target) => el('tr', {}, el('th', { scope: 'row', text: label }),

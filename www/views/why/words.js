@@ -162,7 +162,7 @@ export function renderWords(app, ui, heavy) {
   }
   // The chart redraws on new numbers or a resize (its data is read only then).
   ui.chart(w.loss, v, () => ({
-    series: summaries.map((s) => ({ name: modelName(s), values: s.losses })),
+    series: summaries.map((s) => ({ name: modelName(s), values: s.losses, step: s.loss_stride })),
     title: 'Next-word models: training loss', x_desc: 'training step', y_desc: 'loss',
   }), `Line chart of the training loss of the four models: ${summaries.map((s) => `${modelName(s)} ${s.losses.length ? fmt(s.losses.at(-1), 2) : 'not trained'}`).join('; ')}.`);
   if (w.prefixKey !== `${v}/${state.wp}`) {

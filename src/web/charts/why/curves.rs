@@ -1,13 +1,32 @@
 //! Several loss curves on one plot, each pooled to the chart's width.
 
 use super::*;
+use crate::engine::views::curve::pool_curve;
 
-/// One named curve.
+/// One named curve: `values[i]` is the mean loss of steps
+/// i·step + 1 ..= (i + 1)·step (a trainer pools its history past a length).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct Series {
     pub name: String,
     pub values: Vec<f64>,
+    /// Steps per value; missing, below 1 or not a number: 1.
+    pub step: f64,
+}
+
+impl Series {
+    fn step(&self) -> f64 {
+        if self.step >= 1.0 && self.step.is_finite() {
+            self.step
+        } else {
+            1.0
+        }
+    }
+
+    /// The last step the curve covers.
+    fn last_step(&self) -> f64 {
+        self.values.len() as f64 * self.step()
+    }
 }
 
 /// A horizontal line with a name (a floor the loss cannot go below).
@@ -19,7 +38,7 @@ pub struct Reference {
 }
 
 /// Several curves against the training step (1, 2, …), each pooled to at
-/// most two points per pixel column by the mean of its bucket.
+/// most one point per pixel column by the mean of its bucket.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct CurvesData {
@@ -28,22 +47,6 @@ pub struct CurvesData {
     pub title: String,
     pub x_desc: String,
     pub y_desc: String,
-}
-
-/// (x, mean of the bucket) with at most `max` points, finite values only.
-fn pooled(values: &[f64], max: usize) -> Vec<(f64, f64)> {
-    let size = values.len().div_ceil(max.max(1)).max(1);
-    values
-        .chunks(size)
-        .enumerate()
-        .filter_map(|(b, c)| {
-            let finite: Vec<f64> = c.iter().copied().filter(|v| v.is_finite()).collect();
-            (!finite.is_empty()).then(|| {
-                let x = (b * size) as f64 + (c.len() as f64 + 1.0) / 2.0;
-                (x, finite.iter().sum::<f64>() / finite.len() as f64)
-            })
-        })
-        .collect()
 }
 
 pub fn draw_curves(canvas: &HtmlCanvasElement, d: &CurvesData, s: Scale) -> Result<(), JsError> {
@@ -59,6 +62,7 @@ pub fn draw_curves(canvas: &HtmlCanvasElement, d: &CurvesData, s: Scale) -> Resu
         entries.push((r.name.as_str(), Swatch::Line(colors::AXIS, 1.5)));
     }
     let n = d.series.iter().map(|c| c.values.len()).max().unwrap_or(0);
+    let last_step = d.series.iter().map(Series::last_step).fold(0.0, f64::max);
     let plot = if n == 0 {
         legend_space(&below, s, &entries)?
     } else {
@@ -70,7 +74,7 @@ pub fn draw_curves(canvas: &HtmlCanvasElement, d: &CurvesData, s: Scale) -> Resu
             .flat_map(|c| &c.values)
             .chain(d.reference.iter().map(|r| &r.value)),
     );
-    let x1 = (n as f64).max(10.0);
+    let x1 = last_step.max(10.0);
     let mut chart = house_chart(&plot, s)
         .margin_top(s.px(4.0))
         .build_cartesian_2d(0.0..x1, 0.0..top)
@@ -106,7 +110,7 @@ pub fn draw_curves(canvas: &HtmlCanvasElement, d: &CurvesData, s: Scale) -> Resu
     for (c, &col) in d.series.iter().zip(SERIES.iter().cycle()) {
         chart
             .draw_series(LineSeries::new(
-                pooled(&c.values, columns),
+                pool_curve(&c.values, columns, c.step()),
                 s.line(col, 2.0),
             ))
             .map_err(js_error)?;
@@ -114,7 +118,7 @@ pub fn draw_curves(canvas: &HtmlCanvasElement, d: &CurvesData, s: Scale) -> Resu
     root.present().map_err(js_error)
 }
 
-/// JS: `draw_why_curves_chart(canvas, {series: [{name, values}], reference?, title, x_desc, y_desc})`.
+/// JS: `draw_why_curves_chart(canvas, {series: [{name, values, step?}], reference?, title, x_desc, y_desc})`.
 #[wasm_bindgen]
 pub fn draw_why_curves_chart(
     canvas: &HtmlCanvasElement,
