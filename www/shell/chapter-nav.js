@@ -18,8 +18,18 @@ export class ChapterNav {
 
   /** Chapter `c`'s code or engine could not be loaded: its section says so (`why`) in place of "Loading". */
   loadFailed(c, why) {
-    const line = this.waiting.get(c.id);
-    if (line) line.textContent = why;
+    if (this.sections.has(c.id) && !this.app.views.has(c.id)) this.say(c, why);
+  }
+
+  /** The line under chapter `c`'s opening text while it has not mounted (made on first use). */
+  say(c, text) {
+    let line = this.waiting.get(c.id);
+    if (!line) {
+      line = el('p', { class: 'chapter-loading', role: 'status' });
+      this.sections.get(c.id).append(line);
+      this.waiting.set(c.id, line);
+    }
+    line.textContent = text;
   }
 
   /** Fills dom.nav with one link per chapter. */
@@ -49,12 +59,8 @@ export class ChapterNav {
     const c = app.chapter();
     if (!this.sections.has(c.id)) {
       const section = el('section', { class: 'chapter', id: `chapter-${c.id}`, 'aria-labelledby': `${c.id}-title` }, c.intro?.() ?? []);
-      // Until the chapter mounts: one line under the opening text, never an empty section.
-      const waiting = el('p', { class: 'chapter-loading', role: 'status', text: 'Loading this chapter…' });
-      section.append(waiting);
       app.dom.main.append(section);
       this.sections.set(c.id, section);
-      this.waiting.set(c.id, waiting);
     }
     // The chapter's code needs no engine: it loads from the first show on.
     if (!app.views.has(c.id)) app.loadChapterBody(c);
@@ -64,12 +70,13 @@ export class ChapterNav {
       // whose engine module or body is not loaded yet mounts when it arrives
       // (App.loadChapter calls show again).
       if (app.chapterLoaded(c)) {
-        const waiting = this.waiting.get(c.id);
-        waiting.remove();
-        app.views.set(c.id, c.mount(this.sections.get(c.id), app) ?? {});
+        this.waiting.get(c.id)?.remove();
         this.waiting.delete(c.id);
+        app.views.set(c.id, c.mount(this.sections.get(c.id), app) ?? {});
       } else {
-        this.waiting.get(c.id).textContent = 'Loading this chapter…';
+        // Until it mounts: a line under the opening text, never a bare section (before
+        // start, the page's own loading line says it).
+        this.say(c, 'Loading this chapter…');
         app.loadChapter(c);
       }
     }
