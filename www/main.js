@@ -6,6 +6,7 @@
 // (App.open), so they paint first; only then does the wasm download begin (most of the
 // page's bytes), so that on a slow phone it never competes with the first paint.
 import { App, CHAPTERS } from './app.js';
+import { prefetchBodies } from './shell/chapters.js';
 import { fontsReady } from './fonts.js';
 import { loadEngine } from './engine.js';
 import { readOnly, checkedCount, MAX_API_ITERATIONS } from './shell/api-guards.js';
@@ -190,6 +191,10 @@ async function boot() {
   }
   $('loading')?.remove();
   document.body.dataset.ready = '1';
+  // Once the page is idle: the code of the chapters that run on the core engine, so that
+  // they open offline too, as the engine they need is already here (shell/chapters.js).
+  const idle = globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 1000));
+  idle(() => prefetchBodies(CHAPTERS.filter((c) => !c.engine)), { timeout: 5000 });
 }
 
 boot();

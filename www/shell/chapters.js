@@ -63,6 +63,7 @@ export function loadBody(c) {
  */
 function stylesheet(path) {
   const id = `${path.split('/').pop().replace(/\.css$/, '')}-css`;
+  if (sheets.has(id)) return sheets.get(id);
   if (document.getElementById(id)) return Promise.resolve();
   // index.html is at the site's root, beside www/ (in the served build too: scripts/bundle.mjs).
   const link = el('link', { rel: 'stylesheet', id, href: new URL(`www/${path}`, document.baseURI).href });
@@ -71,7 +72,20 @@ function stylesheet(path) {
     link.addEventListener('error', resolve, { once: true });
   });
   document.head.append(link);
+  sheets.set(id, loaded);
   return loaded;
+}
+
+/** Stylesheet id → the promise of its load (one <link> per page, shared by its chapters). */
+const sheets = new Map();
+
+/**
+ * Loads the bodies of `chapters` quietly, one after the other (a chapter opened meanwhile
+ * takes its own as usual): what the page fetches once it is idle, so that these chapters
+ * open without the network. A failure is left for the chapter to report when it opens.
+ */
+export async function prefetchBodies(chapters) {
+  for (const c of chapters) await loadBody(c).catch(() => {});
 }
 
 /** The chapter module with this id; the default chapter (`steps`) if there is none. */
