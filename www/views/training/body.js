@@ -4,7 +4,7 @@
 // truncated BPTT (text.js), sampling (sample.js), and the gradient check (gradcheck.js).
 // The model the parts train is chosen in model.js: the word of the settings bar, or a
 // text in a second Lab. Every number comes from the wasm Lab.
-import { el, fmt, math } from '../common.js';
+import { el, fmt } from '../common.js';
 import { playerBar } from '../playerbar.js';
 import { substepText } from '../unrolled/body.js';
 import { TrainingModel } from './model.js';
