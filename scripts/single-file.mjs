@@ -5,7 +5,7 @@
 //   script, the chapters' bodies too (the served build loads each when its chapter opens;
 //   here there is nothing to load: esbuild inlines each import() without splitting);
 //   www/engine.js is swapped for a version with ONE engine module, built with every
-//   chapter by scripts/single-file into target/single/ (all.js + all_bg.wasm), that every
+//   chapter by scripts/single-engine into target/single/ (all.js + all_bg.wasm), that every
 //   module name maps to: its glue bundled in, its wasm embedded (base64) and compiled once,
 //   and the training worker started from a Blob (the worker is bundled too, as a classic
 //   script, and is handed the compiled module under each name it asks for, as www/engine.js
@@ -29,7 +29,7 @@ const OUT = join(ROOT, 'dist', 'rnn-lab.html');
 const ENGINE = join(WWW, 'engine.js');
 /** The engine module names the app asks for (scripts/build's modules, www/engine.js). */
 const MODULES = ['core', 'recap', 'why', 'types'];
-/** The one module with every chapter that they all map to here (scripts/single-file builds it). */
+/** The one module with every chapter that they all map to here (scripts/single-engine builds it). */
 const ALL_WASM = join(ROOT, 'target', 'single', 'all_bg.wasm');
 const ALL_GLUE = join(ROOT, 'target', 'single', 'all.js');
 
@@ -219,7 +219,7 @@ function page(html, styles, script) {
 }
 
 if (!existsSync(ALL_WASM) || !existsSync(ALL_GLUE)) {
-  console.error('single-file: target/single is not built: run ./scripts/single-file (it builds the module with every chapter)');
+  console.error('single-file: target/single is not built: run ./scripts/single-engine (or ./scripts/single-file)');
   process.exit(1);
 }
 const wasmBase64 = readFileSync(ALL_WASM).toString('base64');
