@@ -121,20 +121,16 @@ test('a chapter whose code cannot be loaded says so, and opening it again retrie
 
 test('once the page is idle, the chapters of the core engine open offline', async () => {
   const { page, errors } = await openApp(browser, { url: server.url });
-  const loaded = (id) => page.evaluate((id) => {
+  // rnnLab.<id> throws until the chapter's body is loaded.
+  const bodiesLoaded = (ids) => ids.every((id) => {
     try {
       return window.rnnLab[id] !== null;
     } catch {
       return false;
     }
-  }, id);
-  await page.waitForFunction(() => ['training', 'vanishing'].every((id) => {
-    try {
-      return window.rnnLab[id] !== null;
-    } catch {
-      return false;
-    }
-  }), null, { timeout: 30_000 });
+  });
+  const loaded = (id) => page.evaluate(bodiesLoaded, [id]);
+  await page.waitForFunction(bodiesLoaded, ['training', 'vanishing'], { timeout: 30_000 });
   assert.equal(await loaded('why'), false, 'a chapter of another engine module waits until it opens');
   await page.context().setOffline(true);
   for (const id of ['unrolled', 'training', 'vanishing']) {
