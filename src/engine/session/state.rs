@@ -92,6 +92,35 @@ fn fill(p: &mut Params, values: &[f64]) {
     }
 }
 
+/// One history entry of a state, in place.
+struct EntryView<'a> {
+    iteration: u64,
+    /// iteration, loss, smooth loss
+    head: &'a [f64],
+    /// the 5 gradient norms
+    norms: &'a [f64],
+    /// total gradient norm, clip fired
+    tail: &'a [f64],
+    /// ‖dL/dh_t‖ for t = 0..T
+    dh: &'a [f64],
+}
+
+fn read_entry<'a>(r: &mut Reader<'a>) -> Result<EntryView<'a>> {
+    let head = r.take(3, "history")?;
+    let norms = r.take(5, "history")?;
+    let tail = r.take(2, "history")?;
+    // ‖dL/dh_t‖ for t = 0..T: at most the sequence limit + 1 numbers.
+    let len = r.count("history", LIMITS.seq + 1)?;
+    let dh = r.take(len, "history")?;
+    Ok(EntryView {
+        iteration: head[0] as u64,
+        head,
+        norms,
+        tail,
+        dh,
+    })
+}
+
 impl Session {
     /// The training state, with the history entries of iterations after
     /// `history_since` (0: all held).
@@ -110,19 +139,22 @@ impl Session {
             self.config.model.hidden as f64,
             params as f64,
         ];
-        out.extend(flat(&self.params));
-        for m in memory {
-            out.extend(flat(m));
-        }
-        out.extend(self.h_prev.iter().copied());
+        // Sized exactly, so the frame-by-frame exports allocate the same few sizes.
         let h = &self.history;
-        // Only the entries newer than `history_since` (iterations only grow
-        // in a history), read in place: a frame's export copies what it sends.
         let older = h
             .iteration
             .iter()
             .take_while(|&&it| it <= history_since)
             .count();
+        let entry_numbers: usize = h.dh_norms.iter().skip(older).map(|dh| 11 + dh.len()).sum();
+        out.reserve_exact(params * (1 + memory.len()) + self.h_prev.len() + 1 + entry_numbers);
+        out.extend(flat(&self.params));
+        for m in memory {
+            out.extend(flat(m));
+        }
+        out.extend(self.h_prev.iter().copied());
+        // Only the entries newer than `history_since` (iterations only grow
+        // in a history), read in place: a frame's export copies what it sends.
         out.push((h.len() - older) as f64);
         let rows = h
             .iteration
@@ -179,26 +211,12 @@ impl Session {
         // The other copy was reset (its count is behind ours): its history starts again.
         let restarted = iteration < held;
         let newest = if restarted { 0 } else { held };
-        let mut add = Vec::with_capacity(entries.min(self.history.capacity()));
+        // Two passes over the entries: check them all, then (after the rest is
+        // applied) read them again into the history. No copy of a whole message's
+        // entries is held, so memory does not grow with a late, larger message.
+        let entries_at = r.rest;
         for _ in 0..entries {
-            let head = r.take(3, "history")?;
-            let norms = r.take(5, "history")?;
-            let tail = r.take(2, "history")?;
-            // ‖dL/dh_t‖ for t = 0..T: at most the sequence limit + 1 numbers.
-            let len = r.count("history", LIMITS.seq + 1)?;
-            let dh = r.take(len, "history")?;
-            let e = HistoryEntry {
-                iteration: head[0] as u64,
-                loss: head[1],
-                smooth_loss: head[2],
-                grad_norms: norms.try_into().expect("5 numbers"),
-                grad_norm_total: tail[0],
-                dh_norms: dh.to_vec(),
-                clip_fired: tail[1] != 0.0,
-            };
-            if e.iteration > newest {
-                add.push(e);
-            }
+            read_entry(&mut r)?;
         }
         if !r.rest.is_empty() {
             return Err(bad("numbers left over"));
@@ -223,8 +241,20 @@ impl Session {
         if restarted {
             self.history.clear();
         }
-        for e in add {
-            self.history.push(e);
+        let mut again = Reader::new(entries_at);
+        for _ in 0..entries {
+            let e = read_entry(&mut again).expect("checked above");
+            if e.iteration > newest {
+                self.history.push(HistoryEntry {
+                    iteration: e.iteration,
+                    loss: e.head[1],
+                    smooth_loss: e.head[2],
+                    grad_norms: e.norms.try_into().expect("5 numbers"),
+                    grad_norm_total: e.tail[0],
+                    dh_norms: e.dh.to_vec(),
+                    clip_fired: e.tail[1] != 0.0,
+                });
+            }
         }
         Ok(())
     }
@@ -252,7 +282,11 @@ mod tests {
         let mut since = 0;
         for chunk in [1, 7, 30, 2] {
             trainer.train(chunk).unwrap();
-            replica.import_state(&trainer.export_state(since)).unwrap();
+            let state = trainer.export_state(since);
+            // Sized exactly up front: one allocation a message, of a size the
+            // page sees again and again (wasm memory never shrinks).
+            assert_eq!(state.capacity(), state.len());
+            replica.import_state(&state).unwrap();
             since = trainer.iteration();
         }
         reference.train(40).unwrap();
@@ -293,6 +327,14 @@ mod tests {
             vec![1.0, 2.0],
             damaged,
             [good.clone(), vec![0.0]].concat(),
+            // The last entry's ‖dL/dh‖ count made too large: caught by the
+            // checking pass, before anything is applied.
+            {
+                let mut d = good.clone();
+                let at = d.len() - 1 - trainer.history().dh_norms.iter().last().unwrap().len();
+                d[at] = 1e9;
+                d
+            },
         ] {
             assert!(replica.import_state(&bad).is_err());
             assert_eq!((replica.params().clone(), replica.iteration()), before);
