@@ -36,27 +36,15 @@ const MODELS = [
   { name: 'CNN + RNN', part: 'cnn', button: '#recap-cnn-train20' },
 ];
 
-/** Times every training slice (Model.tick) of the page's models: the same module the app loaded. */
+/** Times every training slice of the page's models (the frame loop's, rnnLab.debug.recordSlices). */
 async function timeSlices(page) {
-  await page.evaluate(async () => {
-    const { Model } = await import(new URL('www/model.js', document.baseURI).href);
-    const tick = Model.prototype.tick;
-    window.__slices = [];
-    Model.prototype.tick = function timed(budget) {
-      const t0 = performance.now();
-      try {
-        return tick.call(this, budget);
-      } finally {
-        window.__slices.push({ at: t0, ms: performance.now() - t0 });
-      }
-    };
-  });
+  await page.evaluate(() => window.rnnLab.debug.recordSlices());
 }
 
 /** Frames, training slices and long tasks from `t` on, in page time. */
 async function measure(page, t) {
   const { frames, long, slices } = await page.evaluate((t0) => ({
-    frames: window.__frames.since(t0), long: window.__frames.longSince(t0), slices: (window.__slices ?? []).filter((x) => x.at >= t0),
+    frames: window.__frames.since(t0), long: window.__frames.longSince(t0), slices: window.rnnLab.debug.slices(t0),
   }), t);
   const intervals = frames.slice(1).map((f, i) => f.ts - frames[i].ts);
   return {

@@ -5,8 +5,9 @@
 //       --dev: the source modules as they are (www/main.js and its ~70 imports), not the
 //       bundle.
 //
-// What it serves: the built bundle dist/web/ (scripts/bundle.mjs: index.html, www/main.js,
-// www/worker.js and www/style.css, bundled and minified) over the project root. A path is
+// What it serves: the built bundle dist/web/ (scripts/bundle.mjs: index.html, www/main.js
+// and its chunks, www/worker.js and the stylesheets, bundled and minified) over the project
+// root. A path is
 // looked up in dist/web first, then in the root, so the bundle's relative URLs (www/pkg/…,
 // www/fonts/…) and the source files the tests import reach the root. Without a dist/web
 // (never built) or with --dev, the root alone, as it is.

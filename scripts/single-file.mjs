@@ -2,11 +2,14 @@
 // teacher who cannot host anything. Run through scripts/single-file (which builds first).
 //
 // - The page's modules (from www/main.js) are bundled by esbuild into one classic
-//   script; www/engine.js is swapped for a version that has every engine module's glue
-//   bundled in and instantiates each module, by name, from its embedded wasm (base64), and
-//   starts the training worker from a Blob (the worker is bundled too, as a classic
-//   script, and is handed each compiled module, as www/engine.js does for the served
-//   worker).
+//   script, the chapters' bodies too (the served build loads each when its chapter opens;
+//   here there is nothing to load: esbuild inlines each import() without splitting);
+//   www/engine.js is swapped for a version with ONE engine module, built with every
+//   chapter by scripts/single-engine into target/single/ (all.js + all_bg.wasm), that every
+//   module name maps to: its glue bundled in, its wasm embedded (base64) and compiled once,
+//   and the training worker started from a Blob (the worker is bundled too, as a classic
+//   script, and is handed the compiled module under each name it asks for, as www/engine.js
+//   does for the served worker).
 //   Where no worker starts, the page trains itself with a notice, as everywhere.
 // - style.css is inlined with its fonts as data: URLs; every other stylesheet www/…/NAME.css
 //   becomes <style id="NAME-css">, the id its chapter checks before adding a <link>.
@@ -23,26 +26,27 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WWW = join(ROOT, 'www');
 const OUT = join(ROOT, 'dist', 'rnn-lab.html');
-const PKG = join(WWW, 'pkg');
 const ENGINE = join(WWW, 'engine.js');
-/** The engine modules scripts/build makes (www/engine.js loads them by name). */
+/** The engine module names the app asks for (scripts/build's modules, www/engine.js). */
 const MODULES = ['core', 'charts', 'vanishing', 'recap', 'why', 'types'];
-const wasmOf = (name) => join(PKG, `${name}_bg.wasm`);
-const glueOf = (name) => join(PKG, `${name}.js`);
+/** The one module with every chapter that they all map to here (scripts/single-engine builds it). */
+const ALL_WASM = join(ROOT, 'target', 'single', 'all_bg.wasm');
+const ALL_GLUE = join(ROOT, 'target', 'single', 'all.js');
 
 /**
- * www/engine.js as the single file has it, in the page (`wasm`: name → base64 of each
- * module, `workerSource`: the bundled worker) and in the worker (no wasm: the page sends
- * each compiled module): the glue of every module bundled in, loadEngine compiling the
- * embedded bytes, startWorker making the worker from a Blob; withEngine and
- * listenForEngines from engine.js.
+ * www/engine.js as the single file has it, in the page (`wasm`: base64 of the one module,
+ * `workerSource`: the bundled worker) and in the worker (no wasm: the page sends the
+ * compiled module): the one module's glue bundled in under every module name, loadEngine
+ * compiling the embedded bytes (once), startWorker making the worker from a Blob;
+ * withEngine and listenForEngines from engine.js.
  */
 function swappedEngine({ wasm = null, workerSource = null } = {}) {
   return `
-${MODULES.map((m) => `import * as glue_${m} from ${JSON.stringify(glueOf(m))};`).join('\n')}
+import * as glue from ${JSON.stringify(ALL_GLUE)};
 import { withEngine } from ${JSON.stringify(ENGINE)};
 export { CHARTS, CORE, withEngine } from ${JSON.stringify(ENGINE)};
-const GLUES = { ${MODULES.map((m) => `${m}: glue_${m}`).join(', ')} };
+// The Vanishing chapter asks its module for VanishingLab: in the one module it is the Lab.
+const GLUES = { ${MODULES.map((m) => (m === 'vanishing' ? `${m}: { ...glue, VanishingLab: glue.Lab }` : `${m}: glue`)).join(', ')} };
 const WASM_BASE64 = ${JSON.stringify(wasm)};
 const WORKER_SOURCE = ${JSON.stringify(workerSource)};
 const engines = new Map();
@@ -65,13 +69,21 @@ function once(name, load) {
   return p;
 }
 
+let compiling = null;
+function compileAll() {
+  if (!compiling) {
+    const text = atob(WASM_BASE64);
+    const bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    compiling = WebAssembly.compile(bytes);
+  }
+  return compiling;
+}
+
 export function loadEngine(name = 'core') {
   return once(name, async () => {
     const glue = glueOf(name);
-    const text = atob(WASM_BASE64[name]);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    const module = await WebAssembly.compile(bytes);
+    const module = await compileAll();
     await glue.default({ module_or_path: module });
     compiled.set(name, module);
     for (const worker of workers) withEngine(worker, name, module);
@@ -97,6 +109,11 @@ export function listenForEngines() {
     for (const resolve of waiting.get(event.data.name) ?? []) resolve(event.data.module);
     waiting.delete(event.data.name);
   });
+}
+
+// One build in the single file: the plain simd128 one (no relaxed-SIMD variant).
+export function engineVariant() {
+  return 'simd128';
 }
 
 export function workerEngine(name = 'core') {
@@ -207,11 +224,11 @@ function page(html, styles, script) {
   return out.replace(/<\/body>/i, `<script>${script}</script>\n</body>`);
 }
 
-if (MODULES.some((m) => !existsSync(wasmOf(m)) || !existsSync(glueOf(m)))) {
-  console.error('single-file: www/pkg is not built: run ./scripts/build first');
+if (!existsSync(ALL_WASM) || !existsSync(ALL_GLUE)) {
+  console.error('single-file: target/single is not built: run ./scripts/single-engine (or ./scripts/single-file)');
   process.exit(1);
 }
-const wasmBase64 = Object.fromEntries(MODULES.map((m) => [m, readFileSync(wasmOf(m)).toString('base64')]));
+const wasmBase64 = readFileSync(ALL_WASM).toString('base64');
 const workerSource = await bundle(join(WWW, 'worker.js'), swappedEngine());
 const script = inlineSafe(await bundle(join(WWW, 'main.js'), swappedEngine({ wasm: wasmBase64, workerSource })), 'script');
 const styles = [
@@ -226,4 +243,4 @@ mkdirSync(join(ROOT, 'dist'), { recursive: true });
 writeFileSync(OUT, html);
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
 console.log(`single-file: ${relative(ROOT, OUT)} ${kb(Buffer.byteLength(html))} (${kb(gzipSync(html, { level: 9 }).length)} gzipped; ` +
-  `wasm ${kb(MODULES.reduce((a, m) => a + readFileSync(wasmOf(m)).length, 0))} in ${MODULES.length} modules as base64, worker ${kb(workerSource.length)}, ${styles.length} stylesheets)`);
+  `wasm ${kb(readFileSync(ALL_WASM).length)} in one module with every chapter as base64, worker ${kb(workerSource.length)}, ${styles.length} stylesheets)`);

@@ -429,6 +429,32 @@ fn bench_prints_one_json_line_per_configuration() {
 }
 
 #[test]
+fn bench_times_the_f32_fast_mode_with_precision_f32() {
+    let out = rnn_lab(&[
+        "bench",
+        "--hidden",
+        "8",
+        "--seq",
+        "5",
+        "--runs",
+        "1",
+        "--target",
+        "0.02",
+        "--precision",
+        "f32",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line: Value = serde_json::from_str(String::from_utf8(out.stdout).unwrap().trim()).unwrap();
+    assert_eq!(line["impl"], "rnn-lab-native-f32");
+    assert!(line["last_loss"].as_f64().unwrap().is_finite());
+    refused_at_once(&["bench", "--precision", "f16"], "--precision");
+}
+
+#[test]
 fn train_prints_progress_and_reproducible_samples() {
     let path = temp_file("train.txt", &"hello world, hello rnn. ".repeat(20));
     let run = || {

@@ -333,3 +333,58 @@ fn sampling_is_seeded_and_gradcheck_passes() {
     let g = val(l.grad_check());
     assert_eq!(g["passed"], json!(true), "{g}");
 }
+
+/// The fast mode's f32 kernels written with simd128 vectors (engine::fast::simd) give
+/// the generic kernels' bits (the same sums in the same order, each rounded twice),
+/// at the app's shapes and around the tile edges (4×8 tiles, then 4 columns, then 1).
+#[wasm_bindgen_test]
+fn fast_f32_simd_kernels_give_the_generic_kernels_bits() {
+    use engine::fast::simd;
+    use engine::kernels;
+    let mut state = 99u32;
+    let mut next = move || {
+        state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        (state >> 8) as f32 / (1u32 << 24) as f32 * 2.0 - 1.0
+    };
+    for (m, k, n) in [
+        (1, 1, 1),
+        (3, 5, 7),
+        (4, 3, 13),
+        (25, 100, 65),
+        (65, 25, 100),
+        (9, 0, 4),
+    ] {
+        for transposed in [false, true] {
+            let a: Vec<f32> = (0..m * k).map(|_| next()).collect();
+            let b: Vec<f32> = (0..k * n).map(|_| next()).collect();
+            let c0: Vec<f32> = (0..m * n).map(|_| next()).collect();
+            let strides = if transposed { (1, m) } else { (k, 1) };
+            let (mut got, mut want) = (c0.clone(), c0);
+            simd::gemm_acc((m, k, n), &a, strides, &b, &mut got);
+            kernels::gemm_acc_f32((m, k, n), &a, strides, &b, &mut want);
+            assert_eq!(got, want, "gemm ({m},{k},{n}) transposed {transposed}");
+        }
+    }
+    for (rows, n) in [(1, 5), (7, 9), (19, 100), (100, 100), (3, 2)] {
+        let c: Vec<f32> = (0..rows).map(|_| next()).collect();
+        let m: Vec<f32> = (0..rows * n).map(|_| next()).collect();
+        let y0: Vec<f32> = (0..n).map(|_| next()).collect();
+        let (mut got, mut want) = (y0.clone(), y0);
+        simd::rows_times(&c, &m, &mut got);
+        kernels::rows_times(&c, &m, &mut want);
+        assert_eq!(got, want, "rows_times {rows}×{n}");
+    }
+}
+
+/// The fast mode's transpose in 4×4 register blocks is the plain one, edges included.
+#[wasm_bindgen_test]
+fn fast_f32_simd_transpose_transposes() {
+    for (rows, cols) in [(1, 1), (4, 4), (5, 7), (65, 100), (100, 100), (3, 9)] {
+        let m: Vec<f32> = (0..rows * cols).map(|v| v as f32).collect();
+        let mut got = vec![-1.0; 3];
+        engine::fast::simd::transpose_into(&m, (rows, cols), &mut got);
+        let mut want = Vec::new();
+        engine::kernels::transpose_into(&m, (rows, cols), &mut want);
+        assert_eq!(got, want, "{rows}×{cols}");
+    }
+}

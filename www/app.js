@@ -50,6 +50,8 @@ export class App {
     this.wasm = null;
     /** Engine module name → the promise of its load (see loadChapterEngine). */
     this.engineLoads = new Map();
+    /** Chapter id → the promise of its body's load (see loadChapterBody). */
+    this.bodyLoads = new Map();
     /** Export name (a handle class, a function) → the engine module that gave it. */
     this.exportEngine = new Map();
     /** The engine modules in app.wasm. */
@@ -71,6 +73,8 @@ export class App {
     this.renderQueued = false;
     this.frameQueued = false;
     this.frameWaiters = [];
+    /** The training slices' times ([{at, ms}]) once rnnLab.debug.recordSlices() asks; else null. */
+    this.sliceLog = null;
     this.nav = new ChapterNav(this);
     this.settingsBar = new SettingsBar(this);
     this.hash = new HashSync(this);
@@ -112,7 +116,7 @@ export class App {
     // The charts' module downloads while the model is built and the chapter mounts.
     this.hasCharts();
     // The chapter opened first may need a module of its own: it mounts once that is here.
-    await this.loadChapterEngine(this.chapter());
+    await this.loadChapter(this.chapter());
     const notes = this.openNotes;
     // The engine's limits are the ranges of its rows: what the address asked is checked
     // against them again now that the engine is here.
@@ -377,6 +381,6 @@ Object.assign(App.prototype, modelReads);
 // (shell/frame-loop.js).
 Object.assign(App.prototype, frameLoop);
 
-// addEngine, engineOf, hasEngine, loadChapterEngine, engineLoading: the engine's wasm
+// addEngine, engineOf, hasEngine, loadChapterEngine, loadChapterBody, loadChapter, chapterLoading: the engine's wasm
 // modules in app.wasm (shell/engine-modules.js).
 Object.assign(App.prototype, engineModules);

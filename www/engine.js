@@ -11,13 +11,56 @@
 // Each has its own memory: a handle is only ever passed to functions of its own module.
 //
 // The page compiles each module once and hands the compiled module to the worker
-// ({ op: 'engine', name, module }, at start for those already compiled, and as each new one
-// arrives): the worker neither downloads nor compiles it again.
+// ({ op: 'engine', name, module, variant }, at start for those already compiled, and as each
+// new one arrives): the worker neither downloads nor compiles it again.
+//
+// Two builds (variants) of a module that trains in float32 (the fast mode): 'simd128' in
+// www/pkg and 'relaxed' in www/pkg-relaxed, the same code with relaxed SIMD's fused
+// multiply-add in its f32 kernels. The page loads the relaxed one where the browser
+// validates a relaxed-SIMD instruction, and the plain one otherwise or if that fails; the
+// worker is sent the page's variant, so both train to the same bits.
 
 /** The module every page loads first. */
 export const CORE = 'core';
 /** Every chart (plotters): loaded just after the first paint (App.hasCharts). */
 export const CHARTS = 'charts';
+
+/** The modules with a relaxed-SIMD build (scripts/build's RELAXED names the same ones). */
+const RELAXED_MODULES = new Set([CORE]);
+
+/**
+ * A function () → v128 of one f32x4.relaxed_madd of three zero vectors: the browser has
+ * relaxed SIMD iff it validates. (Byte by byte: header; type () → v128; one function;
+ * its body: no locals, v128.const 0 three times, 0xfd 0x105 relaxed_madd, end.)
+ */
+const RELAXED_PROBE = (() => {
+  const zero = [0xfd, 0x0c, ...new Array(16).fill(0)];
+  const body = [0x00, ...zero, ...zero, ...zero, 0xfd, 0x85, 0x02, 0x0b];
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01, 0x00,
+    0x0a, body.length + 2, 0x01, body.length, ...body]);
+})();
+
+/** Whether this browser runs relaxed SIMD (asked once). */
+let relaxed = null;
+export function hasRelaxedSimd() {
+  if (relaxed === null) {
+    try {
+      relaxed = WebAssembly.validate(RELAXED_PROBE);
+    } catch {
+      relaxed = false;
+    }
+  }
+  return relaxed;
+}
+
+/** name → the variant loaded in this realm ('relaxed' or 'simd128'). */
+const variants = new Map();
+
+/** Which build of module `name` this realm runs ('relaxed' or 'simd128'; undefined before it loads). */
+export function engineVariant(name = CORE) {
+  return variants.get(name);
+}
 
 /** name → Promise of the initialised glue module (the page's, or the worker's). */
 const engines = new Map();
@@ -37,10 +80,14 @@ function track(exports) {
 /** Bytes of every wasm memory of this realm (a diagnostic: bench/soak.mjs). */
 globalThis.rnnLabEngineMemory = () => memories.reduce((a, m) => a + m.buffer.byteLength, 0);
 
-/** The URL of a file of module `name` in www/pkg (`glue`: NAME.js, else NAME_bg.wasm). */
-function pkgUrl(name, glue) {
+/**
+ * The URL of a file of module `name` in www/pkg, or www/pkg-relaxed for the relaxed
+ * variant (`glue`: NAME.js, else NAME_bg.wasm).
+ */
+function pkgUrl(name, glue, variant = 'simd128') {
   if (!/^[a-z0-9_-]+$/.test(name)) throw new Error(`no engine module named ${JSON.stringify(name)}`);
-  return new URL(`./pkg/${glue ? `${name}.js` : `${name}_bg.wasm`}`, import.meta.url).href;
+  const dir = variant === 'relaxed' ? 'pkg-relaxed' : 'pkg';
+  return new URL(`./${dir}/${glue ? `${name}.js` : `${name}_bg.wasm`}`, import.meta.url).href;
 }
 
 /** Compiles the fetched wasm (streaming where the server says application/wasm). */
@@ -54,11 +101,30 @@ async function compile(fetching) {
 }
 
 /** Fetches and compiles module `name` and imports its glue, both at once; → { glue, module }. */
-async function fetchEngine(name) {
-  const compiling = compile(fetch(pkgUrl(name, false)));
+async function fetchEngine(name, variant) {
+  const compiling = compile(fetch(pkgUrl(name, false, variant)));
   compiling.catch(() => {}); // a failure is reported by the await below, not as unhandled
-  const glue = await import(pkgUrl(name, true));
+  const glue = await import(pkgUrl(name, true, variant));
   return { glue, module: await compiling };
+}
+
+/**
+ * Fetches, compiles and instantiates module `name`, the relaxed variant first where it
+ * has one and the browser runs it, the plain one if that fails; → { glue, module, variant }.
+ */
+async function startEngine(name) {
+  if (RELAXED_MODULES.has(name) && hasRelaxedSimd()) {
+    try {
+      const fetched = await fetchEngine(name, 'relaxed');
+      track(await fetched.glue.default({ module_or_path: fetched.module }));
+      return { ...fetched, variant: 'relaxed' };
+    } catch (e) {
+      console.warn(`engine ${name}: the relaxed-SIMD build did not load, using the plain one`, e);
+    }
+  }
+  const fetched = await fetchEngine(name, 'simd128');
+  track(await fetched.glue.default({ module_or_path: fetched.module }));
+  return { ...fetched, variant: 'simd128' };
 }
 
 /** Caches `load()` under `name`; a failed load is forgotten (the next call tries again). */
@@ -78,10 +144,10 @@ function once(name, load) {
  */
 export function loadEngine(name = CORE) {
   return once(name, async () => {
-    const { glue, module } = await fetchEngine(name);
-    track(await glue.default({ module_or_path: module }));
-    compiled.set(name, module);
-    for (const worker of workers) withEngine(worker, name, module);
+    const { glue, module, variant } = await startEngine(name);
+    variants.set(name, variant);
+    compiled.set(name, { module, variant });
+    for (const worker of workers) withEngine(worker, name, module, variant);
     return glue;
   });
 }
@@ -90,19 +156,19 @@ export function loadEngine(name = CORE) {
 export function startWorker() {
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   workers.add(worker);
-  for (const [name, module] of compiled) withEngine(worker, name, module);
+  for (const [name, { module, variant }] of compiled) withEngine(worker, name, module, variant);
   return worker;
 }
 
 /**
- * Sends `worker` the compiled `module` of engine `name`; where a module cannot be posted,
- * null (the worker then loads that module itself). Returns the worker.
+ * Sends `worker` the compiled `module` of engine `name` and its variant; where a module
+ * cannot be posted, null (the worker then loads that variant itself). Returns the worker.
  */
-export function withEngine(worker, name, module) {
+export function withEngine(worker, name, module, variant = 'simd128') {
   try {
-    worker.postMessage({ op: 'engine', name, module });
+    worker.postMessage({ op: 'engine', name, module, variant });
   } catch {
-    worker.postMessage({ op: 'engine', name, module: null });
+    worker.postMessage({ op: 'engine', name, module: null, variant });
   }
   return worker;
 }
@@ -120,9 +186,10 @@ export function listenForEngines() {
   self.addEventListener('message', (event) => {
     if (event.data?.op !== 'engine') return;
     event.stopImmediatePropagation();
-    const { name, module } = event.data;
-    sent.set(name, module);
-    for (const resolve of waiting.get(name) ?? []) resolve(module);
+    const { name, module, variant } = event.data;
+    const engine = { module, variant: variant === 'relaxed' ? 'relaxed' : 'simd128' };
+    sent.set(name, engine);
+    for (const resolve of waiting.get(name) ?? []) resolve(engine);
     waiting.delete(name);
   });
 }
@@ -130,19 +197,21 @@ export function listenForEngines() {
 /**
  * In the worker: engine module `name`, initialised with the compiled module the page sent
  * (waits for it: the page sends a module before any model of it reaches the worker), or
- * loaded here when the page could not post it.
+ * loaded here when the page could not post it; always the page's variant, with that
+ * variant's glue.
  */
 export function workerEngine(name = CORE) {
   return once(name, async () => {
-    const module = sent.has(name) ? sent.get(name) : await new Promise((resolve) => {
+    const { module, variant } = sent.has(name) ? sent.get(name) : await new Promise((resolve) => {
       waiting.set(name, [...(waiting.get(name) ?? []), resolve]);
     });
+    variants.set(name, variant);
     if (module) {
-      const glue = await import(pkgUrl(name, true));
+      const glue = await import(pkgUrl(name, true, variant));
       track(await glue.default({ module_or_path: module }));
       return glue;
     }
-    const fetched = await fetchEngine(name);
+    const fetched = await fetchEngine(name, variant);
     track(await fetched.glue.default({ module_or_path: fetched.module }));
     return fetched.glue;
   });

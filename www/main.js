@@ -6,8 +6,9 @@
 // (App.open), so they paint first; only then does the wasm download begin (most of the
 // page's bytes), so that on a slow phone it never competes with the first paint.
 import { App, CHAPTERS } from './app.js';
+import { prefetchBodies } from './shell/chapters.js';
 import { fontsReady } from './fonts.js';
-import { loadEngine } from './engine.js';
+import { engineVariant, loadEngine } from './engine.js';
 import { readOnly, checkedCount, MAX_API_ITERATIONS } from './shell/api-guards.js';
 
 const $ = (id) => document.getElementById(id);
@@ -42,8 +43,10 @@ function makeApi(app, wasm) {
     app.renderNow();
     return value;
   };
-  return Object.freeze({
+  const api = {
     version: wasm.version(),
+    /** The build of the core engine this page runs: 'relaxed' (relaxed SIMD, fused multiply-add in float32) or 'simd128'. */
+    engineVariant: engineVariant(),
     state,
     snapshot: () => app.snapshot(),
     step: (n = 1) => drawn({ moved: app.player.step(n), ...state() }),
@@ -57,10 +60,10 @@ function makeApi(app, wasm) {
     pause: () => drawn((app.player.pause(), state())),
     train: (n = 1) => app.train(checkedCount('train(n): n', n, MAX_API_ITERATIONS)).then(drawn),
     reset: (seed) => drawn((app.reset(seed), state())),
-    /** Returns the result; a promise of it when the new chapter waits for its engine module. */
+    /** Returns the result; a promise of it when the new chapter waits for its engine module or its code. */
     set: (patch) => {
       const result = app.setState(patch);
-      const loading = app.engineLoading();
+      const loading = app.chapterLoading();
       return loading ? loading.then(() => drawn(result)) : drawn(result);
     },
     frame: () => app.frame(),
@@ -86,12 +89,39 @@ function makeApi(app, wasm) {
       get VanishingLab() {
         return app.wasm.VanishingLab;
       },
+      /** Starts timing the page's training slices (each model's share of a frame): for benchmarks. */
+      recordSlices: () => {
+        app.sliceLog ??= [];
+      },
+      /** The training slices timed since page time `since` (ms): [{at, ms}]. */
+      slices: (since = 0) => (app.sliceLog ?? []).filter((x) => x.at >= since),
     }),
     /** The word model, read-only (its views and numbers; change it through set/train/reset). */
     lab: readOnly(() => app.lab),
-    // Chapters with an `api(app)` add their own object under their id (e.g. rnnLab.training).
-    ...Object.fromEntries(CHAPTERS.filter((c) => c.api).map((c) => [c.id, c.api(app)])),
-  });
+  };
+  // Chapters with an `api(app)` add their own object under their id (e.g. rnnLab.training).
+  addChapterApis(api, app);
+  return Object.freeze(api);
+}
+
+/**
+ * rnnLab.<id> for each chapter with an `api(app)`: a getter, since a chapter's body (and
+ * its api) arrives when the chapter first opens; before that, reading it says so.
+ */
+function addChapterApis(apis, app) {
+  const made = new Map();
+  for (const c of CHAPTERS.filter((c) => c.api || c.body)) {
+    Object.defineProperty(apis, c.id, {
+      enumerable: true,
+      get() {
+        if (!made.has(c.id)) {
+          if (!c.mount) throw new Error(`the chapter "${c.id}" is not loaded yet: open it first (await rnnLab.set({chapter: "${c.id}"}))`);
+          made.set(c.id, c.api ? c.api(app) : undefined);
+        }
+        return made.get(c.id);
+      },
+    });
+  }
 }
 
 /**
@@ -167,6 +197,10 @@ async function boot() {
   }
   $('loading')?.remove();
   document.body.dataset.ready = '1';
+  // Once the page is idle: the code of the chapters that run on the core engine, so that
+  // they open offline too, as the engine they need is already here (shell/chapters.js).
+  const idle = globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 1000));
+  idle(() => prefetchBodies(CHAPTERS.filter((c) => !c.engine)), { timeout: 5000 });
 }
 
 boot();

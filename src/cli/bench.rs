@@ -10,6 +10,7 @@
 
 use super::args::Args;
 use super::{CliError, CliResult, option, read_text};
+use rnn_lab::engine::fast::Precision;
 use rnn_lab::engine::{LIMITS, Session, limits};
 use serde_json::json;
 use std::time::Instant;
@@ -25,7 +26,10 @@ pub const MAX_RUNS: usize = 1000;
 pub const MAX_TARGET_SECONDS: f64 = 600.0;
 
 pub fn run(args: &[String]) -> CliResult<()> {
-    let a = Args::parse(args, &["hidden", "seq", "corpus", "runs", "target"])?;
+    let a = Args::parse(
+        args,
+        &["hidden", "seq", "corpus", "runs", "target", "precision"],
+    )?;
     if !a.positional.is_empty() {
         return Err(CliError::input(format!(
             "bench takes no file argument (use --corpus FILE), got {:?}",
@@ -55,6 +59,15 @@ pub fn run(args: &[String]) -> CliResult<()> {
     } else {
         CONFIGS.to_vec()
     };
+    let precision = match a.text("precision") {
+        None | Some("f64") => Precision::Float64,
+        Some("f32") => Precision::Float32,
+        Some(other) => {
+            return Err(CliError::input(format!(
+                "--precision must be f64 or f32, got {other:?}"
+            )));
+        }
+    };
     let corpus = match a.text("corpus") {
         None => CORPUS.to_string(),
         Some(f) => read_text(f, LIMITS.text_bytes, "--corpus")?,
@@ -63,8 +76,10 @@ pub fn run(args: &[String]) -> CliResult<()> {
     let sessions = configs
         .iter()
         .map(|&(hidden, seq)| {
-            Session::benchmark(&corpus, hidden, seq)
-                .map_err(|e| CliError::input(format!("bench H={hidden} seq={seq}: {e}")))
+            let mut session = Session::benchmark(&corpus, hidden, seq)
+                .map_err(|e| CliError::input(format!("bench H={hidden} seq={seq}: {e}")))?;
+            session.set_precision(precision);
+            Ok(session)
         })
         .collect::<CliResult<Vec<_>>>()?;
     for session in sessions {
@@ -118,7 +133,13 @@ pub fn bench_one(mut session: Session, runs: usize, target: f64) -> CliResult<St
     let runs: Vec<f64> = rates.iter().map(|&r| round(r)).collect();
     // Keys in the order of the baselines' lines (serde_json's map would sort them).
     let fields: [(&str, serde_json::Value); 10] = [
-        ("impl", json!("rnn-lab-native-f64")),
+        (
+            "impl",
+            json!(format!(
+                "rnn-lab-native-{}",
+                session.config().precision.name()
+            )),
+        ),
         ("H", json!(hidden)),
         ("seq", json!(seq)),
         ("V", json!(session.vocab().len())),

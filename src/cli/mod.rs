@@ -17,7 +17,9 @@ usage:
       without input (x = 0), a null target a step without loss (printed as null);
       vocab entries are token names (\"a\", \"<cat>\", a word).
   rnn-lab bench [--hidden H] [--seq S] [--corpus FILE] [--runs N] [--target SECONDS]
-      Training speed (forward + BPTT + clip + Adagrad), one JSON line per configuration;
+              [--precision f64|f32]
+      Training speed (forward + BPTT + clip + Adagrad), one JSON line per configuration,
+      in the exact engine (f64) or the fast f32 mode;
       without --hidden/--seq: (32, 25), (100, 25), (256, 50).
   rnn-lab train FILE.txt [--hidden 100] [--seq 25] [--lr 0.1] [--iters 10000]
                 [--sample-every 1000] [--sample-length 200] [--temperature 1] [--seed 0]

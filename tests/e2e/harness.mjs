@@ -75,9 +75,11 @@ export async function launch() {
  * Returns `{ page, errors }`; `errors` keeps collecting console errors and page errors
  * (uncaught exceptions, unhandled rejections) for the life of the page.
  */
-export async function openApp(browser, { url, hash = '', viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1 } = {}) {
+export async function openApp(browser, { url, hash = '', viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, prepare = null } = {}) {
   if (!url) throw new Error('openApp: pass { url } (from startServer())');
   const context = await browser.newContext({ viewport, deviceScaleFactor });
+  // A test's own set-up of the context before the page loads (init scripts, routes).
+  if (prepare) await prepare(context);
   const page = await context.newPage();
   const errors = [];
   page.on('console', (msg) => {

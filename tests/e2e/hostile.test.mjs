@@ -61,6 +61,11 @@ test('an empty or non-number hidden size in the field keeps the model', async ()
 
 test('counts from scripts are checked and no raw handle is handed out: the model intact', async () => {
   const { page, errors } = await trained();
+  // rnnLab.training arrives with the chapter's code (docs/api.md): open it once.
+  await page.evaluate(async () => {
+    await window.rnnLab.set({ chapter: 'training' });
+    await window.rnnLab.set({ chapter: 'steps' });
+  });
   // window.rnnLab.lab is a read-only view: nothing on it trains, rebuilds or frees the model.
   const exposed = await page.evaluate(() => ['train', 'configure', 'import_state', 'free', 'reset', 'debug_panic']
     .filter((k) => k in window.rnnLab.lab || k in window.rnnLab.training.lab()));

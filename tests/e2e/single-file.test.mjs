@@ -78,8 +78,11 @@ test('from file://: ready, steps, trains in the worker, every chapter draws; no 
     assert.ok(after.loss < before, `the loss fell: ${before} → ${after.loss}`);
     assert.ok(await canvasHasInk(page, '#loss-chart'), 'the loss chart is drawn');
 
-    for (const chapter of ['unrolled', 'training', 'vanishing']) {
+    // Every chapter, those of every engine module (core, recap, why, types), all from the
+    // file's one module; Recap's and Why's models train (Why's in the worker).
+    for (const chapter of ['recap', 'why', 'unrolled', 'types', 'training', 'vanishing']) {
       await page.evaluate((c) => window.rnnLab.set({ chapter: c }), chapter);
+      await page.evaluate((c) => window.rnnLab[c]?.settled?.(), chapter);
       const canvases = await page.$$eval(`#chapter-${chapter} canvas`, (cs) => cs.map((c) => c.id).filter(Boolean));
       assert.ok(canvases.length > 0, `${chapter} has canvases`);
       assert.ok(await canvasHasInk(page, `#${canvases[0]}`), `${chapter}: #${canvases[0]} has ink`);

@@ -50,15 +50,82 @@ test('text mode trains in the worker, and the page shows exactly the weights and
   await page.context().close();
 });
 
-test('float32 text mode trains in the worker too: the page gets exactly the weights of f32 training on the page', async () => {
-  const { page, errors } = await openApp(browser, { url: server.url, hash: `${TEXT}&tprec=f32` });
+/** Worst |a − b| / |b| over two loss curves of equal length. */
+function worstRelative(a, b) {
+  assert.equal(a.length, b.length);
+  return Math.max(...a.map((x, i) => Math.abs(x - b[i]) / Math.abs(b[i])));
+}
+
+/**
+ * f32 text mode on a page opened with `prepare`: trains in the worker, and the page gets
+ * exactly the weights of f32 training on the page (so the worker runs the page's build);
+ * its loss curve tracks f64 training from the same seed. → { variant, page }.
+ */
+async function float32InWorker(prepare = null) {
+  const { page, errors } = await openApp(browser, { url: server.url, hash: `${TEXT}&tprec=f32`, prepare });
   await page.waitForFunction(() => window.rnnLab.state().worker, null, { timeout: 10000 });
   const r = await trainTwice(page, 200);
   assert.equal(r.iteration, 200);
   assert.equal(r.shown, r.fresh, 'bit for bit');
   const w = await page.evaluate(() => window.rnnLab.training.lab().params().w_hh.flat());
   assert.ok(w.every((x) => Math.fround(x) === x), 'f32 weights');
+  const curves = await page.evaluate(() => {
+    const Lab = window.rnnLab.debug.Lab;
+    const settings = window.rnnLab.training.lab().settings();
+    // Adagrad at lr 0.01: at text mode's lr 0.1 its first steps amplify rounding noise, and
+    // no two precisions track each other (docs/benchmarks.md, "Float32 training").
+    const curve = (precision) => {
+      const lab = new Lab({ ...settings, precision, opt: 'adagrad', lr: 0.01 });
+      lab.training_set_truncation(undefined, undefined);
+      lab.train(200);
+      const loss = lab.history().loss;
+      lab.free();
+      return loss;
+    };
+    return { f32: curve('f32'), f64: curve('f64') };
+  });
+  assert.equal(curves.f32.length, 200);
+  assert.notDeepEqual(curves.f32, curves.f64, 'two precisions');
+  const worst = worstRelative(curves.f32, curves.f64);
+  assert.ok(worst <= 1e-3, `f32 loss within 1e-3 of f64, iteration by iteration: ${worst}`);
   assert.deepEqual(errors, []);
+  return { variant: await page.evaluate(() => window.rnnLab.engineVariant), page };
+}
+
+test('float32 text mode trains in the worker too, in the relaxed-SIMD build where the browser has it: the page gets exactly the weights of f32 training on the page, near f64', async () => {
+  const { variant, page } = await float32InWorker();
+  // Chromium ≥ 114 runs relaxed SIMD: the page and its worker run www/pkg-relaxed.
+  assert.equal(variant, 'relaxed');
+  assert.match(await page.textContent('#training-text-info'), /trains in float32 \(fast, fused multiply-add\)/);
+  await page.context().close();
+});
+
+test('without relaxed SIMD (WebAssembly.validate says no), or when its build fails to load, the plain build trains f32 the same way', async () => {
+  // The browser's answer to the probe module, stubbed before the page's scripts run.
+  const noRelaxed = (context) => context.addInitScript(() => {
+    WebAssembly.validate = () => false;
+  });
+  const plain = await float32InWorker(noRelaxed);
+  assert.equal(plain.variant, 'simd128');
+  assert.match(await plain.page.textContent('#training-text-info'), /trains in float32 \(fast\)/);
+  await plain.page.context().close();
+  // The relaxed build detected but not loadable (its files refused): the plain one, with a warning.
+  const warnings = [];
+  const { page, errors } = await openApp(browser, {
+    url: server.url,
+    hash: `${TEXT}&tprec=f32`,
+    prepare: async (context) => {
+      await context.route('**/pkg-relaxed/**', (route) => route.abort());
+      context.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+    },
+  });
+  assert.equal(await page.evaluate(() => window.rnnLab.engineVariant), 'simd128');
+  assert.ok(warnings.some((w) => /relaxed-SIMD build did not load/.test(w)), warnings.join('\n'));
+  await page.evaluate(() => window.rnnLab.training.train(20));
+  assert.equal(await page.evaluate(() => window.rnnLab.training.status().iteration), 20);
+  // The browser's own report of the two refused files, and nothing else.
+  assert.deepEqual(errors.filter((e) => !/Failed to load resource: .*\/pkg-relaxed\/core(_bg\.wasm|\.js)/.test(e)), []);
+  assert.equal(errors.length, 2, errors.join('\n'));
   await page.context().close();
 });
 

@@ -13,13 +13,6 @@ import { drawDiagram, describeCell, placement } from './render.js';
 const MORPH_MS = 900;
 const ORDER = ['y', 'h', 'x'];
 
-/** Adds the diagram's stylesheet to the page once. */
-function ensureStyles() {
-  if (document.getElementById('diagram-css')) return;
-  const href = new URL('./diagram.css', import.meta.url).href;
-  document.head.append(Object.assign(document.createElement('link'), { id: 'diagram-css', rel: 'stylesheet', href }));
-}
-
 function reducedMotion() {
   return globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
 }
@@ -30,7 +23,6 @@ export class DiagramView {
    * describe(cursor): the step in words (the canvas's aria-label starts with it).
    */
   constructor(app, { idPrefix, label = 'The unrolled network', describe }) {
-    ensureStyles();
     this.app = app;
     this.label = label;
     this.describe = describe;

@@ -12,6 +12,24 @@ export class ChapterNav {
     this.links = new Map();
     /** Chapter id → its section, once mounted. */
     this.sections = new Map();
+    /** Chapter id → the "Loading" line of its section, until the chapter mounts. */
+    this.waiting = new Map();
+  }
+
+  /** Chapter `c`'s code or engine could not be loaded: its section says so (`why`) in place of "Loading". */
+  loadFailed(c, why) {
+    if (this.sections.has(c.id) && !this.app.views.has(c.id)) this.say(c, why);
+  }
+
+  /** The line under chapter `c`'s opening text while it has not mounted (made on first use). */
+  say(c, text) {
+    let line = this.waiting.get(c.id);
+    if (!line) {
+      line = el('p', { class: 'chapter-loading', role: 'status' });
+      this.sections.get(c.id).append(line);
+      this.waiting.set(c.id, line);
+    }
+    line.textContent = text;
   }
 
   /** Fills dom.nav with one link per chapter. */
@@ -44,13 +62,23 @@ export class ChapterNav {
       app.dom.main.append(section);
       this.sections.set(c.id, section);
     }
+    // The chapter's code needs no engine: it loads from the first show on.
+    if (!app.views.has(c.id)) app.loadChapterBody(c);
     if (app.wasm && !app.views.has(c.id)) {
       // The chapter builds its UI here and hands it back: the app keeps it (app.views),
       // and passes it to the chapter's render, describeStep, extendSnapshot. A chapter
-      // whose engine module is not loaded yet mounts when it arrives (App.loadChapterEngine
-      // calls show again).
-      if (app.hasEngine(c)) app.views.set(c.id, c.mount(this.sections.get(c.id), app) ?? {});
-      else app.loadChapterEngine(c);
+      // whose engine module or body is not loaded yet mounts when it arrives
+      // (App.loadChapter calls show again).
+      if (app.chapterLoaded(c)) {
+        this.waiting.get(c.id)?.remove();
+        this.waiting.delete(c.id);
+        app.views.set(c.id, c.mount(this.sections.get(c.id), app) ?? {});
+      } else {
+        // Until it mounts: a line under the opening text, never a bare section (before
+        // start, the page's own loading line says it).
+        this.say(c, 'Loading this chapter…');
+        app.loadChapter(c);
+      }
     }
     for (const [id, section] of this.sections) section.hidden = id !== c.id;
     for (const [id, a] of this.links) {

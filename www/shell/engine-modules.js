@@ -1,7 +1,10 @@
-// The engine's wasm modules in the app (mixed into App, like model-reads.js): app.wasm holds
-// the exports of every module loaded so far (www/engine.js loads them by name); a chapter
-// with `engine: NAME` gets its module when it first opens, and mounts once it is there.
+// What a chapter loads when it first opens (mixed into App, like model-reads.js): its
+// engine's wasm module and its body's code. app.wasm holds the exports of every module
+// loaded so far (www/engine.js loads them by name); a chapter with `engine: NAME` gets its
+// module, a chapter with `body()` its code (shell/chapters.js loadBody), and it mounts once
+// both are there. Meanwhile its section shows the opening text and a "Loading" line.
 import { CHARTS, CORE, loadEngine } from '../engine.js';
+import { hasBody, loadBody } from './chapters.js';
 
 export const engineModules = {
   /** Adds the exports of engine module `name` (its glue, initialised) to app.wasm. */
@@ -49,7 +52,9 @@ export const engineModules = {
         },
         (e) => {
           this.engineLoads.delete(name);
-          this.notice(`The engine of the chapter “${c.title}” could not be loaded (${e.message}). Open the chapter again to retry.`, 'error');
+          const why = `The engine of the chapter “${c.title}” could not be loaded (${e.message}). Open the chapter again to retry.`;
+          this.nav.loadFailed(c, why);
+          this.notice(why, 'error');
           return false;
         },
       );
@@ -82,9 +87,50 @@ export const engineModules = {
     return false;
   },
 
-  /** While the current chapter waits for its engine module: the promise of its load; else null. */
-  engineLoading() {
+  /**
+   * Loads chapter `c`'s body (its code: shell/chapters.js loadBody), once; resolves true
+   * when it is there, false if it could not be loaded (a notice and the chapter's section
+   * say so; opening the chapter again tries again). Needs no engine: a chapter opened by
+   * a link starts loading its code before the wasm has arrived.
+   */
+  loadChapterBody(c) {
+    if (hasBody(c)) return Promise.resolve(true);
+    let loading = this.bodyLoads.get(c.id);
+    if (!loading) {
+      loading = loadBody(c).then(
+        () => {
+          if (this.word && this.chapter() === c) {
+            this.nav.show();
+            this.requestRender();
+          }
+          return true;
+        },
+        (e) => {
+          this.bodyLoads.delete(c.id);
+          const why = `The chapter “${c.title}” could not be loaded (${e.message}). Check the connection and open the chapter again to retry.`;
+          this.nav.loadFailed(c, why);
+          this.notice(why, 'error');
+          return false;
+        },
+      );
+      this.bodyLoads.set(c.id, loading);
+    }
+    return loading;
+  },
+
+  /** Whether chapter `c` can mount: its engine module and its body are both loaded. */
+  chapterLoaded(c) {
+    return this.hasEngine(c) && hasBody(c);
+  },
+
+  /** Loads what chapter `c` needs (engine module and body, side by side); resolves true once both are there. */
+  loadChapter(c) {
+    return Promise.all([this.loadChapterEngine(c), this.loadChapterBody(c)]).then(([engine, body]) => engine && body);
+  },
+
+  /** While the current chapter waits for its engine module or its body: the promise of its load; else null. */
+  chapterLoading() {
     const c = this.chapter();
-    return this.wasm && !this.views.has(c.id) && c.engine ? this.loadChapterEngine(c) : null;
+    return this.wasm && !this.views.has(c.id) && !this.chapterLoaded(c) ? this.loadChapter(c) : null;
   },
 };

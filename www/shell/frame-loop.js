@@ -35,7 +35,12 @@ export const frameLoop = {
       }
     }
     const training = [...this.models].filter((m) => m.active);
-    for (const m of training) m.tick(FRAME_BUDGET_MS / training.length);
+    for (const m of training) {
+      const t0 = this.sliceLog ? performance.now() : 0;
+      m.tick(FRAME_BUDGET_MS / training.length);
+      // A diagnostic, off unless asked for (rnnLab.debug.recordSlices: bench/recap.mjs).
+      this.sliceLog?.push({ at: t0, ms: performance.now() - t0 });
+    }
     if (this.renderQueued) this.renderNow();
     if (this.player.playing || training.length || this.animations.size) this.requestFrame();
   },

@@ -1,25 +1,8 @@
-// Chapter "Recap": what comes before RNNs, computed live by the engine. The perceptron
-// ŷ = g(θ₀ + Σ xᵢθᵢ) with sliders, the MLP on XOR-like data, word2vec (the CBOW and
-// skip-gram windows, W and W′, training, neighbours, sentence averages), word analogies
-// on the slide's vectors and on trained ones, and Kim's CNN for text. Each part is a
-// module of www/views/recap/ with its own small models (www/model.js Models trained in
-// the frame loop); every setting a link must reproduce is a state row (r…).
+// Chapter "Recap": the perceptron, the MLP, word2vec, analogies and a CNN for text.
+// This module is the chapter's opening (www/shell/chapters.js): what the page needs before the
+// chapter's code arrives. Its body, www/views/recap/body.js, is imported when the chapter first
+// opens (a chunk of its own in the served build, scripts/bundle.mjs).
 import { el } from './common.js';
-import { mountPerceptron, renderPerceptron, perceptronApi } from './recap/perceptron.js';
-import { mountMlp, renderMlp, mlpApi } from './recap/mlp.js';
-import { mountWord2vec, renderWord2vec, word2vecApi, word2vecModel } from './recap/word2vec.js';
-import { mountAnalogy, renderAnalogy, analogyApi } from './recap/analogy.js';
-import { mountCnn, renderCnn, cnnApi } from './recap/cnn.js';
-
-
-function stylesheet() {
-  if (document.getElementById('recap-css')) return;
-  document.head.append(el('link', { rel: 'stylesheet', id: 'recap-css', href: new URL('./recap/recap.css', import.meta.url).href }));
-}
-
-function ready(app) {
-  if (!app.view('recap')) throw new Error('open the chapter first: rnnLab.set({chapter: "recap"})');
-}
 
 export default {
   id: 'recap',
@@ -30,57 +13,16 @@ export default {
   // Its own models and controls: the word model's settings bar is hidden here.
   settingsBar: false,
 
-  mount(root, app) {
-    stylesheet();
-    root.append(
+  /** The opening text: static, painted before the engine has arrived. */
+  intro() {
+    return [
       el('h2', { id: 'recap-title', text: 'Recap: perceptron, MLP, word2vec and a CNN for text' }),
       el('p', { class: 'lead' },
         'The building blocks before recurrent networks, each one running here: every number on this page is computed by the same engine that trains the RNN. ',
         'Change a setting or train a model, and copy the address to share exactly what you see.'),
-      el('nav', { class: 'recap-toc', 'aria-label': 'Recap parts' }, el('ul', {},
-        [['perceptron', 'Perceptron'], ['mlp', 'MLP'], ['word2vec', 'word2vec'], ['analogy', 'Analogies'], ['cnn', 'CNN for text']]
-          .map(([id, text]) => el('li', {}, el('a', { href: `#recap-${id}`, text, on: { click: (ev) => {
-            ev.preventDefault();
-            document.getElementById(`recap-${id}`)?.scrollIntoView();
-          } } }))))),
-      mountPerceptron(app),
-      mountMlp(app),
-      mountWord2vec(app),
-      mountAnalogy(app, () => word2vecModel(app)),
-      mountCnn(app),
-    );
-    return {};
+    ];
   },
 
-  render(app) {
-    renderPerceptron(app);
-    renderMlp(app);
-    renderWord2vec(app);
-    renderAnalogy(app);
-    renderCnn(app);
-  },
-
-  describeStep() {
-    return 'Recap chapter: the player steps the RNN of the other chapters.';
-  },
-
-  /** window.rnnLab.recap: the chapter's state and the engine's numbers behind what is shown. */
-  api(app) {
-    const parts = { perceptron: perceptronApi(app), mlp: mlpApi(app), word2vec: word2vecApi(app), analogy: analogyApi(app), cnn: cnnApi(app) };
-    const guarded = Object.fromEntries(Object.entries(parts).map(([name, fns]) => [name, Object.fromEntries(
-      Object.entries(fns).map(([k, fn]) => [k, (...args) => (ready(app), fn(...args))]))]));
-    return {
-      ...guarded,
-      /** The chapter's settings (its state rows). */
-      state: () => Object.fromEntries(Object.entries(app.state).filter(([k]) => /^r[a-z0-9]+$/.test(k) && k !== 'rolled')),
-      /** Resolves when every model has run the steps the state asks for, and a frame was drawn. */
-      settled: async () => {
-        ready(app);
-        await parts.mlp.settled();
-        await parts.word2vec.settled();
-        await parts.cnn.settled();
-        await app.frame();
-      },
-    };
-  },
+  styles: ['views/recap/recap.css'],
+  body: () => import('./recap/body.js'),
 };

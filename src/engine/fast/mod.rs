@@ -21,6 +21,7 @@
 //! contiguous row, and the biases last so that "no biases" is a prefix.
 
 mod math;
+pub mod simd;
 mod step;
 
 pub use math::{exp, sigmoid, softmax_in_place, tanh};

@@ -12,10 +12,11 @@
 //! f′ is read from h alone (1 − h², h(1 − h), [h > 0], 1), so a_t is not kept.
 
 use super::math::{sigmoid, softmax_in_place, tanh};
+use super::simd::{gemm_acc, rows_times};
 use super::{FastSettings, FastTrainer, Layout};
 use crate::engine::activation::Activation;
 use crate::engine::clip::{Clip, ClipReport, clamp_on};
-use crate::engine::kernels::{axpy, dot, gemm_acc_f32, rows_times, transpose_into};
+use crate::engine::kernels::{axpy, dot, transpose_into};
 use crate::engine::optim::OptimizerKind;
 use crate::engine::optim::rules::{AdamStep, adagrad_on, adam_on, momentum_on, sgd_on};
 use crate::engine::params::Params;
@@ -159,7 +160,7 @@ impl FastTrainer {
         for _ in 0..steps {
             w.y.extend_from_slice(&theta[r_by.clone()]);
         }
-        gemm_acc_f32(
+        gemm_acc(
             (steps, hidden, vocab),
             &w.h[hidden..],
             (hidden, 1),
@@ -198,7 +199,7 @@ impl FastTrainer {
         } = &mut self.work;
         g.fill(0.0);
         // dW_hy = dYᵀ H_{1..T}: A = dYᵀ read from dY with strides (1, V).
-        gemm_acc_f32(
+        gemm_acc(
             (vocab, steps, hidden),
             dy,
             (1, vocab),
@@ -210,7 +211,7 @@ impl FastTrainer {
         }
         dh_y.clear();
         dh_y.resize(steps * hidden, 0.0);
-        gemm_acc_f32((steps, vocab, hidden), dy, (vocab, 1), &theta[r_hy], dh_y);
+        gemm_acc((steps, vocab, hidden), dy, (vocab, 1), &theta[r_hy], dh_y);
         da.clear();
         da.resize(steps * hidden, 0.0);
         carry.clear();
@@ -233,7 +234,7 @@ impl FastTrainer {
         }
         dh_norms[0] = f64::from(dot(carry, carry)).sqrt();
         // dW_hh = dAᵀ H_{0..T−1}: A = dAᵀ read from dA with strides (1, H).
-        gemm_acc_f32(
+        gemm_acc(
             (hidden, steps, hidden),
             da,
             (1, hidden),

@@ -5,6 +5,12 @@
 import { el, fmt, math, showSymbol } from '../common.js';
 import { Chart } from '../charts.js';
 import { control } from '../controls.js';
+import { engineVariant } from '../../engine.js';
+
+/** The fast mode as the info line names it: with fused multiply-add where the relaxed-SIMD build runs. */
+function float32Name() {
+  return engineVariant() === 'relaxed' ? 'float32 (fast, fused multiply-add)' : 'float32 (fast)';
+}
 
 export function textPanel(app, model) {
   const ui = {};
@@ -59,7 +65,7 @@ export function textPanel(app, model) {
     ui.preview.textContent = text.length > 320 ? `${text.slice(0, 320)}…` : text;
     if (model.mode === 'text') {
       const i = model.info();
-      ui.info.textContent = `${i.text_chars.toLocaleString('en')} characters · V = ${i.vocab_size} symbols · H = ${i.hidden} · T = ${i.seq} steps per sequence · data pointer p = ${i.pointer} · ${i.parameters.toLocaleString('en')} parameters · trains in ${app.state.tprec === 'f32' ? 'float32 (fast)' : 'float64 (exact)'}`;
+      ui.info.textContent = `${i.text_chars.toLocaleString('en')} characters · V = ${i.vocab_size} symbols · H = ${i.hidden} · T = ${i.seq} steps per sequence · data pointer p = ${i.pointer} · ${i.parameters.toLocaleString('en')} parameters · trains in ${app.state.tprec === 'f32' ? float32Name() : 'float64 (exact)'}`;
     } else {
       ui.info.textContent = 'Choose “Train on: a text” above (or press a button here) to train on this text.';
     }
