@@ -189,6 +189,9 @@ export function listenForEngines() {
     const { name, module, variant } = event.data;
     const engine = { module, variant: variant === 'relaxed' ? 'relaxed' : 'simd128' };
     sent.set(name, engine);
+    // Its glue now, while the network is there (the page sends every module once it is
+    // idle, so that every chapter opens offline later): the import is kept for workerEngine.
+    if (module) import(pkgUrl(name, true, engine.variant)).catch(() => {});
     for (const resolve of waiting.get(name) ?? []) resolve(engine);
     waiting.delete(name);
   });

@@ -6,7 +6,6 @@
 // (App.open), so they paint first; only then does the wasm download begin (most of the
 // page's bytes), so that on a slow phone it never competes with the first paint.
 import { App, CHAPTERS } from './app.js';
-import { prefetchBodies } from './shell/chapters.js';
 import { fontsReady } from './fonts.js';
 import { engineVariant, loadEngine } from './engine.js';
 import { readOnly, checkedCount, MAX_API_ITERATIONS } from './shell/api-guards.js';
@@ -197,10 +196,15 @@ async function boot() {
   }
   $('loading')?.remove();
   document.body.dataset.ready = '1';
-  // Once the page is idle: the code of the chapters that run on the core engine, so that
-  // they open offline too, as the engine they need is already here (shell/chapters.js).
+  // Once the page is idle: every chapter's code and engine module, one after the other (the
+  // core engine's chapters first), so that every chapter opens at once and offline too.
+  // The first paint never waits for them; data-prefetched="1" when all are here.
   const idle = globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 1000));
-  idle(() => prefetchBodies(CHAPTERS.filter((c) => !c.engine)), { timeout: 5000 });
+  idle(async () => {
+    const order = [...CHAPTERS.filter((c) => !c.engine), ...CHAPTERS.filter((c) => c.engine)];
+    for (const c of order) await app.prefetchChapter(c);
+    document.body.dataset.prefetched = '1';
+  }, { timeout: 5000 });
 }
 
 boot();

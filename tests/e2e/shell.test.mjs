@@ -371,7 +371,8 @@ test('an empty or one-letter word shows a message and keeps the model', async ()
 test('a failing engine load shows a message instead of a blank page', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.route('**/pkg/core_bg.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  // Both builds (www/pkg and, where relaxed SIMD validates, www/pkg-relaxed).
+  await page.route('**/core_bg.wasm', (route) => route.fulfill({ status: 404, body: 'gone' }));
   await page.goto(`${server.url}#${HOME}`);
   await page.waitForFunction(() => document.body.dataset.ready === 'error', null, { timeout: 10000 });
   assert.ok(await page.isVisible('#load-error'));

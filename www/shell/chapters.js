@@ -79,15 +79,6 @@ function stylesheet(path) {
 /** Stylesheet id → the promise of its load (one <link> per page, shared by its chapters). */
 const sheets = new Map();
 
-/**
- * Loads the bodies of `chapters` quietly, one after the other (a chapter opened meanwhile
- * takes its own as usual): what the page fetches once it is idle, so that these chapters
- * open without the network. A failure is left for the chapter to report when it opens.
- */
-export async function prefetchBodies(chapters) {
-  for (const c of chapters) await loadBody(c).catch(() => {});
-}
-
 /** The chapter module with this id; the default chapter (`steps`) if there is none. */
 export function chapterById(id) {
   return CHAPTERS.find((c) => c.id === id) ?? CHAPTERS.find((c) => c.id === 'steps') ?? CHAPTERS[0];

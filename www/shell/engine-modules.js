@@ -31,6 +31,32 @@ export const engineModules = {
   },
 
   /**
+   * Quietly loads what chapter `c` needs, its code and its engine module, so that it opens
+   * later without the network (what the page does once it is idle). A failure says nothing
+   * here: the chapter reports it when it is opened (and tries again then).
+   */
+  async prefetchChapter(c) {
+    await loadBody(c).catch(() => {});
+    const name = c.engine ?? CORE;
+    if (this.engineLoads.has(name)) {
+      await this.engineLoads.get(name);
+      return;
+    }
+    const loading = loadEngine(name).then(
+      (glue) => {
+        this.addEngine(name, glue);
+        return true;
+      },
+      () => {
+        this.engineLoads.delete(name);
+        return false;
+      },
+    );
+    this.engineLoads.set(name, loading);
+    await loading;
+  },
+
+  /**
    * Loads the engine module chapter `c` needs, once; resolves true when it is in app.wasm
    * (at once for a chapter of the core module), false if it could not be loaded (a notice
    * says so; the chapter keeps its opening text, and opening it again tries again). Once
