@@ -8,7 +8,7 @@
 import { el, fmt, fmtVec, math } from '../common.js';
 import { Chart } from '../charts.js';
 import { control, syncAll } from '../controls.js';
-import { drawHeatmap } from './draw.js';
+import { drawHeatmap } from './heatmap.js';
 import { PacedModel } from './pace.js';
 import { button, buttons, changed, part, throttled } from './ui.js';
 

@@ -8,7 +8,8 @@ import { el, fmt, fmtVec, math } from '../common.js';
 import { Chart } from '../charts.js';
 import { control, syncAll } from '../controls.js';
 import { Model } from '../../model.js';
-import { drawHeatmap, drawVectors } from './draw.js';
+import { drawVectors } from './draw.js';
+import { drawHeatmap } from './heatmap.js';
 import { PacedModel } from './pace.js';
 import { button, buttons, changed, part, throttled } from './ui.js';
 
