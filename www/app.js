@@ -48,7 +48,7 @@ export class App {
      * `engine: NAME` has its module's exports here once it has mounted.
      */
     this.wasm = null;
-    /** Engine module name → the promise of its load (see loadChapterEngine). */
+    /** Engine module name → the promise of its load (see engineLoad). */
     this.engineLoads = new Map();
     /** Chapter id → the promise of its body's load (see loadChapterBody). */
     this.bodyLoads = new Map();

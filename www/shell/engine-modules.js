@@ -33,27 +33,11 @@ export const engineModules = {
   /**
    * Quietly loads what chapter `c` needs, its code and its engine module, so that it opens
    * later without the network (what the page does once it is idle). A failure says nothing
-   * here: the chapter reports it when it is opened (and tries again then).
+   * here unless the chapter shown is waiting for that module (then as loadChapterEngine).
    */
   async prefetchChapter(c) {
     await loadBody(c).catch(() => {});
-    const name = c.engine ?? CORE;
-    if (this.engineLoads.has(name)) {
-      await this.engineLoads.get(name);
-      return;
-    }
-    const loading = loadEngine(name).then(
-      (glue) => {
-        this.addEngine(name, glue);
-        return true;
-      },
-      () => {
-        this.engineLoads.delete(name);
-        return false;
-      },
-    );
-    this.engineLoads.set(name, loading);
-    await loading;
+    await this.engineLoad(c.engine ?? CORE);
   },
 
   /**
@@ -63,14 +47,28 @@ export const engineModules = {
    * loaded, the chapter mounts and draws if it is still the one shown.
    */
   loadChapterEngine(c) {
-    const name = c.engine ?? CORE;
+    return this.engineLoad(c.engine ?? CORE);
+  },
+
+  /**
+   * The one load of engine module `name` (shared by a chapter that opens and the idle
+   * prefetch, whichever starts it): resolves true once it is in app.wasm and the chapter
+   * shown, if it was waiting for it, has mounted; false if it could not be loaded (the
+   * chapter shown, if it needs it, says so; the next call tries again).
+   */
+  engineLoad(name) {
     let loading = this.engineLoads.get(name);
     if (!loading) {
+      // The chapter shown, if it has not mounted for want of this module.
+      const waiting = () => {
+        const shown = this.chapter();
+        return (shown.engine ?? CORE) === name && !this.views.has(shown.id) ? shown : null;
+      };
       loading = loadEngine(name).then(
         (glue) => {
           this.addEngine(name, glue);
           // (During start() the chapter mounts when start shows it.)
-          if (this.word && this.chapter() === c) {
+          if (this.word && waiting()) {
             this.nav.show();
             this.requestRender();
           }
@@ -78,9 +76,12 @@ export const engineModules = {
         },
         (e) => {
           this.engineLoads.delete(name);
-          const why = `The engine of the chapter “${c.title}” could not be loaded (${e.message}). Open the chapter again to retry.`;
-          this.nav.loadFailed(c, why);
-          this.notice(why, 'error');
+          const c = waiting();
+          if (c) {
+            const why = `The engine of the chapter “${c.title}” could not be loaded (${e.message}). Open the chapter again to retry.`;
+            this.nav.loadFailed(c, why);
+            this.notice(why, 'error');
+          }
           return false;
         },
       );
