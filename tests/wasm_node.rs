@@ -350,19 +350,28 @@ fn fast_f32_simd_kernels_give_the_generic_kernels_bits() {
         (1, 1, 1),
         (3, 5, 7),
         (4, 3, 13),
+        (5, 7, 33),
+        (7, 25, 65),
         (25, 100, 65),
         (65, 25, 100),
+        (100, 25, 100),
         (9, 0, 4),
     ] {
-        for transposed in [false, true] {
-            let a: Vec<f32> = (0..m * k).map(|_| next()).collect();
+        // A row-major or a transposed view (rs = 1: read in place), each also with
+        // padded rows (rows further apart than their length).
+        for strides in [(k, 1), (1, m), (k + 3, 1), (1, m + 2)] {
+            let len = if m * k == 0 {
+                0
+            } else {
+                (m - 1) * strides.0 + (k - 1) * strides.1 + 1
+            };
+            let a: Vec<f32> = (0..len).map(|_| next()).collect();
             let b: Vec<f32> = (0..k * n).map(|_| next()).collect();
             let c0: Vec<f32> = (0..m * n).map(|_| next()).collect();
-            let strides = if transposed { (1, m) } else { (k, 1) };
             let (mut got, mut want) = (c0.clone(), c0);
             simd::gemm_acc((m, k, n), &a, strides, &b, &mut got);
             kernels::gemm_acc_f32((m, k, n), &a, strides, &b, &mut want);
-            assert_eq!(got, want, "gemm ({m},{k},{n}) transposed {transposed}");
+            assert_eq!(got, want, "gemm ({m},{k},{n}) strides {strides:?}");
         }
     }
     for (rows, n) in [(1, 5), (7, 9), (19, 100), (100, 100), (3, 2)] {

@@ -91,13 +91,22 @@ pub mod wasm {
         unsafe { v128_store(four.as_mut_ptr().cast(), v) }
     }
 
+    /// Where the tile reads A: `A[i+r, p] = src[p·step + r]` for r < R. Either A packed
+    /// (`step` = R) or, when A's rows are adjacent in memory (rs = 1: A is a transposed
+    /// view, as dYᵀ and dAᵀ in BPTT), A itself from row i (`step` = cs): no copy.
+    #[derive(Clone, Copy)]
+    struct APanel<'a> {
+        src: &'a [f32],
+        step: usize,
+    }
+
     /// One R×(4·V) tile of C at (i, j): R·V vector accumulators in registers
-    /// while p runs over k (`a_pack[p·R + r] = A[i+r, p]`).
+    /// while p runs over k.
     #[inline(always)]
     fn tile<const R: usize, const V: usize>(
-        n: usize,
+        (k, n): (usize, usize),
         (i, j): (usize, usize),
-        a_pack: &[f32],
+        a: APanel,
         b: &[f32],
         c: &mut [f32],
     ) {
@@ -107,17 +116,23 @@ pub mod wasm {
                 *x = load(c, (i + r) * n + j + 4 * v);
             }
         }
-        let k = a_pack.len() / R;
-        assert!(b.len() >= k * n && j + 4 * V <= n, "gemm tile in bounds");
-        let (ap, bp) = (a_pack.as_ptr(), b.as_ptr());
+        if k == 0 {
+            return;
+        }
+        assert!(
+            b.len() >= k * n && j + 4 * V <= n && a.src.len() >= (k - 1) * a.step + R,
+            "gemm tile in bounds"
+        );
+        let (ap, bp) = (a.src.as_ptr(), b.as_ptr());
         for p in 0..k {
-            // SAFETY: p < k, so a_pack[p·R + r] (r < R) and b[p·n + j .. p·n + j + 4·V]
+            // SAFETY: p < k, so src[p·step + r] (r < R) and b[p·n + j .. p·n + j + 4·V]
             // are in bounds (asserted above).
             unsafe {
                 let b_p: [v128; V] =
                     std::array::from_fn(|v| v128_load(bp.add(p * n + j + 4 * v).cast()));
+                let a_p = ap.add(p * a.step);
                 for r in 0..R {
-                    let a = f32x4_splat(*ap.add(p * R + r));
+                    let a = f32x4_splat(*a_p.add(r));
                     for v in 0..V {
                         acc[r][v] = madd(a, b_p[v], acc[r][v]);
                     }
@@ -131,7 +146,34 @@ pub mod wasm {
         }
     }
 
-    /// Rows i..i+R of C: A packed, then columns in tiles of 8, 4 and 1.
+    /// `pack[p·4 + r] = A[i+r, p]` for A row-major with rows `rs` apart (cs = 1): 4×4
+    /// blocks through registers, as [`transpose_into`] (packing element by element
+    /// cost a tenth of the product at k = 100, n = 65), the last p one at a time.
+    fn pack4_rows(a: &[f32], rs: usize, (i, k): (usize, usize), pack: &mut Vec<f32>) {
+        use core::arch::wasm32::i32x4_shuffle;
+        pack.clear();
+        pack.resize(4 * k, 0.0);
+        let k4 = k - k % 4;
+        for p in (0..k4).step_by(4) {
+            let [w, x, y, z]: [v128; 4] = std::array::from_fn(|r| load(a, (i + r) * rs + p));
+            let wx_lo = i32x4_shuffle::<0, 4, 1, 5>(w, x);
+            let wx_hi = i32x4_shuffle::<2, 6, 3, 7>(w, x);
+            let yz_lo = i32x4_shuffle::<0, 4, 1, 5>(y, z);
+            let yz_hi = i32x4_shuffle::<2, 6, 3, 7>(y, z);
+            store(pack, p * 4, i32x4_shuffle::<0, 1, 4, 5>(wx_lo, yz_lo));
+            store(pack, (p + 1) * 4, i32x4_shuffle::<2, 3, 6, 7>(wx_lo, yz_lo));
+            store(pack, (p + 2) * 4, i32x4_shuffle::<0, 1, 4, 5>(wx_hi, yz_hi));
+            store(pack, (p + 3) * 4, i32x4_shuffle::<2, 3, 6, 7>(wx_hi, yz_hi));
+        }
+        for p in k4..k {
+            for r in 0..4 {
+                pack[p * 4 + r] = a[(i + r) * rs + p];
+            }
+        }
+    }
+
+    /// Rows i..i+R of C: A's panel (read in place, or packed), then columns in
+    /// tiles of 8, 4 and 1.
     #[inline(always)]
     fn rows<const R: usize>(
         (k, n): (usize, usize),
@@ -141,30 +183,51 @@ pub mod wasm {
         b: &[f32],
         c: &mut [f32],
     ) {
-        a_pack.clear();
-        for p in 0..k {
-            for r in 0..R {
-                a_pack.push(a[(i + r) * rs + p * cs]);
+        let panel = if k == 0 {
+            APanel { src: &[], step: R }
+        } else if rs == 1 {
+            APanel {
+                src: &a[i..],
+                step: cs,
             }
-        }
+        } else {
+            if R == 4 && cs == 1 {
+                pack4_rows(a, rs, (i, k), a_pack);
+            } else {
+                a_pack.clear();
+                a_pack.extend(
+                    (0..k)
+                        .flat_map(|p| (0..R).map(move |r| (r, p)))
+                        .map(|(r, p)| a[(i + r) * rs + p * cs]),
+                );
+            }
+            APanel {
+                src: a_pack,
+                step: R,
+            }
+        };
         let mut j = 0;
         while j + 8 <= n {
-            tile::<R, 2>(n, (i, j), a_pack, b, c);
+            tile::<R, 2>((k, n), (i, j), panel, b, c);
             j += 8;
         }
         if j + 4 <= n {
-            tile::<R, 1>(n, (i, j), a_pack, b, c);
+            tile::<R, 1>((k, n), (i, j), panel, b, c);
             j += 4;
         }
         for j in j..n {
             if R == 4 {
-                // The last columns (n mod 4 of them) four rows at a time: a_pack holds
+                // The last columns (n mod 4 of them) four rows at a time: the panel holds
                 // A[i..i+4, p] contiguous, so C[i..i+4, j] += A[i..i+4, p]·B[p, j] is one
                 // vector multiply-add per p (scalar, it cost a fifth of the product at n = 65).
                 let at = |r: usize| (i + r) * n + j;
                 let mut t = f32x4(c[at(0)], c[at(1)], c[at(2)], c[at(3)]);
                 for p in 0..k {
-                    t = madd(load(a_pack, p * 4), f32x4_splat(b[p * n + j]), t);
+                    t = madd(
+                        load(panel.src, p * panel.step),
+                        f32x4_splat(b[p * n + j]),
+                        t,
+                    );
                 }
                 for r in 0..4 {
                     c[at(r)] = lane(t, r);
@@ -174,7 +237,7 @@ pub mod wasm {
             for r in 0..R {
                 let mut t = c[(i + r) * n + j];
                 for p in 0..k {
-                    t = madd1(a_pack[p * R + r], b[p * n + j], t);
+                    t = madd1(panel.src[p * panel.step + r], b[p * n + j], t);
                 }
                 c[(i + r) * n + j] = t;
             }
@@ -281,45 +344,46 @@ pub mod wasm {
 
     /// See [`super::transpose_into`]: 4×4 blocks through registers (four loads, eight
     /// shuffles, four stores; element by element it took 5% of an iteration), the
-    /// edges one at a time.
+    /// edges one at a time. Every entry of `out` is written once, so it is not zeroed
+    /// first, and the blocks use unchecked pointers (checked loads and stores and the
+    /// zeroing took half the transpose's time).
     pub fn transpose_into(m: &[f32], (rows, cols): (usize, usize), out: &mut Vec<f32>) {
         use core::arch::wasm32::i32x4_shuffle;
-        let m = &m[..rows * cols];
+        let len = rows * cols;
+        let m = &m[..len];
         out.clear();
-        out.resize(rows * cols, 0.0);
+        out.reserve(len);
         let (r4, c4) = (rows - rows % 4, cols - cols % 4);
-        for i in (0..r4).step_by(4) {
-            for j in (0..c4).step_by(4) {
-                let [a, b, c, d]: [v128; 4] = std::array::from_fn(|q| load(m, (i + q) * cols + j));
-                // [a0 b0 a1 b1], [a2 b2 a3 b3], [c0 d0 c1 d1], [c2 d2 c3 d3] …
-                let ab_lo = i32x4_shuffle::<0, 4, 1, 5>(a, b);
-                let ab_hi = i32x4_shuffle::<2, 6, 3, 7>(a, b);
-                let cd_lo = i32x4_shuffle::<0, 4, 1, 5>(c, d);
-                let cd_hi = i32x4_shuffle::<2, 6, 3, 7>(c, d);
-                // … then column q of the block = row q of Mᵀ's block: [a_q b_q c_q d_q].
-                store(out, j * rows + i, i32x4_shuffle::<0, 1, 4, 5>(ab_lo, cd_lo));
-                store(
-                    out,
-                    (j + 1) * rows + i,
-                    i32x4_shuffle::<2, 3, 6, 7>(ab_lo, cd_lo),
-                );
-                store(
-                    out,
-                    (j + 2) * rows + i,
-                    i32x4_shuffle::<0, 1, 4, 5>(ab_hi, cd_hi),
-                );
-                store(
-                    out,
-                    (j + 3) * rows + i,
-                    i32x4_shuffle::<2, 3, 6, 7>(ab_hi, cd_hi),
-                );
+        let (src, dst) = (m.as_ptr(), out.as_mut_ptr());
+        // SAFETY: i + 3 < r4 ≤ rows and j + 3 < c4 ≤ cols, so every load reads inside
+        // `m` (rows × cols) and every store writes inside `out`'s capacity (cols × rows).
+        // The blocks write Mᵀ[j.., i..] for i < r4, j < c4; the loops after them write
+        // the rest: every one of the `len` entries is written before set_len.
+        unsafe {
+            for i in (0..r4).step_by(4) {
+                for j in (0..c4).step_by(4) {
+                    let [a, b, c, d]: [v128; 4] =
+                        std::array::from_fn(|q| v128_load(src.add((i + q) * cols + j).cast()));
+                    // [a0 b0 a1 b1], [a2 b2 a3 b3], [c0 d0 c1 d1], [c2 d2 c3 d3] …
+                    let ab_lo = i32x4_shuffle::<0, 4, 1, 5>(a, b);
+                    let ab_hi = i32x4_shuffle::<2, 6, 3, 7>(a, b);
+                    let cd_lo = i32x4_shuffle::<0, 4, 1, 5>(c, d);
+                    let cd_hi = i32x4_shuffle::<2, 6, 3, 7>(c, d);
+                    // … then column q of the block = row q of Mᵀ's block: [a_q b_q c_q d_q].
+                    let at = |q: usize| dst.add((j + q) * rows + i).cast();
+                    v128_store(at(0), i32x4_shuffle::<0, 1, 4, 5>(ab_lo, cd_lo));
+                    v128_store(at(1), i32x4_shuffle::<2, 3, 6, 7>(ab_lo, cd_lo));
+                    v128_store(at(2), i32x4_shuffle::<0, 1, 4, 5>(ab_hi, cd_hi));
+                    v128_store(at(3), i32x4_shuffle::<2, 3, 6, 7>(ab_hi, cd_hi));
+                }
             }
-        }
-        for i in 0..rows {
-            let from = if i < r4 { c4 } else { 0 };
-            for j in from..cols {
-                out[j * rows + i] = m[i * cols + j];
+            for i in 0..rows {
+                let from = if i < r4 { c4 } else { 0 };
+                for j in from..cols {
+                    *dst.add(j * rows + i) = m[i * cols + j];
+                }
             }
+            out.set_len(len);
         }
     }
 }

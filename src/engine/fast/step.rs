@@ -12,11 +12,11 @@
 //! f′ is read from h alone (1 − h², h(1 − h), [h > 0], 1), so a_t is not kept.
 
 use super::math::{sigmoid, softmax_in_place, tanh};
-use super::simd::{gemm_acc, rows_times};
+use super::simd::{gemm_acc, rows_times, transpose_into};
 use super::{FastSettings, FastTrainer, Layout};
 use crate::engine::activation::Activation;
 use crate::engine::clip::{Clip, ClipReport, clamp_on};
-use crate::engine::kernels::{axpy, dot, transpose_into};
+use crate::engine::kernels::{axpy, dot};
 use crate::engine::optim::OptimizerKind;
 use crate::engine::optim::rules::{AdamStep, adagrad_on, adam_on, momentum_on, sgd_on};
 use crate::engine::params::Params;
@@ -100,6 +100,37 @@ pub fn gradients(
         grads,
         h0: widen(&t.work.carry),
     }
+}
+
+/// (Σ g², max |g|) in one pass: the sum in [`dot`]'s order (so ‖g‖ has its bits),
+/// the maximum for clipping by value.
+fn sum_sq_and_max_abs(g: &[f32]) -> (f32, f32) {
+    let mut acc = [0.0f32; 8];
+    let mut max = [0.0f32; 8];
+    let chunks = g.chunks_exact(8);
+    let rest = chunks.remainder();
+    for x in chunks {
+        for k in 0..8 {
+            acc[k] += x[k] * x[k];
+            // A comparison, not f32::max: its NaN rule keeps LLVM from f32x4 lanes.
+            let a = x[k].abs();
+            max[k] = if a > max[k] { a } else { max[k] };
+        }
+    }
+    let t = [
+        acc[0] + acc[4],
+        acc[1] + acc[5],
+        acc[2] + acc[6],
+        acc[3] + acc[7],
+    ];
+    let mut sum = (t[0] + t[2]) + (t[1] + t[3]);
+    let mut top = max.iter().fold(0.0f32, |a, &b| a.max(b));
+    for &x in rest {
+        sum += x * x;
+        top = top.max(x.abs());
+    }
+    // A NaN is not in `top`, but it is in `sum`: the caller stops on a non-finite norm.
+    (sum, top)
 }
 
 /// h ← f(h) in place (h holds a_t on entry).
@@ -261,9 +292,12 @@ impl FastTrainer {
         if !self.settings.bias {
             g[ranges[3].start..].fill(0.0);
         }
-        let norms = ranges
-            .clone()
-            .map(|r| f64::from(dot(&g[r.clone()], &g[r])).sqrt());
+        let mut max_abs = 0.0f32;
+        let norms = ranges.clone().map(|r| {
+            let (sum_sq, max) = sum_sq_and_max_abs(&g[r]);
+            max_abs = max_abs.max(max);
+            f64::from(sum_sq).sqrt()
+        });
         let total = norms.iter().map(|n| n * n).sum::<f64>().sqrt();
         if !total.is_finite() {
             return None;
@@ -271,7 +305,9 @@ impl FastTrainer {
         let norm_of = |g: &[f32]| f64::from(dot(g, g)).sqrt();
         let fired = match self.settings.clip {
             Clip::Off => false,
-            Clip::Value(c) => clamp_on(g, c as f32),
+            // Clamping writes every gradient: only when one is out of range (rarely,
+            // once training has settled), and then as the exact engine does.
+            Clip::Value(c) => max_abs > c as f32 && clamp_on(g, c as f32),
             Clip::Norm(c) if total >= c => {
                 let scale = (c / total) as f32;
                 g.iter_mut().for_each(|v| *v *= scale);

@@ -75,6 +75,8 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::clip::Clip;
+    use crate::engine::params::Params;
     use crate::engine::session::SessionConfig;
     use crate::engine::{OptimizerConfig, OptimizerKind};
 
@@ -123,6 +125,60 @@ mod tests {
         assert!(s.train(1).is_err(), "refuses until reset");
         s.reset(1);
         assert!(s.train(2).is_ok());
+    }
+
+    /// One iteration in each precision from the same weights, clipping as `clip`.
+    /// Plain SGD: a clipped gradient moves the weights less (Adam's and Adagrad's first
+    /// steps, about lr·g/|g|, would hide a missing clamp).
+    fn one_iteration(clip: Clip, precision: Precision) -> (TrainReport, Params) {
+        let mut s = Session::new(SessionConfig {
+            text: "the quick brown fox jumps over the lazy dog. ".repeat(4),
+            seq_len: Some(12),
+            precision,
+            clip,
+            optimizer: OptimizerConfig::new(OptimizerKind::Sgd, 0.5),
+            ..Default::default()
+        })
+        .unwrap();
+        let report = s.train(1).unwrap();
+        (report, s.params().clone())
+    }
+
+    #[test]
+    fn clipping_fires_and_clips_as_the_exact_engine() {
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-5 * b.abs().max(1e-3);
+        // Thresholds under the first gradients (so clipping fires) and far above them.
+        for clip in [
+            Clip::Value(0.01),
+            Clip::Value(1e3),
+            Clip::Norm(0.05),
+            Clip::Norm(1e3),
+            Clip::Off,
+        ] {
+            let (exact, p64) = one_iteration(clip, Precision::Float64);
+            let (fast, p32) = one_iteration(clip, Precision::Float32);
+            let big = matches!(clip, Clip::Value(c) | Clip::Norm(c) if c < 1.0);
+            assert_eq!(
+                exact.clip.fired, big,
+                "{clip:?}: the thresholds are chosen to fire or not"
+            );
+            assert_eq!(fast.clip.fired, exact.clip.fired, "{clip:?}");
+            assert!(
+                close(fast.clip.norm_before, exact.clip.norm_before),
+                "{clip:?}"
+            );
+            assert!(
+                close(fast.clip.norm_after, exact.clip.norm_after),
+                "{clip:?}"
+            );
+            assert!(exact.clip.norm_after <= exact.clip.norm_before * (1.0 + 1e-12));
+            for (a, b) in p32.slices().iter().zip(p64.slices()) {
+                for (&x, &y) in a.iter().zip(b.iter()) {
+                    let tolerance = 1e-5 * y.abs() + 1e-6;
+                    assert!((x - y).abs() <= tolerance, "{clip:?}: {x} vs {y}");
+                }
+            }
+        }
     }
 
     #[test]
