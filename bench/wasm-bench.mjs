@@ -7,7 +7,9 @@
 //                             [--only native,node,chromium,numpy,js] [--no-build] [--corpus FILE]
 //
 // Builds first (scripts/build for www/pkg, cargo build --release for the native tool)
-// unless --no-build. Prints one JSON line per measurement, then a table of medians:
+// unless --no-build. The wasm variants of one configuration take turns run by run (so
+// the machine's load falls on each alike), and their ratios are the medians of the
+// run-by-run ratios. Prints one JSON line per measurement, then a table of medians:
 // config | wasm f64 | wasm f32 | f32 relaxed | native f64 | numpy | plain JS | f32/f64 |
 // relaxed/f64 | f32/numpy | relaxed/numpy | f32/JS (wasm in Node; above 1 means f32
 // wasm is faster), then Chromium's and wasm/native. "f32 relaxed" is the relaxed-SIMD
@@ -71,27 +73,38 @@ const notes = [];
  * N iterations; training continues across runs. Self-contained: it is also sent into
  * the browser page as source text.
  */
-function runProtocol(train, now, runs, target) {
-  const t0 = now();
-  let warm = 0;
-  while (now() - t0 < 500) {
-    train(10);
-    warm += 10;
-  }
-  const rate = warm / ((now() - t0) / 1000);
-  const n = Math.max(20, Math.floor(rate * target));
-  const rates = [];
-  let lastLoss = NaN;
+/**
+ * The protocol for several variants at once: each is warmed up for 0.5 s and sized to runs of
+ * about `target` seconds, then the timed runs take turns (variant 1, 2, …, 1, 2, …), so a
+ * change in the machine's load falls on every variant alike and their ratios hold.
+ * `trains[v](n)` trains n iterations of variant v and returns the last loss.
+ */
+function runInterleaved(trains, now, runs, target) {
+  const sizes = trains.map((train) => {
+    const t0 = now();
+    let warm = 0;
+    while (now() - t0 < 500) {
+      train(10);
+      warm += 10;
+    }
+    return Math.max(20, Math.floor((warm / ((now() - t0) / 1000)) * target));
+  });
+  const rates = trains.map(() => []);
+  const lastLoss = trains.map(() => NaN);
   for (let r = 0; r < runs; r++) {
-    const t = now();
-    lastLoss = train(n);
-    rates.push(n / ((now() - t) / 1000));
+    trains.forEach((train, v) => {
+      const t = now();
+      lastLoss[v] = train(sizes[v]);
+      rates[v].push(sizes[v] / ((now() - t) / 1000));
+    });
   }
-  const sorted = rates.slice().sort((a, b) => a - b);
-  const k = sorted.length;
-  const median = k % 2 ? sorted[(k - 1) / 2] : (sorted[k / 2 - 1] + sorted[k / 2]) / 2;
   const r2 = (x) => Math.round(x * 100) / 100;
-  return { iters_per_run: n, runs: rates.map(r2), median: r2(median), min: r2(sorted[0]), max: r2(sorted[k - 1]), last_loss: lastLoss };
+  return rates.map((list, v) => {
+    const sorted = list.slice().sort((a, b) => a - b);
+    const k = sorted.length;
+    const median = k % 2 ? sorted[(k - 1) / 2] : (sorted[k / 2 - 1] + sorted[k / 2]) / 2;
+    return { iters_per_run: sizes[v], runs: list.map(r2), median: r2(median), min: r2(sorted[0]), max: r2(sorted[k - 1]), last_loss: lastLoss[v] };
+  });
 }
 
 function build() {
@@ -138,13 +151,13 @@ async function benchNode() {
   }
   const out = [];
   for (const [H, S] of CONFIGS) {
-    for (const { dir, precision, mode } of runs) {
-      const run = new pkgs[dir].BenchRun(corpus, H, S, mode);
-      const res = runProtocol((n) => run.train(n), () => performance.now(), RUNS, TARGET);
-      out.push({ impl: `rnn-lab-wasm-${precision}`, precision, platform: `node ${process.version}`, H, seq: S, V: run.vocab_size(), ...res });
-      run.free();
+    const models = runs.map(({ dir, mode }) => new pkgs[dir].BenchRun(corpus, H, S, mode));
+    const results = runInterleaved(models.map((m) => (n) => m.train(n)), () => performance.now(), RUNS, TARGET);
+    runs.forEach(({ precision }, v) => {
+      out.push({ impl: `rnn-lab-wasm-${precision}`, precision, platform: `node ${process.version}`, H, seq: S, V: models[v].vocab_size(), round_robin: true, ...results[v] });
       console.log(JSON.stringify(out.at(-1)));
-    }
+    });
+    models.forEach((m) => m.free());
   }
   return out;
 }
@@ -160,7 +173,7 @@ async function benchChromium() {
     const page = await (await browser.newContext({ bypassCSP: true })).newPage();
     page.on('pageerror', (e) => console.error(`chromium: ${e.message}`));
     await page.goto(new URL('bench/page.html', server.url).href);
-    await page.addScriptTag({ content: `window.runProtocol = ${runProtocol.toString()};` });
+    await page.addScriptTag({ content: `window.runInterleaved = ${runInterleaved.toString()};` });
     const relaxed = await page.evaluate(`(${hasRelaxedSimd.toString()})()`);
     const runs = wasmRuns(relaxed);
     await page.evaluate(async (dirs) => {
@@ -173,17 +186,19 @@ async function benchChromium() {
     }, [...new Set(runs.map((r) => r.dir))]);
     const version = browser.version();
     for (const [H, S] of CONFIGS) {
-      for (const { dir, precision, mode } of runs) {
-        const res = await page.evaluate(({ text, H, S, dir, mode, runs, target }) => {
-          const run = new window.benchPkgs[dir].BenchRun(text, H, S, mode);
-          const r = window.runProtocol((n) => run.train(n), () => performance.now(), runs, target);
-          r.V = run.vocab_size();
-          run.free();
-          return r;
-        }, { text: corpus, H, S, dir, mode, runs: RUNS, target: TARGET });
-        out.push({ impl: `rnn-lab-wasm-${precision}`, precision, platform: `chromium ${version}`, H, seq: S, ...res });
+      const results = await page.evaluate(({ text, H, S, variants, runs, target }) => {
+        const models = variants.map(({ dir, mode }) => new window.benchPkgs[dir].BenchRun(text, H, S, mode));
+        const res = window.runInterleaved(models.map((m) => (n) => m.train(n)), () => performance.now(), runs, target);
+        res.forEach((r, v) => {
+          r.V = models[v].vocab_size();
+        });
+        models.forEach((m) => m.free());
+        return res;
+      }, { text: corpus, H, S, variants: runs.map(({ dir, mode }) => ({ dir, mode })), runs: RUNS, target: TARGET });
+      runs.forEach(({ precision }, v) => {
+        out.push({ impl: `rnn-lab-wasm-${precision}`, precision, platform: `chromium ${version}`, H, seq: S, round_robin: true, ...results[v] });
         console.log(JSON.stringify(out.at(-1)));
-      }
+      });
     }
   } finally {
     await browser.close();
@@ -226,7 +241,20 @@ if (ONLY.has('js')) results.js = benchBaseline(`node ${process.version}`, proces
 
 const find = (list, H, S, precision) => list.find((r) => r.H === H && r.seq === S && (!precision || r.precision === precision || !r.precision));
 const fmt = (r) => (r ? String(Math.round(r.median)) : '–');
-const ratio = (a, b) => (a && b ? `${(a.median / b.median).toFixed(2)}×` : '–');
+/**
+ * a's speed over b's: for two wasm variants of one runtime, whose runs took turns, the
+ * median of the run-by-run ratios (a load spike hits both runs of a pair); otherwise the
+ * ratio of the medians.
+ */
+function speedRatio(a, b) {
+  if (a.round_robin && b.round_robin && a.platform === b.platform && a.runs.length === b.runs.length) {
+    const pairs = a.runs.map((x, i) => x / b.runs[i]).sort((x, y) => x - y);
+    const k = pairs.length;
+    return k % 2 ? pairs[(k - 1) / 2] : (pairs[k / 2 - 1] + pairs[k / 2]) / 2;
+  }
+  return a.median / b.median;
+}
+const ratio = (a, b) => (a && b ? `${speedRatio(a, b).toFixed(2)}×` : '–');
 function table(head, rows) {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
@@ -264,7 +292,7 @@ for (const [where, list] of [['Node', results.node], ['Chromium', results.chromi
     const np = find(results.numpy, H, S);
     for (const variant of ['f32', 'f32-relaxed']) {
       const w32 = find(list, H, S, variant);
-      if (w64 && w32) goals.push(`${where} H=${H} ${variant}/f64 ${ratio(w32, w64)} (goal 2×) ${w32.median >= 2 * w64.median ? 'met' : 'not met'}`);
+      if (w64 && w32) goals.push(`${where} H=${H} ${variant}/f64 ${ratio(w32, w64)} (goal 2×) ${speedRatio(w32, w64) >= 2 ? 'met' : 'not met'}`);
       if (w32 && np) goals.push(`${where} H=${H} ${variant}/numpy ${ratio(w32, np)} (goal ${vsNumpy}×) ${w32.median >= vsNumpy * np.median ? 'met' : 'not met'}`);
     }
   }
