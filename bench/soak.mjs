@@ -57,6 +57,8 @@ function instrument() {
 
 /** Bytes of every wasm memory a realm instantiated (www/engine.js keeps the list). */
 const wasmBytes = () => (typeof self.rnnLabEngineMemory === 'function' ? self.rnnLabEngineMemory() : NaN);
+/** The same per module ({ core: bytes, … }), to say which one grew. */
+const wasmByModule = () => (typeof self.rnnLabEngineMemories === 'function' ? self.rnnLabEngineMemories() : {});
 
 const mb = (b) => `${(b / 2 ** 20).toFixed(1)} MB`;
 
@@ -81,6 +83,7 @@ try {
     await cdp.send('HeapProfiler.collectGarbage');
     const pageHeap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
     const pageWasm = await page.evaluate(wasmBytes);
+    const pageModules = await page.evaluate(wasmByModule);
     let workerWasm = NaN;
     if (worker) {
       workerWasm = await worker.evaluate(wasmBytes).catch(() => NaN);
@@ -88,7 +91,7 @@ try {
     }
     const stamps = await page.evaluate(() => window.__soakFrames());
     const status = await page.evaluate(() => window.rnnLab.training.status());
-    return { minute, pageHeap, pageWasm, workerWasm, stamps, iteration: status.iteration, smoothLoss: status.smooth_loss };
+    return { minute, pageHeap, pageWasm, pageModules, workerWasm, stamps, iteration: status.iteration, smoothLoss: status.smooth_loss };
   }
 
   await page.click('#training-run');
@@ -112,6 +115,9 @@ try {
     console.log(`soak: minute ${String(s.minute).padStart(4)}  page heap ${mb(s.pageHeap)}  page wasm ${mb(s.pageWasm)}  ` +
       `worker wasm ${mb(s.workerWasm)}  iteration ${s.iteration}  loss ${s.smoothLoss.toFixed(3)}  ` +
       `frames ${s.frames}, longest ${s.maxFrameMs.toFixed(1)} ms, ${s.over} over ${FRAME_LIMIT_MS} ms`);
+    const before = samples.at(-2)?.pageModules;
+    const grew = before ? Object.entries(s.pageModules).filter(([name, bytes]) => bytes > (before[name] ?? 0)) : [];
+    if (grew.length) console.log(`soak:   page wasm grew in ${grew.map(([name, bytes]) => `${name} (${mb(before[name] ?? 0)} → ${mb(bytes)})`).join(', ')}`);
   }
   await page.click('#training-run');
 

@@ -68,17 +68,19 @@ const engines = new Map();
 const compiled = new Map();
 /** The workers started here (each is sent every module the page compiles). */
 const workers = new Set();
-/** The wasm memories instantiated in this realm (the page's, or the worker's). */
-const memories = [];
+/** The wasm memories instantiated in this realm (the page's, or the worker's), by module name. */
+const memories = new Map();
 
-/** Keeps an instance's memory for rnnLabEngineMemory (bench/soak.mjs reads it). */
-function track(exports) {
-  if (exports?.memory) memories.push(exports.memory);
+/** Keeps module `name`'s memory for rnnLabEngineMemory (bench/soak.mjs reads it). */
+function track(name, exports) {
+  if (exports?.memory) memories.set(name, exports.memory);
   return exports;
 }
 
 /** Bytes of every wasm memory of this realm (a diagnostic: bench/soak.mjs). */
-globalThis.rnnLabEngineMemory = () => memories.reduce((a, m) => a + m.buffer.byteLength, 0);
+globalThis.rnnLabEngineMemory = () => [...memories.values()].reduce((a, m) => a + m.buffer.byteLength, 0);
+/** The same per module: { core: bytes, charts: bytes, … }. */
+globalThis.rnnLabEngineMemories = () => Object.fromEntries([...memories].map(([name, m]) => [name, m.buffer.byteLength]));
 
 /**
  * The URL of a file of module `name` in www/pkg, or www/pkg-relaxed for the relaxed
@@ -116,14 +118,14 @@ async function startEngine(name) {
   if (RELAXED_MODULES.has(name) && hasRelaxedSimd()) {
     try {
       const fetched = await fetchEngine(name, 'relaxed');
-      track(await fetched.glue.default({ module_or_path: fetched.module }));
+      track(name, await fetched.glue.default({ module_or_path: fetched.module }));
       return { ...fetched, variant: 'relaxed' };
     } catch (e) {
       console.warn(`engine ${name}: the relaxed-SIMD build did not load, using the plain one`, e);
     }
   }
   const fetched = await fetchEngine(name, 'simd128');
-  track(await fetched.glue.default({ module_or_path: fetched.module }));
+  track(name, await fetched.glue.default({ module_or_path: fetched.module }));
   return { ...fetched, variant: 'simd128' };
 }
 
@@ -211,11 +213,11 @@ export function workerEngine(name = CORE) {
     variants.set(name, variant);
     if (module) {
       const glue = await import(pkgUrl(name, true, variant));
-      track(await glue.default({ module_or_path: module }));
+      track(name, await glue.default({ module_or_path: module }));
       return glue;
     }
     const fetched = await fetchEngine(name, variant);
-    track(await fetched.glue.default({ module_or_path: fetched.module }));
+    track(name, await fetched.glue.default({ module_or_path: fetched.module }));
     return fetched.glue;
   });
 }
