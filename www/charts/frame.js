@@ -114,8 +114,9 @@ export function floatTicks(lo, hi, maxPoints) {
   if (maxPoints === 0) return [];
   const [a, b] = [Math.min(lo, hi), Math.max(lo, hi)];
   if (Math.abs(a - b) < Number.EPSILON) return [a];
-  // ln/ln as Rust's f64::log(10.0): log10 would put 1000 in the next decade.
-  let scale = 10 ** Math.floor(Math.log(b - a) / Math.log(10));
+  // ln/ln as Rust's f64::log(10.0): log10 would put 1000 in the next decade. The power of
+  // ten parsed, as it is correctly rounded (V8's 10 ** -4 is 0.00009999999999999999).
+  let scale = Number(`1e${Math.floor(Math.log(b - a) / Math.log(10))}`);
   let granularity = scale / 10;
   if (1 + Math.floor((b - a) / scale) > maxPoints) {
     scale *= 10;
