@@ -93,7 +93,7 @@ test('each wasm module is downloaded and compiled once: the training worker gets
         window.__readyAt = performance.now();
         observer.disconnect();
       }
-    }).observe(document.documentElement, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
   });
   const page = await context.newPage();
   const wasm = [];
