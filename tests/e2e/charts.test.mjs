@@ -9,9 +9,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  COLORS, finiteRuns, fixed, floatTicks, flow, integerTicks, mapLinear, tickLabel, twoLines, yTop,
-} from '../../www/charts/frame.js';
+import { COLORS, flow, twoLines } from '../../www/charts/frame.js';
+import { finiteRuns, fixed, floatTicks, integerTicks, mapLinear, tickLabel, yTop } from '../../www/charts/ticks.js';
 import { lossXRange } from '../../www/charts/loss.js';
 import { barSlots, xLabelSlots } from '../../www/charts/grad-bars.js';
 import { ROOT, startServer, launch, openApp, saveScreenshot, canvasHasInk } from './harness.mjs';

@@ -2,9 +2,10 @@
 // current step in the event colour (vermillion). Drawn in JS (the frame: ./frame.js) so that
 // the default chapter needs no charts module; it looks as the plotters chart it replaces did.
 import {
-  COLORS, axisNames, begin, checkData, housePlot, houseMesh, integerTicks, listOf, message,
-  floatTicks, px, scaleOf, setFont, textOf, tickLabel, title, yTop,
+  COLORS, axisNames, begin, checkData, housePlot, houseMesh, listOf, message, px, scaleOf,
+  setFont, textOf, title,
 } from './frame.js';
+import { floatTicks, integerTicks, tickLabel, yTop } from './ticks.js';
 
 /**
  * How many x labels `cssEach` chart pixels apart fit under a house plot on an area `width`

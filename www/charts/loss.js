@@ -2,9 +2,10 @@
 // top wherever gradient clipping fired. Drawn in JS (the frame: ./frame.js) so that the
 // default chapter needs no charts module; it looks as the plotters chart it replaces did.
 import {
-  COLORS, axisNames, begin, checkData, finiteRuns, fixed, floatTicks, housePlot, houseMesh,
-  legend, listOf, mapLinear, message, px, scaleOf, stroke, textOf, tickLabel, title, yTop,
+  COLORS, axisNames, begin, checkData, housePlot, houseMesh, legend, listOf, message, px,
+  scaleOf, stroke, textOf, title,
 } from './frame.js';
+import { finiteRuns, fixed, floatTicks, mapLinear, tickLabel, yTop } from './ticks.js';
 
 /**
  * The x range of the curve: its first to last iteration, at least 10 iterations wide so that
