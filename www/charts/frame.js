@@ -5,8 +5,9 @@
 //
 // Everything is in device pixels, as plotters draws: a size given in chart pixels (CSS
 // pixels at 16 px type) is multiplied by the scale (devicePixelRatio × the type scale) and
-// rounded (px). The numbers (tick choice and labels, ranges) are in ./ticks.js. The default chapter draws these charts before the charts module (plotters,
-// ~120 KB gzipped) is needed, so that module is not part of the page's first load.
+// rounded (px); the numbers (tick choice and labels, ranges) are in ./ticks.js. The default
+// chapter draws these charts without the charts module (plotters, ~117 KB gzipped), so
+// that module is not part of the page's first load.
 import { FONT, notation } from '../diagram/draw.js';
 import { mapLinear } from './ticks.js';
 
