@@ -1,5 +1,7 @@
-//! The charts in headless Chromium: each draws non-blank on a created canvas,
-//! in the palette's colours, and refuses bad data with a message.
+//! The charts in headless Chromium: a chart draws non-blank on a created canvas,
+//! refuses bad data and an unsized canvas with a message, and the palette is
+//! the charts' colours. (The loss chart and the per-step bars are drawn in JS,
+//! www/charts/: their tests are tests/e2e/charts.test.mjs.)
 //!
 //! `CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 //!  cargo test --target wasm32-unknown-unknown --test wasm_browser`
@@ -7,10 +9,8 @@
 
 use rnn_lab::web::charts::{
     self, Scale, colors,
-    grad_bars::{GradBarsData, draw_grad_bars},
-    loss::{LossData, draw_loss},
+    why::{CurvesData, draw_curves},
 };
-use rnn_lab::web::lab::Lab;
 use serde_json::json;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -48,18 +48,6 @@ fn ink(px: &[u8]) -> usize {
         .count()
 }
 
-/// Pixels within a small distance of `c` (anti-aliasing blends the edges).
-fn count_color(px: &[u8], c: plotters::style::RGBColor) -> usize {
-    px.chunks(4)
-        .filter(|p| {
-            p[3] == 255
-                && (p[0] as i32 - c.0 as i32).abs() <= 6
-                && (p[1] as i32 - c.1 as i32).abs() <= 6
-                && (p[2] as i32 - c.2 as i32).abs() <= 6
-        })
-        .count()
-}
-
 /// A plain JS object from JSON (what the page passes).
 fn js(v: serde_json::Value) -> JsValue {
     js_sys::JSON::parse(&v.to_string()).unwrap()
@@ -74,115 +62,31 @@ fn message(e: wasm_bindgen::JsError) -> String {
 }
 
 #[wasm_bindgen_test]
-fn loss_chart_draws_the_training_of_a_real_lab() {
-    let mut lab = Lab::new(JsValue::UNDEFINED).unwrap();
+fn a_chart_draws_its_data_on_a_created_canvas() {
     let empty = canvas(640, 360);
     assert_eq!(ink(&pixels(&empty)), 0, "a new canvas is blank");
-    charts::loss::draw_loss_chart(&empty, lab.loss_history(500.0).unwrap(), Some(1.0)).unwrap();
-    let px = pixels(&empty);
-    assert!(ink(&px) > 500, "axes and the 'train' message are drawn");
-    assert_eq!(count_color(&px, colors::LOSS), 0, "no loss line yet");
-
-    lab.train(300.0).unwrap();
-    let c = canvas(640, 360);
-    charts::loss::draw_loss_chart(&c, lab.loss_history(500.0).unwrap(), Some(1.0)).unwrap();
-    let px = pixels(&c);
+    let data = js(json!({
+        "series": [{"name": "loss", "values": (1..=50).map(|i| 3.0 / f64::from(i)).collect::<Vec<_>>()}],
+        "reference": {"name": "floor", "value": 0.5},
+        "title": "curves", "x_desc": "step", "y_desc": "loss",
+    }));
+    let data: CurvesData = charts::data("curves", data).unwrap();
+    draw_curves(&empty, &data, Scale { dpr: 1.0 }).unwrap();
     assert!(
-        ink(&px) > (640 * 360) / 100,
+        ink(&pixels(&empty)) > (640 * 360) / 100,
         "at least 1% of the canvas is ink"
     );
-    assert!(count_color(&px, colors::LOSS) > 200, "the loss line");
-    assert!(count_color(&px, colors::SMOOTH) > 200, "the smooth line");
-}
-
-#[wasm_bindgen_test]
-fn loss_chart_marks_clipping_and_skips_non_finite_points() {
-    let n = 50;
-    let data = LossData {
-        iteration: (1..=n).map(f64::from).collect(),
-        loss: (1..=n)
-            .map(|i| {
-                if i == 20 {
-                    f64::NAN
-                } else {
-                    10.0 / f64::from(i)
-                }
-            })
-            .collect(),
-        smooth_loss: (1..=n).map(|i| 9.0 - 0.1 * f64::from(i)).collect(),
-        clip_fired: (1..=n).map(|i| i % 5 == 0).collect(),
-        title: Some("clipping".into()),
-    };
-    let c = canvas(800, 400);
-    draw_loss(&c, &data, Scale { dpr: 1.0 }).unwrap();
-    let px = pixels(&c);
-    assert!(count_color(&px, colors::EVENT) > 50, "clip ticks drawn");
-    let mut no_clip = data.clone();
-    no_clip.clip_fired.clear();
-    let c2 = canvas(800, 400);
-    draw_loss(&c2, &no_clip, Scale { dpr: 1.0 }).unwrap();
-    assert_eq!(count_color(&pixels(&c2), colors::EVENT), 0, "no ticks");
-}
-
-#[wasm_bindgen_test]
-fn grad_bars_draw_every_bar_and_highlight_the_current_step() {
-    let lab = Lab::new(JsValue::UNDEFINED).unwrap();
-    let grads: serde_json::Value =
-        serde_wasm_bindgen::from_value(lab.gradients().unwrap()).unwrap();
-    let norms: Vec<f64> = grads["dh_norms"].as_array().unwrap()[1..]
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
-    assert_eq!(norms.len(), 4);
-    let c = canvas(600, 320);
-    let data = js(json!({"values": norms, "highlight": 2}));
-    charts::grad_bars::draw_grad_bars_chart(&c, data, Some(1.0)).unwrap();
-    let px = pixels(&c);
-    let highlighted = count_color(&px, colors::EVENT);
-    let others = count_color(&px, colors::GRADIENT);
-    assert!(highlighted > 300, "highlighted bar: {highlighted} px");
-    assert!(others > 3 * 100, "the other three bars: {others} px");
-
-    // Without a highlight, no bar is in the event colour.
-    let c2 = canvas(600, 320);
-    draw_grad_bars(
-        &c2,
-        &GradBarsData {
-            values: norms.clone(),
-            ..Default::default()
-        },
-        Scale { dpr: 1.0 },
-    )
-    .unwrap();
-    assert_eq!(count_color(&pixels(&c2), colors::EVENT), 0);
-}
-
-#[wasm_bindgen_test]
-fn grad_bars_show_exploded_values_without_failing() {
-    let c = canvas(600, 320);
-    draw_grad_bars(
-        &c,
-        &GradBarsData {
-            values: vec![1.0, f64::INFINITY, f64::NAN, 2.0],
-            ..Default::default()
-        },
-        Scale { dpr: 1.0 },
-    )
-    .unwrap();
-    assert!(ink(&pixels(&c)) > 1000);
 }
 
 #[wasm_bindgen_test]
 fn charts_refuse_bad_data_and_unsized_canvases() {
     let c = canvas(300, 200);
-    let err =
-        charts::loss::draw_loss_chart(&c, JsValue::from_str("garbage"), Some(1.0)).unwrap_err();
-    assert!(message(err).contains("loss chart: bad data"));
-    let err = charts::grad_bars::draw_grad_bars_chart(&c, js(json!({"values": "no"})), Some(1.0))
-        .unwrap_err();
-    assert!(message(err).contains("gradient bars chart: bad data"));
+    let err = charts::data::<CurvesData>("curves", JsValue::from_str("garbage")).unwrap_err();
+    assert!(message(err).contains("curves chart: bad data"));
+    let err = draw_curves(&c, &CurvesData::default(), Scale { dpr: 1.0 });
+    assert!(err.is_ok(), "an empty chart draws its frame");
     let zero = canvas(0, 0);
-    let err = draw_loss(&zero, &LossData::default(), Scale { dpr: 1.0 }).unwrap_err();
+    let err = draw_curves(&zero, &CurvesData::default(), Scale { dpr: 1.0 }).unwrap_err();
     assert!(message(err).contains("no size"));
 }
 

@@ -56,8 +56,10 @@ export class App {
     this.exportEngine = new Map();
     /** The engine modules in app.wasm. */
     this.engines = new Set();
-    /** The load of the charts module, once started (shell/engine-modules.js hasCharts). */
+    /** The load of the charts module, once started (shell/engine-modules.js loadCharts). */
     this.chartsLoad = null;
+    /** Whether a chart on the page has waited for the charts module (its failure is then told). */
+    this.chartsWanted = false;
     this.dom = dom;
     defineChapters(CHAPTERS.map((c) => c.id), CHAPTERS.filter((c) => c.granularity === 'substep').map((c) => c.id));
     this.notices = new Notices(dom.notices);
@@ -113,8 +115,6 @@ export class App {
     this.wasm = {};
     this.addEngine(CORE, wasm);
     this.palette = wasm.palette();
-    // The charts' module downloads while the model is built and the chapter mounts.
-    this.hasCharts();
     // The chapter opened first may need a module of its own: it mounts once that is here.
     await this.loadChapter(this.chapter());
     const notes = this.openNotes;

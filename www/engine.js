@@ -5,9 +5,11 @@
 //
 // The engine is several wasm modules, one per family of chapters, each loaded by name:
 // www/pkg/NAME.js (wasm-bindgen's glue) and www/pkg/NAME_bg.wasm. `core` (the word model
-// and the chapters Time steps to Vanishing gradients) loads at start, `charts` (every chart's
-// drawing) right after it, without holding the first paint; `recap`, `why` and `types` when
-// their chapter first opens (a chapter names its module: `engine: 'recap'`).
+// and the chapters Time steps to Vanishing gradients) loads at start; `charts` (the charts
+// drawn with plotters) when the first chart that needs it is shown (the default chapter's
+// two charts are drawn in JS, www/charts/: it needs none) or once the page is idle; `recap`,
+// `why` and `types` when their chapter first opens (a chapter names its module:
+// `engine: 'recap'`).
 // Each has its own memory: a handle is only ever passed to functions of its own module.
 //
 // The page compiles each module once and hands the compiled module to the worker
@@ -22,7 +24,7 @@
 
 /** The module every page loads first. */
 export const CORE = 'core';
-/** Every chart (plotters): loaded just after the first paint (App.hasCharts). */
+/** The charts drawn with plotters: loaded when a chart needs it, or once the page is idle (App.hasCharts, loadCharts). */
 export const CHARTS = 'charts';
 
 /** The modules with a relaxed-SIMD build (scripts/build's RELAXED names the same ones). */

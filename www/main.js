@@ -196,11 +196,14 @@ async function boot() {
   }
   $('loading')?.remove();
   document.body.dataset.ready = '1';
-  // Once the page is idle: every chapter's code and engine module, one after the other (the
-  // core engine's chapters first), so that every chapter opens at once and offline too.
-  // The first paint never waits for them; data-prefetched="1" when all are here.
+  // Once the page is idle: the charts module (the default chapter draws its charts in JS;
+  // most other chapters draw theirs with it), then every chapter's code and engine module,
+  // one after the other (the core engine's chapters first), so that every chapter opens at
+  // once and offline too. The first paint never waits for them; data-prefetched="1" when
+  // all are here.
   const idle = globalThis.requestIdleCallback ?? ((f) => setTimeout(f, 1000));
   idle(async () => {
+    await app.loadCharts();
     const order = [...CHAPTERS.filter((c) => !c.engine), ...CHAPTERS.filter((c) => c.engine)];
     for (const c of order) await app.prefetchChapter(c);
     document.body.dataset.prefetched = '1';

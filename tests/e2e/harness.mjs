@@ -71,11 +71,11 @@ export async function launch() {
 
 /**
  * Open the app in a fresh browser context and wait until `document.body.dataset.ready === "1"`
- * and the charts module is in (`data-charts="1"`).
+ * and, unless `waitForCharts` is false, the charts module is in (`data-charts="1"`).
  * Returns `{ page, errors }`; `errors` keeps collecting console errors and page errors
  * (uncaught exceptions, unhandled rejections) for the life of the page.
  */
-export async function openApp(browser, { url, hash = '', viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, prepare = null } = {}) {
+export async function openApp(browser, { url, hash = '', viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1, prepare = null, waitForCharts = true } = {}) {
   if (!url) throw new Error('openApp: pass { url } (from startServer())');
   const context = await browser.newContext({ viewport, deviceScaleFactor });
   // A test's own set-up of the context before the page loads (init scripts, routes).
@@ -124,8 +124,11 @@ export async function openApp(browser, { url, hash = '', viewport = { width: 128
         '  (is the app built? ./scripts/build writes www/pkg)',
     );
   }
-  // The charts arrive in a module of their own just after the first paint (www/engine.js):
-  // tests look at canvases, so they start once that module is in and its charts drawn.
+  // The charts module (plotters: every chapter's charts but the default chapter's two,
+  // which are drawn in JS) arrives when a chart needs it or once the page is idle
+  // (www/engine.js): tests look at canvases, in whatever chapter they go to, so they start
+  // once it is in and its charts drawn.
+  if (!waitForCharts) return { page, errors };
   await page.waitForFunction(() => document.body.dataset.charts === '1', null, { timeout: READY_TIMEOUT_MS, polling: 50 })
     .catch(() => {
       throw new Error(`openApp: the charts module did not load at ${target.href}\n  errors: ${errors.join('\n          ') || '(none)'}`);

@@ -98,11 +98,15 @@ test('the default chapter loads no chapter body; another chapter shows its openi
 });
 
 test('a chapter whose code cannot be loaded says so, and opening it again retries', async () => {
-  const { page } = await openApp(browser, { url: server.url });
+  // The chapter's code is unreachable from the start: the idle prefetch (under way once
+  // openApp returns) cannot fetch it either, and says nothing.
   const fail = (route) => route.abort('internetdisconnected');
   const matcher = (url) => isBody(url.href, 'types');
-  await page.route(matcher, fail);
+  const { page } = await openApp(browser, { url: server.url, prepare: (context) => context.route(matcher, fail) });
   await page.click('#chapter-nav a[data-chapter="types"]');
+  // The chapter's engine module arriving (its own load or the prefetch's) shows it again,
+  // which tries its code again: what it says is read once everything has arrived.
+  await page.waitForFunction(() => document.body.dataset.prefetched === '1', null, { timeout: 60_000 });
   await page.waitForFunction(() => /could not be loaded/.test(document.querySelector('#chapter-types .chapter-loading')?.textContent ?? ''), null, { timeout: 20_000 });
   const failed = await shown(page, 'types');
   assert.equal(failed.h2, 'Types of RNN', 'the opening text stays');
@@ -111,7 +115,7 @@ test('a chapter whose code cannot be loaded says so, and opening it again retrie
   assert.match(notice, /could not be loaded/);
 
   // Back online: opening the chapter again loads and mounts it.
-  await page.unroute(matcher, fail);
+  await page.context().unroute(matcher, fail);
   await page.click('#chapter-nav a[data-chapter="steps"]');
   await page.click('#chapter-nav a[data-chapter="types"]');
   await page.waitForFunction(() => !document.querySelector('#chapter-types .chapter-loading'), null, { timeout: 30_000 });

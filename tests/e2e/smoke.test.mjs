@@ -73,10 +73,15 @@ test('sizes: the first load and the whole page stay under their budgets (scripts
   assert.deepEqual(out.missing, [], 'run ./scripts/build');
   assert.ok(out.first_load.gzip > out.wasm.gzip, 'the first load counts the core wasm and the rest of the page');
   assert.deepEqual(out.modules.map((m) => m.name), ['core', 'charts', 'recap', 'types', 'vanishing', 'why']);
-  assert.ok(out.with_charts.gzip > out.first_load.gzip + 10 * 1024, 'the charts module comes after the first load');
-  assert.ok(out.total.gzip > out.with_charts.gzip + 4 * 10 * 1024, 'the total counts the modules loaded later');
+  // The default chapter draws its charts in JS (www/charts/, in the page's script): the
+  // charts module (plotters) is not part of the first load, it comes later.
+  assert.ok(!out.first_files.some((f) => f.includes('pkg/charts')), `the first load: ${out.first_files.join(', ')}`);
+  assert.ok(out.later_files.includes('www/pkg/charts_bg.wasm'), 'the charts module is loaded later');
+  const charts = out.modules.find((m) => m.name === 'charts');
+  assert.ok(charts.gzip > 10 * 1024, 'the charts module is counted (later)');
+  assert.ok(out.total.gzip > out.first_load.gzip + charts.gzip + 4 * 10 * 1024, 'the total counts the charts module and the modules loaded later');
   assert.ok(out.first_load.gzip < out.budget_first_gzip, `first load is ${(out.first_load.gzip / 1024).toFixed(1)} KB gzipped, budget ${out.budget_first_gzip / 1024} KB`);
-  assert.ok(out.with_charts.gzip < out.budget_charts_gzip, `first load and charts are ${(out.with_charts.gzip / 1024).toFixed(1)} KB gzipped, budget ${out.budget_charts_gzip / 1024} KB`);
+  assert.ok(out.budget_first_gzip <= 300 * 1024, 'the size issue\'s goal: a first load under 300 KB');
   assert.ok(out.total.gzip < out.budget_total_gzip, `all chapters are ${(out.total.gzip / 1024).toFixed(1)} KB gzipped, budget ${out.budget_total_gzip / 1024} KB`);
 });
 

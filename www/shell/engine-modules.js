@@ -10,7 +10,7 @@ export const engineModules = {
   /** Adds the exports of engine module `name` (its glue, initialised) to app.wasm. */
   addEngine(name, glue) {
     for (const [key, value] of Object.entries(glue)) {
-      // Functions both modules have (the loss chart, the palette, limits) are stateless:
+      // Functions several modules have (the palette, limits) are stateless:
       // the first module's stay. Handle classes are each in one module only.
       if (key in this.wasm) continue;
       this.wasm[key] = value;
@@ -91,14 +91,28 @@ export const engineModules = {
   },
 
   /**
-   * Whether the charts module (every draw_* function: www/pkg/charts) is in app.wasm. It
-   * is not needed for the first paint: App.start loads it once the core module is here,
-   * and the page draws its charts when it arrives. The first call while it is missing
-   * starts that load if need be; false until it is here (or if it could not be loaded:
-   * one notice says so, and the charts stay blank).
+   * Whether the charts module (the draw_* functions of www/pkg/charts: plotters) is in
+   * app.wasm. The default chapter does not need it (its two charts are drawn in JS,
+   * www/charts/), so it is not part of the first load: the first chart that needs it (a
+   * chapter that opens) starts its load here, or the idle prefetch does (loadCharts); the
+   * charts that waited are drawn when it arrives. False until it is here (or if it could
+   * not be loaded: one notice says so, and those charts stay blank).
    */
   hasCharts() {
     if (this.engines.has(CHARTS)) return true;
+    this.chartsWanted = true;
+    this.loadCharts();
+    return false;
+  },
+
+  /**
+   * The one load of the charts module; resolves true once it is in app.wasm and the charts
+   * that waited for it are drawn, false if it could not be loaded. A failure while a chart
+   * waits is told once (and not retried: reloading the page does); a failure of the idle
+   * prefetch alone says nothing, and the next chart that needs the module tries again.
+   */
+  loadCharts() {
+    if (this.engines.has(CHARTS)) return Promise.resolve(true);
     if (!this.chartsLoad) {
       this.chartsLoad = loadEngine(CHARTS).then(
         (glue) => {
@@ -107,11 +121,19 @@ export const engineModules = {
           // them); then data-charts="1" says so (the end-to-end tests wait for it).
           if (this.word) this.renderNow();
           document.body.dataset.charts = '1';
+          return true;
         },
-        (e) => this.notice(`The charts could not be loaded (${e.message}). Reload the page to try again.`, 'error'),
+        (e) => {
+          if (this.chartsWanted) {
+            this.notice(`The charts could not be loaded (${e.message}). Reload the page to try again.`, 'error');
+          } else {
+            this.chartsLoad = null;
+          }
+          return false;
+        },
       );
     }
-    return false;
+    return this.chartsLoad;
   },
 
   /**

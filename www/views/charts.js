@@ -1,7 +1,8 @@
-// A chart on the page: a <figure> with a canvas the Rust chart functions draw on, a
-// caption, and a "Save PNG" button. The canvas is sized in device pixels
-// (CSS size × devicePixelRatio) so the Rust side draws crisp lines and text; a chart is
-// redrawn only when its data key or its size changed, or fonts arrived since.
+// A chart on the page: a <figure> with a canvas a chart function draws on (one of the
+// charts module's, in Rust, or one in JS: www/charts/), a caption, and a "Save PNG" button.
+// The canvas is sized in device pixels (CSS size × devicePixelRatio) so that the chart
+// draws crisp lines and text; a chart is redrawn only when its data key or its size
+// changed, or fonts arrived since.
 import { el, math } from './common.js';
 
 /**
@@ -95,10 +96,11 @@ function observe(canvas, fn) {
 
 export class Chart {
   /**
-   * `draw`: the name of a chart function of the charts module (e.g. 'draw_loss_chart'),
-   * called as draw(canvas, data, scale); that module arrives after the page's first paint
-   * (App.hasCharts), and a chart updated before it is drawn once it is here. Or a JS
-   * function with the same arguments (a chart drawn in JS).
+   * `draw`: a JS chart function (e.g. drawLossChart, www/charts/loss.js), called as
+   * draw(canvas, data, scale); or the name of a chart function of the charts module (e.g.
+   * 'draw_timeline_chart'), called the same way: the first such chart to update starts
+   * that module's load (App.hasCharts), and a chart updated before it is here is drawn
+   * once it arrives.
    * `label`: the figure's short name (file name of the PNG, the canvas's label).
    */
   constructor(app, { id, title, caption, draw, className = '' }) {

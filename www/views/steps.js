@@ -4,6 +4,8 @@
 // wasm Lab (trace, gradients, loss history); nothing is computed here.
 import { el, fmt, fmtVec, math, showSymbol, visible } from './common.js';
 import { Chart } from './charts.js';
+import { drawLossChart } from '../charts/loss.js';
+import { drawGradBarsChart } from '../charts/grad-bars.js';
 import { playerBar } from './playerbar.js';
 
 /** Above this many symbols, p_t gets two columns (target, predicted) instead of one per symbol. */
@@ -121,11 +123,11 @@ export default {
     ui.totalLabel = el('th', { scope: 'row', class: 'c-total-label' }, math('total loss L = Σ_t loss_t'));
     ui.table = el('table', { class: 'steps-table', id: 'steps-table' }, ui.caption, ui.thead, ui.tbody, el('tfoot', {}, el('tr', {}, ui.totalLabel, ui.total)));
     ui.lossChart = new Chart(app, {
-      id: 'loss-chart', title: 'Loss during training', draw: 'draw_loss_chart',
+      id: 'loss-chart', title: 'Loss during training', draw: drawLossChart,
       caption: 'Loss L of each training iteration (blue) and the smooth loss (black); a vermillion tick at the top marks an iteration where clipping fired.',
     });
     ui.dhChart = new Chart(app, {
-      id: 'dh-chart', title: '‖dL/dh_t‖ per time step', draw: 'draw_grad_bars_chart',
+      id: 'dh-chart', title: '‖dL/dh_t‖ per time step', draw: drawGradBarsChart,
       caption: 'How strongly the loss depends on the hidden state h_t, from full BPTT with the current weights. The current step is in vermillion.',
     });
     section.append(

@@ -12,9 +12,11 @@
 //! same colour for W_xh, W_hh and W_hy.
 //!
 //! The charts are a wasm module of their own (`charts`, built with the cargo feature of
-//! that name: scripts/build), which the page loads after its first paint: no other module
-//! carries plotters. Each chart is its own file; the shared pieces are `../palette.rs`,
-//! `scale.rs`, `house.rs` (margins, axes, ticks) and `legend.rs`.
+//! that name: scripts/build), which the page loads when a chart needs it or once it is
+//! idle: no other module carries plotters. Each chart is its own file; the shared pieces
+//! are `../palette.rs`, `scale.rs`, `house.rs` (margins, axes, ticks) and `legend.rs`.
+//! The default chapter's two charts (the loss curve, the per-step bars) are drawn in JS
+//! (www/charts/, the same house style) so that the page's first load needs no plotters.
 
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
@@ -24,8 +26,6 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-pub mod grad_bars;
-pub mod loss;
 pub mod scales;
 mod step_grid;
 pub mod text;

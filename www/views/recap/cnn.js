@@ -7,6 +7,7 @@
 // over the words: ◀ / ▶ (or the arrow keys on the focused matrix) move it one position.
 import { el, fmt, fmtVec, math } from '../common.js';
 import { Chart } from '../charts.js';
+import { drawLossChart } from '../../charts/loss.js';
 import { control, syncAll } from '../controls.js';
 import { drawHeatmap } from './heatmap.js';
 import { PacedModel } from './pace.js';
@@ -91,7 +92,7 @@ export function mountCnn(app) {
     id: 'recap-cnn-maps', title: 'Feature maps', draw: drawHeatmap,
     caption: 'One row per filter (4 filters for each width h = 2, 3, 4), one column per position p: c_j[p] = ReLU(F_h[j] · X[p..p+h−1] + b). Black frames: each row’s maximum, which max-pooling keeps; the vermillion frame is the chosen filter at p.',
   });
-  ui.loss = new Chart(app, { id: 'recap-cnn-loss', title: 'CNN loss during training', draw: 'draw_loss_chart', caption: 'Mean cross-entropy (plus the small L2 penalty) of each batch of 16 training phrases.' });
+  ui.loss = new Chart(app, { id: 'recap-cnn-loss', title: 'CNN loss during training', draw: drawLossChart, caption: 'Mean cross-entropy (plus the small L2 penalty) of each batch of 16 training phrases.' });
   for (const c of [ui.matrix, ui.maps]) {
     c.canvas.tabIndex = 0;
     c.canvas.addEventListener('keydown', (ev) => {

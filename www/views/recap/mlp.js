@@ -4,6 +4,7 @@
 // steps is a state row (rmit), so a link replays the same training.
 import { el, fmt, math } from '../common.js';
 import { Chart } from '../charts.js';
+import { drawLossChart } from '../../charts/loss.js';
 import { control, syncAll } from '../controls.js';
 import { COLORS, drawPlane } from './draw.js';
 import { PacedModel } from './pace.js';
@@ -43,7 +44,7 @@ export function mountMlp(app) {
     caption: 'Background: p(class 1 | x) from the MLP (blue: class 1, vermillion: class 0). Dashed lines: where each hidden unit’s sum W1[k]·x + b1[k] is 0, one colour per unit; the output unit combines these half-planes.',
   });
   ui.loss = new Chart(app, {
-    id: 'recap-mlp-loss', title: 'MLP loss during training', draw: 'draw_loss_chart',
+    id: 'recap-mlp-loss', title: 'MLP loss during training', draw: drawLossChart,
     caption: 'Mean cross-entropy over the 200 points at each full-batch Adam step (lr 0.05).',
   });
   ui.readout = el('p', { class: 'readout', id: 'recap-mlp-readout', 'aria-live': 'polite' });

@@ -5,6 +5,7 @@
 // or Rosenblatt's rule for the step function. Trained θ goes back into the URL.
 import { el, fmt, math } from '../common.js';
 import { Chart } from '../charts.js';
+import { drawLossChart } from '../../charts/loss.js';
 import { control, syncAll } from '../controls.js';
 import { Model } from '../../model.js';
 import { COLORS, drawPlane, pointerFrame } from './draw.js';
@@ -139,7 +140,7 @@ export function mountPerceptron(app) {
   });
   ui.chart.canvas.addEventListener('click', (ev) => selectAt(app, ev));
   ui.loss = new Chart(app, {
-    id: 'recap-perceptron-loss', title: 'Perceptron loss during training', draw: 'draw_loss_chart',
+    id: 'recap-perceptron-loss', title: 'Perceptron loss during training', draw: drawLossChart,
     caption: 'Mean loss over all points at each gradient step since θ was last set (cross-entropy for σ, squared error for tanh and ReLU, the perceptron criterion for the step).',
   });
   ui.sum = el('div', { class: 'recap-sum', id: 'recap-perceptron-sum', 'aria-live': 'polite' });

@@ -6,6 +6,7 @@
 // neighbours of a word from W, W′ or their average. (d) Sentence vectors as averages.
 import { el, fmt, fmtVec, math } from '../common.js';
 import { Chart } from '../charts.js';
+import { drawLossChart } from '../../charts/loss.js';
 import { control, syncAll } from '../controls.js';
 import { Model } from '../../model.js';
 import { drawVectors } from './draw.js';
@@ -264,7 +265,7 @@ export function mountWord2vec(app) {
   ui.wChart = new Chart(app, { id: 'recap-w', title: 'W, the input vectors', draw: drawHeatmap, caption: 'W: one row v_w of N numbers per word (blue positive, vermillion negative). The framed row is the chosen word.' });
   ui.wpChart = new Chart(app, { id: 'recap-w-prime', title: 'W′, the output vectors', draw: drawHeatmap, caption: 'W′: one column v′_w per word; the scores of all words are u = W′ᵀh.' });
   ui.lookup = el('div', { class: 'recap-lookup', id: 'recap-lookup' });
-  ui.loss = new Chart(app, { id: 'recap-w2v-loss', title: 'word2vec loss during training', draw: 'draw_loss_chart', caption: 'Mean −log p(target) of each batch of 64 examples (full softmax over the vocabulary).' });
+  ui.loss = new Chart(app, { id: 'recap-w2v-loss', title: 'word2vec loss during training', draw: drawLossChart, caption: 'Mean −log p(target) of each batch of 64 examples (full softmax over the vocabulary).' });
   ui.proj = new Chart(app, {
     id: 'recap-w2v-2d', title: 'Word vectors in 2-D', draw: drawVectors,
     caption: 'Every word of the corpus (N > 2: projected on the two directions of largest spread, computed by the engine). Labelled: a few landmark words, the chosen word (vermillion) and its nearest neighbours.',

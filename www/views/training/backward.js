@@ -5,6 +5,7 @@
 // lab.training_contributions(t); this file only lays the numbers out.
 import { el, fmt, math, showSymbol } from '../common.js';
 import { Chart } from '../charts.js';
+import { drawGradBarsChart } from '../../charts/grad-bars.js';
 import { DiagramView, matrixEl, vectorEl, numberEl } from '../../diagram/index.js';
 import { BACKWARD_SUBSTEPS } from '../../player.js';
 
@@ -104,7 +105,7 @@ export function backwardPanel(app) {
   });
   ui.equation = el('div', { class: 'equation-panel backward-panel', id: 'training-equation', 'aria-live': 'off' });
   ui.dhChart = new Chart(app, {
-    id: 'training-dh-chart', title: '‖dL/dh_t‖ per time step', draw: 'draw_grad_bars_chart',
+    id: 'training-dh-chart', title: '‖dL/dh_t‖ per time step', draw: drawGradBarsChart,
     caption: 'The norm of the total gradient reaching h_t (full BPTT, current weights); the current step in vermillion.',
   });
   ui.heat = new Chart(app, {

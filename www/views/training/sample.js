@@ -5,6 +5,7 @@
 // (lab.sample); stepping only reveals it, so stepping back and forth never re-draws.
 import { el, fmt, showSymbol } from '../common.js';
 import { Chart } from '../charts.js';
+import { drawGradBarsChart } from '../../charts/grad-bars.js';
 import { control } from '../controls.js';
 
 /** While training runs, the sample follows the model at most this often. */
@@ -44,7 +45,7 @@ export function samplePanel(app, model) {
   ui.text = el('p', { class: 'sample-text', id: 'training-sample-text', 'aria-live': 'polite' });
   ui.step = el('p', { class: 'readout', id: 'training-sample-step-text' });
   ui.bars = new Chart(app, {
-    id: 'training-softmax-chart', title: 'Softmax of the sampled step', draw: 'draw_grad_bars_chart',
+    id: 'training-softmax-chart', title: 'Softmax of the sampled step', draw: drawGradBarsChart,
     caption: 'p = softmax(y/τ) at the current sampling step; the character drawn is in vermillion.',
   });
   const root = el('div', { class: 'training-sample' },

@@ -4,6 +4,7 @@
 // student must not miss: "converged" (predicts e, l, l, o) and "diverged".
 import { el, fmt, showSymbol } from '../common.js';
 import { Chart } from '../charts.js';
+import { drawLossChart } from '../../charts/loss.js';
 import { control } from '../controls.js';
 import { prop } from '../../state.js';
 import { modelFileButtons } from '../../shell/model-file.js';
@@ -64,7 +65,7 @@ export function trainPanel(app, model) {
   ui.verdict = el('p', { id: 'training-verdict', class: 'verdict', role: 'status' });
   ui.diverged = el('div', { id: 'training-diverged', class: 'diverged', role: 'alert', hidden: true });
   ui.chart = new Chart(app, {
-    id: 'training-loss-chart', title: 'Loss during training', draw: 'draw_loss_chart',
+    id: 'training-loss-chart', title: 'Loss during training', draw: drawLossChart,
     caption: 'Loss L of each iteration (blue) and the smooth loss 0.999·s + 0.001·L (black). A vermillion tick at the top marks an iteration where clipping fired.',
   });
 

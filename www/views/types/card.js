@@ -5,6 +5,7 @@
 import { Model } from '../../model.js';
 import { MAX_TEXT } from '../../state.js';
 import { Chart, fitCanvas } from '../charts.js';
+import { drawLossChart } from '../../charts/loss.js';
 import { el, fmt, math, showSymbol } from '../common.js';
 import { DIAGRAM_HEIGHT, describeDiagram, drawTypesDiagram } from './diagram.js';
 
@@ -216,7 +217,7 @@ export class Card {
         field('hidden', 'th', 'Hidden units H', { min: 1, max: 64, step: 1, inputmode: 'numeric' }),
         field('lr', 'tlr', 'Learning rate (Adagrad)', { min: 0.0001, max: 10, step: 'any', inputmode: 'decimal' })));
     this.chart = new Chart(this.app, {
-      id: `${id}-loss`, title: `Loss, ${m.title}`, draw: 'draw_loss_chart', className: 'types-loss',
+      id: `${id}-loss`, title: `Loss, ${m.title}`, draw: drawLossChart, className: 'types-loss',
       caption: 'L of each training item (its scored steps only), and its mean over the last epoch (the smooth line).',
     });
     this.el = el('article', { class: 'types-card', id, 'aria-labelledby': `${id}-title` },
