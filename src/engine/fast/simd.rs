@@ -301,10 +301,29 @@ pub mod wasm {
         while q + 4 <= n {
             // SAFETY: q + 4 ≤ n, and y and each of the R rows of `block` hold n entries.
             unsafe {
-                let mut t = v128_load(yp.add(q).cast());
-                for r in 0..R {
-                    t = madd(cs[r], v128_load(rows[r].add(q).cast()), t);
-                }
+                let y_q = v128_load(yp.add(q).cast());
+                #[cfg(not(target_feature = "relaxed-simd"))]
+                let t = {
+                    let mut t = y_q;
+                    for r in 0..R {
+                        t = madd(cs[r], v128_load(rows[r].add(q).cast()), t);
+                    }
+                    t
+                };
+                // Fused, a multiply-add waits for the one before it (a longer latency than an
+                // add's): two chains, even and odd rows, summed at the end (the order differs
+                // from the unfused one, as the fused roundings already do).
+                #[cfg(target_feature = "relaxed-simd")]
+                let t = {
+                    let (mut even, mut odd) = (y_q, f32x4_splat(0.0));
+                    for r in (0..R).step_by(2) {
+                        even = madd(cs[r], v128_load(rows[r].add(q).cast()), even);
+                        if r + 1 < R {
+                            odd = madd(cs[r + 1], v128_load(rows[r + 1].add(q).cast()), odd);
+                        }
+                    }
+                    core::arch::wasm32::f32x4_add(even, odd)
+                };
                 v128_store(yp.add(q).cast(), t);
             }
             q += 4;
