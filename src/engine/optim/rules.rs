@@ -149,8 +149,8 @@ mod tests {
 
     /// Adam's and momentum's memory of a weight whose gradient is 0 from some step on
     /// decays by β1 (β2, μ) a step: in f32 it reaches 0 without stopping in the
-    /// subnormals (where 0.9 × the smallest one rounds back to itself); in f64 it
-    /// keeps IEEE's values, as the float64 reference, and the weights are the same.
+    /// subnormals (where 0.9 × the smallest one rounds back to itself), and from then
+    /// on the weight stays put; in f64 it keeps IEEE's values, as the float64 reference.
     #[test]
     fn f32_memories_decay_to_zero_without_subnormals_f64_keeps_ieee() {
         let k32 = AdamStep {
