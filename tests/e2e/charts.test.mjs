@@ -306,3 +306,31 @@ test('a chapter with charts of the charts module, opened fresh, draws them when 
     await page.context().close();
   }
 });
+
+test('a chart throttled while models train (Why recurrence?) is drawn in the first frame after the charts module arrives', async () => {
+  // The module is held until the chapter's models are training: the chapter then redraws
+  // its charts only every 500 ms, and a chart that waited for the module must not wait more.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const { page, errors } = await openApp(browser, {
+    url: server.url,
+    hash: 'chapter=why',
+    waitForCharts: false,
+    prepare: (context) => context.route(/\/www\/pkg\/charts(_bg\.wasm|\.js)$/, async (route) => {
+      await held;
+      await route.continue();
+    }),
+  });
+  const ids = ['#why-hello-loss', '#why-auto-loss', '#why-words-loss', '#why-bag-chart'];
+  await page.evaluate(() => window.rnnLab.frame());
+  for (const id of ids) assert.equal(await canvasHasInk(page, id), false, `${id} waits for the module`);
+  const ready = await page.evaluate(() => window.rnnLab.why.ready());
+  assert.equal(ready.autocomplete && ready.words, false, `a model still trains: ${JSON.stringify(ready)}`);
+  release();
+  await page.waitForFunction(() => document.body.dataset.charts === '1', null, { timeout: 60_000 });
+  await page.evaluate(() => window.rnnLab.frame());
+  const training = await page.evaluate(() => window.rnnLab.why.ready());
+  for (const id of ids) assert.ok(await canvasHasInk(page, id), `${id} is drawn (readiness ${JSON.stringify(training)})`);
+  assert.deepEqual(errors, []);
+  await page.context().close();
+});

@@ -23,12 +23,16 @@ export function chartScale() {
  */
 const cssSize = new WeakMap();
 
-/** Sizes `canvas` to its CSS box × devicePixelRatio. Returns true if it changed. */
-export function fitCanvas(canvas) {
+/** `canvas`'s CSS box × devicePixelRatio, in whole device pixels (at least 1). */
+function deviceSize(canvas) {
   const rect = cssSize.get(canvas) ?? canvas.getBoundingClientRect();
   const dpr = window.devicePixelRatio || 1;
-  const w = Math.max(1, Math.round(rect.width * dpr));
-  const h = Math.max(1, Math.round(rect.height * dpr));
+  return { w: Math.max(1, Math.round(rect.width * dpr)), h: Math.max(1, Math.round(rect.height * dpr)) };
+}
+
+/** Sizes `canvas` to its CSS box × devicePixelRatio. Returns true if it changed. */
+export function fitCanvas(canvas) {
+  const { w, h } = deviceSize(canvas);
   if (canvas.width === w && canvas.height === h) return false;
   canvas.width = w;
   canvas.height = h;
@@ -107,6 +111,8 @@ export class Chart {
     this.app = app;
     this.drawFn = draw;
     this.key = null;
+    /** An update is waiting for the charts module (see `stale`). */
+    this.awaitingModule = false;
     this.canvas = el('canvas', { id, class: 'chart-canvas', role: 'img', 'aria-label': title });
     // Captions are our own text in the lecture's notation: real subscripts and powers.
     this.caption = el('figcaption', { class: 'chart-caption' }, math(caption ?? ''));
@@ -137,7 +143,8 @@ export class Chart {
     // A name is a function of the charts module (it may still be on its way); a function
     // draws in JS.
     const named = typeof this.drawFn === 'string';
-    if (named && !this.app.hasCharts()) return false;
+    this.awaitingModule = named && !this.app.hasCharts();
+    if (this.awaitingModule) return false;
     try {
       (named ? this.app.wasm[this.drawFn] : this.drawFn)(this.canvas, typeof data === 'function' ? data() : data, chartScale());
       this.key = key;
@@ -149,6 +156,21 @@ export class Chart {
     }
     if (label) this.canvas.setAttribute('aria-label', label);
     return true;
+  }
+
+  /**
+   * True when what the canvas shows is behind without any new data: an update is waiting
+   * for the charts module, or the canvas was resized or the fonts arrived since it was
+   * drawn. A view that redraws its charts only now and then (while a model trains) still
+   * updates a stale chart in the next frame, so a chart never stays blank or stretched
+   * for the length of its throttle after the module arrives.
+   */
+  get stale() {
+    if (this.awaitingModule) return this.app.hasCharts();
+    if (this.key === null) return false;
+    if (this.fontGeneration !== fontGeneration) return true;
+    const { w, h } = deviceSize(this.canvas);
+    return w >= 2 && h >= 2 && (w !== this.canvas.width || h !== this.canvas.height);
   }
 
   savePng(name) {

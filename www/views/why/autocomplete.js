@@ -134,7 +134,7 @@ export function renderAutocomplete(app, ui, heavy) {
     + (p.loss == null ? '' : ` · loss ${fmt(p.loss, 3)} per character`)
     + ` · ${info.list.queries} queries, ${info.list.symbols.length} symbols (a one-hot input of size ${info.input_size}), ${info.parameter_count} parameters`;
   a.status.dataset.ready = done ? '1' : '0';
-  if (!heavy && a.shownVersion !== undefined) return;
+  if (!heavy && a.shownVersion !== undefined && !a.loss.stale) return;
   ui.chart(a.loss, `${m.generation}/${m.version}`, {
     series: [{ name: 'loss per character', values: info.losses, step: info.loss_stride }], title: 'Autocomplete: loss while it learns',
     x_desc: 'training step', y_desc: 'loss',

@@ -42,7 +42,7 @@ export function renderHello(app, ui, heavy) {
   const o = ui.hello;
   const m = ui.models.hello;
   syncAll(o.controls, app.state);
-  if (!heavy && o.shownVersion !== undefined) return;
+  if (!heavy && o.shownVersion !== undefined && !o.loss.stale) return;
   const snap = m.get('snapshot', (h) => h.snapshot());
   const best = app.wasm.HelloRaceHandle.window_best_loss();
   ui.chart(o.loss, `${m.generation}/${m.version}`, {

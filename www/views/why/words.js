@@ -142,7 +142,7 @@ export function renderWords(app, ui, heavy) {
   w.status.textContent = `${done ? 'Trained' : 'Training'}: steps ${status.steps.map((n) => `${Math.min(n, state.wt)}`).join(', ')} of ${state.wt} each`
     + (done || ui.models.ready('auto') ? '' : ' (after the autocomplete has learned its list)');
   w.status.dataset.ready = done ? '1' : '0';
-  if (!heavy && w.shownVersion !== undefined) return;
+  if (!heavy && w.shownVersion !== undefined && !w.loss.stale && !w.bagChart.stale) return;
   if (!w.examples.options.length) {
     w.examples.append(el('option', { value: '', text: 'Examples…' }),
       ...m.get('examples', (h) => h.examples()).map((e) => el('option', { value: e.prefix, text: `${e.prefix} (${e.label})` })));
@@ -171,7 +171,7 @@ export function renderWords(app, ui, heavy) {
   }
   // The pair's answers follow the training when it stops (its vectors do not change).
   const pairKey = `${m.generation}/${app.state.wo}/${training ? 'training' : m.version}`;
-  if (w.pairKey !== pairKey) {
+  if (w.pairKey !== pairKey || w.bagChart.stale) {
     renderPair(app, ui, m);
     w.pairKey = pairKey;
   }
